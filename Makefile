@@ -1,0 +1,64 @@
+# Two commands: `make build` and `make test`. Everything else is set up on demand.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+CHROMIUM := /usr/lib/chromium/chromium
+NODE_STAMP := node_modules/.installed
+SITE ?= site
+HOST ?= 127.0.0.1
+PORT ?= 8000
+LIMIT ?= 10
+
+.PHONY: build serve test test-py test-js lint clean bench eval search chromium venv
+
+build: $(STAMP)
+	$(PY) -m generator build --out $(SITE)
+
+serve: $(STAMP)
+	$(PY) -m generator serve --host $(HOST) --port $(PORT)
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEVSTAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing Debian's chromium"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(DEVSTAMP)
+	$(PY) -m ruff check generator tests
+
+test-js: $(NODE_STAMP)
+	node --test tests/js/
+
+test-py: $(DEVSTAMP) $(NODE_STAMP) chromium
+	$(PY) -m pytest -q tests
+
+test: lint test-js test-py
+
+search: $(STAMP)
+	$(PY) -m generator query --site $(SITE) --limit $(LIMIT) "$(Q)"
+
+bench: $(STAMP)
+	$(PY) -m generator.bench
+
+eval: $(STAMP)
+	$(PY) -m generator.evaluate
+
+clean:
+	rm -rf $(SITE) $(SITE).whoosh .site-* .pytest_cache .ruff_cache
