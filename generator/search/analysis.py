@@ -1,0 +1,251 @@
+"""Text analysis shared by the indexer (here) and the browser engine (search.js).
+
+Both sides must turn the same text into the same terms, or a query typed in
+the browser would miss words the indexer stored.  Every step is therefore
+simple enough to port line by line to JavaScript, and
+tests/fixtures/search_vectors.json pins the output for both languages.
+
+Pipeline: NFKD -> strip combining marks -> lower-case -> strip marks again
+(lower-casing "İ" yields a combining dot) -> tokens = runs of letters/digits,
+apostrophes inside words kept ("Massoud's" -> "massoud", "o'brien" ->
+"obrien") -> drop stop words, 1-letter and over-long tokens -> Porter stem.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Longer tokens are noise (base64, URLs glued together) and a hostile query
+# of 10,000 letters must not become a 10,000-letter term.
+MAX_TOKEN = 40
+MIN_TOKEN = 2
+
+# A classic English list (Snowball-like), minus "us" (the country in news text).
+STOP_WORDS: frozenset[str] = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not of off on once only or other
+    our ours ourselves out over own same she should so some such than that the their theirs
+    them themselves then there these they this those through to too under until up very was
+    we were what when where which while who whom why will with would you your yours yourself
+    yourselves""".split()
+)
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+
+
+@lru_cache(maxsize=1)
+def _unicode_tables() -> tuple[re.Pattern[str], dict[int, None]]:
+    """Letter/digit regex and mark-deletion table matching JS \\p{L}\\p{N} / \\p{M}.
+
+    Python's \\w differs from JavaScript's Unicode property classes (it adds
+    "_" and treats some marks differently), so the classes are built from the
+    general categories themselves.  Built lazily: ASCII text never needs them.
+    """
+    ranges: list[tuple[int, int]] = []
+    marks: dict[int, None] = {}
+    start = -1
+    for cp in range(sys.maxunicode + 1):
+        cat = unicodedata.category(chr(cp))
+        word = cat[0] in "LN"
+        if cat[0] == "M":
+            marks[cp] = None
+        if word and start < 0:
+            start = cp
+        elif not word and start >= 0:
+            ranges.append((start, cp - 1))
+            start = -1
+    if start >= 0:
+        ranges.append((start, sys.maxunicode))
+    cls = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+    )
+    return re.compile(f"[{cls}]+(?:'[{cls}]+)*"), marks
+
+
+def fold(text: str) -> str:
+    """Case- and accent-fold: "Émile" -> "emile"."""
+    if text.isascii():
+        return text.lower().translate(_APOSTROPHES)
+    _, marks = _unicode_tables()
+    text = unicodedata.normalize("NFKD", text).translate(marks).lower().translate(marks)
+    return text.translate(_APOSTROPHES)
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens before stop-word removal and stemming."""
+    text = fold(text)
+    pattern = _ASCII_WORD if text.isascii() else _unicode_tables()[0]
+    out = []
+    for tok in pattern.findall(text):
+        if "'" in tok:
+            if tok.endswith("'s"):
+                tok = tok[:-2]
+            tok = tok.replace("'", "")
+        out.append(tok)
+    return out
+
+
+def keep(word: str) -> bool:
+    """Whether a folded word becomes a term (not a stop word, sane length)."""
+    return MIN_TOKEN <= len(word) <= MAX_TOKEN and word not in STOP_WORDS
+
+
+_stem_cache: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """Porter-stem a folded word (cached: a corpus has far fewer distinct words than tokens)."""
+    s = _stem_cache.get(word)
+    if s is None:
+        s = porter(word) if word.isascii() and word.isalpha() else word
+        if len(_stem_cache) < 500_000:
+            _stem_cache[word] = s
+    return s
+
+
+def analyze(text: str) -> list[str]:
+    """Text -> index terms, in order (stop words dropped, not kept as gaps)."""
+    return [stem(w) for w in words(text) if keep(w)]
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One word of a query as the engine sees it (mirrors parseQuery in search.js)."""
+
+    term: str
+    word: str  # the folded, unstemmed word (used for prefix matching)
+
+
+# ---------------------------------------------------------------- Porter stemmer
+# M. F. Porter, "An algorithm for suffix stripping", 1980, with one change:
+# step 4 strips "-er" when m > 0 (not m > 1) so that fighter/fighting/fighters
+# all become "fight", which the archive's readers expect.
+
+
+def _cons(w: str, i: int) -> bool:
+    c = w[i]
+    if c in "aeiou":
+        return False
+    if c == "y":
+        return i == 0 or not _cons(w, i - 1)
+    return True
+
+
+def _m(w: str) -> int:
+    """The measure of w: the number of vowel-consonant sequences."""
+    n, i, k = 0, 0, len(w)
+    while i < k and _cons(w, i):
+        i += 1
+    while i < k:
+        while i < k and not _cons(w, i):
+            i += 1
+        if i >= k:
+            break
+        n += 1
+        while i < k and _cons(w, i):
+            i += 1
+    return n
+
+
+def _has_vowel(w: str) -> bool:
+    return any(not _cons(w, i) for i in range(len(w)))
+
+
+def _doublec(w: str) -> bool:
+    return len(w) >= 2 and w[-1] == w[-2] and _cons(w, len(w) - 1)
+
+
+def _cvc(w: str) -> bool:
+    k = len(w)
+    return k >= 3 and _cons(w, k - 3) and not _cons(w, k - 2) and _cons(w, k - 1) and w[-1] not in "wxy"
+
+
+_STEP2 = (
+    ("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("izer", "ize"),
+    ("bli", "ble"), ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous"),
+    ("ization", "ize"), ("ation", "ate"), ("ator", "ate"), ("alism", "al"), ("iveness", "ive"),
+    ("fulness", "ful"), ("ousness", "ous"), ("aliti", "al"), ("iviti", "ive"), ("biliti", "ble"),
+    ("logi", "log"),
+)
+_STEP3 = (
+    ("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"), ("ful", ""),
+    ("ness", ""),
+)
+_STEP4 = (
+    "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "ou",
+    "ism", "ate", "iti", "ous", "ive", "ize",
+)
+
+
+def _replace(w: str, rules: tuple[tuple[str, str], ...]) -> str:
+    """First rule whose suffix matches decides; it applies only when m(stem) > 0."""
+    best = None
+    for suf, rep in rules:
+        if w.endswith(suf) and (best is None or len(suf) > len(best[0])):
+            best = (suf, rep)
+    if best is None:
+        return w
+    stem_ = w[: len(w) - len(best[0])]
+    return stem_ + best[1] if _m(stem_) > 0 else w
+
+
+def porter(w: str) -> str:
+    """Stem one lower-case ASCII word."""
+    if len(w) <= 2:
+        return w
+    # step 1a
+    if w.endswith("sses") or w.endswith("ies"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    # step 1b
+    if w.endswith("eed"):
+        if _m(w[:-3]) > 0:
+            w = w[:-1]
+    else:
+        for suf in ("ed", "ing"):
+            if w.endswith(suf) and _has_vowel(w[: -len(suf)]):
+                w = w[: -len(suf)]
+                if w.endswith(("at", "bl", "iz")):
+                    w += "e"
+                elif _doublec(w) and w[-1] not in "lsz":
+                    w = w[:-1]
+                elif _m(w) == 1 and _cvc(w):
+                    w += "e"
+                break
+    # step 1c
+    if w.endswith("y") and _has_vowel(w[:-1]):
+        w = w[:-1] + "i"
+    w = _replace(w, _STEP2)
+    w = _replace(w, _STEP3)
+    # step 4: the longest matching suffix decides
+    best = ""
+    for suf in _STEP4:
+        if w.endswith(suf) and len(suf) > len(best):
+            best = suf
+    if best:
+        stem_ = w[: -len(best)]
+        if best == "ion":
+            ok = bool(stem_) and stem_[-1] in "st" and _m(stem_) > 1
+        elif best == "er":
+            ok = _m(stem_) > 0
+        else:
+            ok = _m(stem_) > 1
+        if ok:
+            w = stem_
+    # step 5a
+    if w.endswith("e"):
+        m = _m(w[:-1])
+        if m > 1 or (m == 1 and not _cvc(w[:-1])):
+            w = w[:-1]
+    # step 5b
+    if _m(w) > 1 and _doublec(w) and w.endswith("l"):
+        w = w[:-1]
+    return w

@@ -1,0 +1,353 @@
+"""Build the browser search index (sharded script files) and the whoosh index.
+
+Browser index layout, all under ``site/search/`` and all classic scripts that
+call ``__archiveSearch.put(key, data)`` (Chromium refuses ``fetch()`` on
+file://, but ``<script src>`` works there):
+
+* ``meta.js``      corpus size, BM25F constants, shard boundaries, year runs,
+                   facet catalogue.  The only file every query needs.
+* ``t/<n>.js``     a contiguous range of sorted terms with their postings.  A
+                   query loads only the shards holding its terms.
+* ``d/<n>.js``     one document: id, url, title, date, source, summary,
+                   entities and body.  Loaded for the results shown (snippets,
+                   chips) and to verify quoted phrases.
+* ``f/<n>.js``     one facet (an entity type, or sources): values with their
+                   document lists.  Loaded only when facets are shown/used.
+* ``ids.js``       every document id in number order, for the command line
+                   runner (a browser never loads it).
+
+Postings store, per document, the doc-number gap and one character holding the
+document's quantized BM25F saturation for the term.  Field weights, length
+normalisation and k1 are folded in at build time, so the browser needs no
+document lengths; it computes idf from the posting count.  Documents are
+numbered in arrival order, which is (date, id), so years are number ranges.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.search import SearchDoc
+from generator.search.analysis import analyze
+
+# Field order in the packed term frequency: title, summary, entity names, body.
+FIELDS = ("title", "summary", "entities", "body")
+WEIGHTS = (3.0, 1.5, 2.0, 1.0)
+B = (0.5, 0.75, 0.5, 0.75)
+K1 = 1.2
+LEVELS = 63  # impact quantisation: one base-64 character, 1..63
+SHARD_TARGET = 3500  # bytes of postings per term shard (see the closing note)
+FORMAT = 1
+
+# 64 characters that need no escaping in a JSON string.
+ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What a build wrote, for the build log and the closing measurements."""
+
+    docs: int
+    terms: int
+    postings: int
+    shards: int
+    files: int
+    bytes: int
+    seconds: float
+
+
+def b36(n: int) -> str:
+    """Short file names for doc and shard numbers."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    if n == 0:
+        return "0"
+    out = []
+    while n:
+        n, r = divmod(n, 36)
+        out.append(digits[r])
+    return "".join(reversed(out))
+
+
+def encode_gap(gap: int, out: list[str]) -> None:
+    """Variable-length base-32 number: continuation digits use the alphabet's upper half."""
+    digits = []
+    while True:
+        digits.append(gap & 31)
+        gap >>= 5
+        if not gap:
+            break
+    for d in reversed(digits[1:]):
+        out.append(ALPHABET[32 + d])
+    out.append(ALPHABET[digits[0]])
+
+
+def encode_postings(docs: Iterable[int], impacts: Iterable[int] | None = None) -> str:
+    """Gap-encode ascending doc numbers, each followed by its impact character if given."""
+    out: list[str] = []
+    prev = -1
+    if impacts is None:
+        for d in docs:
+            encode_gap(d - prev, out)
+            prev = d
+    else:
+        for d, q in zip(docs, impacts, strict=True):
+            encode_gap(d - prev, out)
+            out.append(ALPHABET[q])
+            prev = d
+    return "".join(out)
+
+
+def encode_runs(docs: Iterable[int]) -> str:
+    """Facet document lists: runs of consecutive numbers cost one extra number, not one per doc.
+
+    Each run is written as (gap * 2 + has_more) and, when has_more, (length - 1).
+    A source holding every document becomes a few characters instead of one per doc.
+    """
+    runs: list[list[int]] = []
+    for d in docs:
+        if runs and runs[-1][1] == d - 1:
+            runs[-1][1] = d
+        else:
+            runs.append([d, d])
+    out: list[str] = []
+    prev = -1
+    for a, b in runs:
+        encode_gap((a - prev) * 2 + (1 if b > a else 0), out)
+        if b > a:
+            encode_gap(b - a, out)
+        prev = b
+    return "".join(out)
+
+
+def utf16_key(term: str) -> bytes:
+    """Sort like JavaScript's string comparison (UTF-16 code units), so shard lookups agree."""
+    return term.encode("utf-16-be")
+
+
+def separator(prev: str, first: str) -> str:
+    """Shortest prefix of ``first`` that still sorts after ``prev`` (smaller meta.js)."""
+    for i in range(1, len(first) + 1):
+        p = first[:i]
+        if utf16_key(p) > utf16_key(prev):
+            return p
+    return first
+
+
+def _js(key: str, data: object) -> bytes:
+    body = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    return f"__archiveSearch.put({json.dumps(key)},{body});\n".encode("ascii")
+
+
+class _Writer:
+    """Counts files and bytes as it writes them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files = 0
+        self.bytes = 0
+
+    def put(self, key: str, data: object) -> int:
+        raw = _js(key, data)
+        path = self.root / f"{key}.js"
+        path.write_bytes(raw)
+        self.files += 1
+        self.bytes += len(raw)
+        return len(raw)
+
+
+def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path) -> IndexStats:
+    """Write ``site_dir/search/`` from scratch in one pass over ``docs``.
+
+    Linear: each document is analysed once and its document file written at
+    once; postings are kept as compact arrays and turned into shards at the end.
+    """
+    t0 = time.perf_counter()
+    root = Path(site_dir) / "search"
+    if root.exists():
+        shutil.rmtree(root)
+    for sub in ("t", "d", "f"):
+        (root / sub).mkdir(parents=True)
+    w = _Writer(root)
+
+    postings: dict[str, tuple[array, array]] = {}
+    lengths = [array("I") for _ in FIELDS]
+    ids: list[str] = []
+    years: list[list] = []  # [year or "", first doc, last doc] runs
+    sources: dict[str, array] = {}
+    entities: dict[tuple[str, str], tuple[str, array]] = {}  # (type, id) -> (name, docs)
+
+    n = 0
+    for doc in _once(docs):
+        names = " ".join(name for _eid, name, _typ in doc.entities)
+        fields = (doc.title, doc.summary, names, doc.body)
+        counts: dict[str, int] = {}
+        for f, text in enumerate(fields):
+            terms = analyze(text) if text else []
+            lengths[f].append(len(terms))
+            for term, c in Counter(terms).items():
+                counts[term] = counts.get(term, 0) | (min(c, 255) << (8 * f))
+        for term, packed in counts.items():
+            entry = postings.get(term)
+            if entry is None:
+                entry = postings[term] = (array("I"), array("I"))
+            entry[0].append(n)
+            entry[1].append(packed)
+        year = (doc.date or "")[:4]
+        if years and years[-1][0] == year and years[-1][2] == n - 1:
+            years[-1][2] = n
+        else:
+            years.append([year, n, n])
+        if doc.source:
+            sources.setdefault(doc.source, array("I")).append(n)
+        seen = set()
+        for eid, name, typ in doc.entities:
+            if (typ, eid) in seen:
+                continue
+            seen.add((typ, eid))
+            entry2 = entities.get((typ, eid))
+            if entry2 is None:
+                entry2 = entities[(typ, eid)] = (name, array("I"))
+            entry2[1].append(n)
+        w.put(
+            f"d/{b36(n)}",
+            {
+                "id": doc.id,
+                "u": doc.url,
+                "t": doc.title,
+                "d": doc.date or "",
+                "s": doc.source or "",
+                "m": doc.summary,
+                "e": [list(e) for e in doc.entities],
+                "b": doc.body,
+            },
+        )
+        ids.append(doc.id)
+        n += 1
+
+    # Quantized BM25F saturation per posting; all length statistics are known now.
+    avg = [(sum(col) / n if n else 0.0) or 1.0 for col in lengths]
+    norms = [
+        [WEIGHTS[f] / (1 - B[f] + B[f] * lengths[f][d] / avg[f]) for d in range(n)] for f in range(len(FIELDS))
+    ]
+    terms = sorted(postings, key=utf16_key)
+    bounds: list[str] = []
+    shard_terms: list[str] = []
+    shard_posts: list[str] = []
+    size = 0
+    total_postings = 0
+
+    def flush() -> None:
+        nonlocal size
+        w.put(f"t/{b36(len(bounds))}", [shard_terms[:], shard_posts[:]])
+        shard_terms.clear()
+        shard_posts.clear()
+        size = 0
+
+    prev_term = ""
+    for term in terms:
+        dnums, packed = postings[term]
+        total_postings += len(dnums)
+        impacts = []
+        for d, p in zip(dnums, packed, strict=True):
+            tf = 0.0
+            f = 0
+            while p:
+                c = p & 255
+                if c:
+                    tf += c * norms[f][d]
+                p >>= 8
+                f += 1
+            q = round(tf / (K1 + tf) * LEVELS)
+            impacts.append(1 if q < 1 else (LEVELS if q > LEVELS else q))
+        enc = encode_postings(dnums, impacts)
+        if shard_terms and size + len(enc) > SHARD_TARGET:
+            flush()
+            bounds.append(separator(prev_term, term))
+        shard_terms.append(term)
+        shard_posts.append(enc)
+        size += len(enc) + len(term) + 6
+        prev_term = term
+    if shard_terms or not bounds:
+        flush()
+
+    # Facets: one file per entity type plus one for sources.
+    facet_meta = []
+    types = sorted({typ for typ, _eid in entities})
+    for i, typ in enumerate(types):
+        values = sorted(
+            ((eid, name, encode_runs(dl)) for (t, eid), (name, dl) in entities.items() if t == typ),
+            key=lambda v: (v[1].casefold(), v[0]),
+        )
+        w.put(f"f/{b36(i)}", [list(v) for v in values])
+        facet_meta.append([typ, f"f/{b36(i)}", len(values)])
+    src_values = sorted([s, s, encode_runs(dl)] for s, dl in sources.items())
+    w.put("f/s", src_values)
+
+    w.put("ids", ids)
+    meta = {
+        "v": FORMAT,
+        "n": n,
+        "k1": K1,
+        "levels": LEVELS,
+        "shards": bounds,
+        "years": years,
+        "types": facet_meta,
+        "sources": "f/s",
+    }
+    w.put("meta", meta)
+    return IndexStats(
+        docs=n,
+        terms=len(terms),
+        postings=total_postings,
+        shards=len(bounds) + 1,
+        files=w.files,
+        bytes=w.bytes,
+        seconds=round(time.perf_counter() - t0, 3),
+    )
+
+
+def _once(docs: Iterable[SearchDoc]) -> Iterator[SearchDoc]:
+    """Iterate the input exactly once, whatever it is (list or stream)."""
+    yield from docs
+
+
+def write_whoosh_index(docs: Iterable[SearchDoc], whoosh_dir: Path) -> None:
+    """Recreate the whoosh index: the shell search and the reference BM25F ranker.
+
+    Fields title, summary, entities and body with whoosh's StemmingAnalyzer,
+    the setup the evaluation compares the browser engine against.
+    """
+    from whoosh import index
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import ID, TEXT, Schema
+
+    whoosh_dir = Path(whoosh_dir)
+    if whoosh_dir.exists():
+        shutil.rmtree(whoosh_dir)
+    whoosh_dir.mkdir(parents=True)
+    analyzer = StemmingAnalyzer()
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer),
+        summary=TEXT(analyzer=analyzer),
+        entities=TEXT(analyzer=analyzer),
+        body=TEXT(analyzer=analyzer),
+    )
+    ix = index.create_in(str(whoosh_dir), schema)
+    writer = ix.writer(limitmb=256)
+    for doc in _once(docs):
+        writer.add_document(
+            id=doc.id,
+            title=doc.title or "",
+            summary=doc.summary or "",
+            entities=" ".join(name for _eid, name, _typ in doc.entities),
+            body=doc.body or "",
+        )
+    writer.commit()
