@@ -1,0 +1,116 @@
+"""``python -m generator query``: search a built site from the shell.
+
+Two engines: ``client`` runs the very search.js the site ships, under Node, on
+the built index files (so the command line shows what readers get);
+``whoosh`` searches the whoosh index the build writes beside the site, the
+archivists' shell search and the reference ranker for ``make eval``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SEARCH_JS = REPO / "templates" / "assets" / "search.js"
+NODE_RUNNER = Path(__file__).with_name("node_runner.js")
+# whoosh query syntax characters are removed: queries are plain text.
+_SYNTAX = re.compile(r"[^\w\s]")
+
+
+def whoosh_dir_for(site: Path) -> Path:
+    """Where the build keeps the whoosh index: beside the site, never inside it."""
+    return Path(str(site).rstrip("/") + ".whoosh")
+
+
+def run_client(site: Path, queries: list[tuple[object, str]], limit: int) -> list[list[str]]:
+    """Rankings from search.js under Node: one process for all queries."""
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node is not installed; the client engine runs search.js under Node")
+    if not (site / "search" / "meta.js").exists():
+        raise RuntimeError(f"{site}/search/meta.js not found: build the site first")
+    stdin = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, (_qid, t) in enumerate(queries))
+    proc = subprocess.run(
+        [node, str(NODE_RUNNER), str(SEARCH_JS), str(site), str(limit)],
+        input=stdin, capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"node runner failed: {proc.stderr.strip()}")
+    out: list[list[str]] = [[] for _ in queries]
+    for line in proc.stdout.splitlines():
+        row = json.loads(line)
+        out[row["query_id"]] = row["results"]
+    return out
+
+
+def run_whoosh(whoosh_dir: Path, queries: list[tuple[object, str]], limit: int,
+               fields: Iterable[str] = ("title", "summary", "entities", "body")) -> list[list[str]]:
+    """Rankings from whoosh BM25F (B 0.75, K1 1.2), words OR-ed across fields."""
+    from whoosh import index, qparser, scoring
+
+    if not index.exists_in(str(whoosh_dir)):
+        raise RuntimeError(f"no whoosh index at {whoosh_dir}: build the site first")
+    ix = index.open_dir(str(whoosh_dir))
+    parser = qparser.MultifieldParser(list(fields), schema=ix.schema, group=qparser.OrGroup)
+    out = []
+    with ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2)) as s:
+        for _qid, text in queries:
+            cleaned = _SYNTAX.sub(" ", text[:2000].lower()).strip()
+            if not cleaned:
+                out.append([])
+                continue
+            hits = s.search(parser.parse(cleaned), limit=limit)
+            out.append([h["id"] for h in hits])
+    return out
+
+
+def _read_queries(path: Path) -> list[tuple[object, str]]:
+    queries = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                q = json.loads(line)
+                queries.append((q.get("id"), str(q.get("text", ""))))
+    return queries
+
+
+def run_query(argv: list[str]) -> int:
+    """Entry point for ``python -m generator query``; prints one JSON line per query."""
+    ap = argparse.ArgumentParser(prog="python -m generator query", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--site", type=Path, default=Path("site"), help="built site directory (default: site)")
+    ap.add_argument("--engine", choices=("client", "whoosh"), default="client")
+    ap.add_argument("--limit", type=int, default=10)
+    ap.add_argument("--queries", type=Path, help='JSON Lines file of {"id": ..., "text": ...}')
+    ap.add_argument("text", nargs="*", help="query text")
+    args = ap.parse_args(argv)
+    if args.queries and args.text:
+        ap.error("give either TEXT or --queries, not both")
+    if args.queries:
+        queries = _read_queries(args.queries)
+    elif args.text:
+        queries = [(None, " ".join(args.text))]
+    else:
+        ap.error("give TEXT or --queries FILE")
+    limit = max(1, args.limit)
+    try:
+        if args.engine == "client":
+            results = run_client(args.site, queries, limit)
+        else:
+            results = run_whoosh(whoosh_dir_for(args.site), queries, limit)
+    except RuntimeError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for (qid, _text), ranking in zip(queries, results, strict=True):
+        print(json.dumps({"query_id": qid, "results": ranking}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_query(sys.argv[1:]))
