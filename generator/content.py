@@ -1,0 +1,270 @@
+"""Loading the archivist's YAML: site config, article metadata, entities, pages.
+
+Each loader validates against a small schema and reports problems with file
+and line (see ``yamlio``). Loaders return plain dataclasses; cross-checks that
+need several files (unknown entity ids, metadata without a seed) happen in
+``model``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Diagnostics
+from generator.markup import render_markdown
+from generator.textio import read_text
+from generator.yamlio import Field, check_mapping, line_of, load_yaml_file, parse_yaml
+
+DEFAULT_TYPES = {
+    "person": "People",
+    "organisation": "Organisations",
+    "place": "Places",
+    "event": "Events",
+    "topic": "Topics",
+}
+
+SITE_SCHEMA = {
+    "title": Field("str", required=True),
+    "description": Field("str"),
+    "language": Field("str"),
+    "base_url": Field("url"),
+    "author": Field("str"),
+    "copyright": Field("str"),
+    "per_page": Field("int"),
+    "latest": Field("int"),
+    "top_entities": Field("int"),
+    "feed_items": Field("int"),
+    "entity_types": Field("types"),
+}
+
+ARTICLE_SCHEMA = {
+    "title": Field("str"),
+    "date": Field("date"),
+    "source": Field("str"),
+    "source_url": Field("url"),
+    "authors": Field("list[str]"),
+    "tags": Field("list[str]"),
+    "summary": Field("str"),
+    "entities": Field("list[id]"),
+}
+
+ENTITY_SCHEMA = {
+    "type": Field("id", required=True),
+    "name": Field("str", required=True),
+    "aliases": Field("list[str]"),
+    "description": Field("str"),
+    "wikidata": Field("str"),
+    "links": Field("links"),
+}
+
+PAGE_SCHEMA = {
+    "title": Field("str", required=True),
+    "order": Field("int"),
+    "slug": Field("id"),
+}
+
+_WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """``content/site.yaml``."""
+
+    title: str = "News archive"
+    description: str = ""
+    language: str = "en"
+    base_url: str | None = None
+    author: str = ""
+    copyright: str = ""
+    per_page: int = 50
+    latest: int = 10
+    top_entities: int = 12
+    feed_items: int = 50
+    entity_types: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TYPES))
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """``content/articles/<seed>.yaml``: everything optional."""
+
+    path: Path
+    title: str | None = None
+    date: dt.date | None = None
+    source: str | None = None
+    source_url: str | None = None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    entities: tuple[str, ...] = ()
+    entity_lines: tuple[int | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntityDef:
+    """One registry entry."""
+
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...]
+    description_html: str
+    wikidata: str | None
+    links: tuple[tuple[str, str], ...]
+    path: Path
+    line: int | None
+
+
+@dataclass(frozen=True)
+class FreePage:
+    """``content/pages/*.md``."""
+
+    slug: str
+    title: str
+    order: int
+    html: str
+    toc: tuple[tuple[int, str, str], ...]  # (level, anchor, text)
+    path: Path
+
+
+def load_site(content: Path, diag: Diagnostics) -> SiteConfig:
+    path = content / "site.yaml"
+    if not path.exists():
+        diag.warn(path, None, "no site.yaml; using a default title")
+        return SiteConfig()
+    data = load_yaml_file(path, diag)
+    if data is None:
+        return SiteConfig()
+    schema = dict(SITE_SCHEMA)
+    types_raw = data.pop("entity_types", None) if isinstance(data, dict) else None
+    schema.pop("entity_types")
+    clean = check_mapping(data, schema, path, diag, "site.yaml")
+    if clean is None:
+        return SiteConfig()
+    types = dict(DEFAULT_TYPES)
+    if types_raw is not None:
+        if not isinstance(types_raw, dict):
+            diag.error(path, getattr(types_raw, "line", None), "'entity_types' must map type ids to plural labels, e.g. person: People")
+        else:
+            for key, label in types_raw.items():
+                if not isinstance(key, str) or not re.match(r"^[a-z][a-z0-9_-]*$", key) or not isinstance(label, str):
+                    diag.error(path, line_of(types_raw, key), f"entity type '{key}' must be a lower-case id mapped to a label")
+                    continue
+                types[key] = label.strip()
+    if "base_url" in clean:
+        clean["base_url"] = clean["base_url"].rstrip("/") + "/"
+    return SiteConfig(**clean, entity_types=types)
+
+
+def load_article_meta(path: Path, diag: Diagnostics) -> ArticleMeta | None:
+    before = len(diag.errors)
+    data = load_yaml_file(path, diag)
+    if data is None:
+        return ArticleMeta(path) if len(diag.errors) == before else None
+    clean = check_mapping(data, ARTICLE_SCHEMA, path, diag, "article metadata")
+    if clean is None:
+        return None
+    ents = data.get("entities") or []
+    lines = tuple(line_of(ents, i) for i in range(len(clean.get("entities", ()))))
+    return ArticleMeta(
+        path=path,
+        title=clean.get("title") or None,
+        date=clean.get("date"),
+        source=clean.get("source") or None,
+        source_url=clean.get("source_url"),
+        authors=tuple(clean.get("authors", ())),
+        tags=tuple(clean.get("tags", ())),
+        summary=clean.get("summary", ""),
+        entities=tuple(clean.get("entities", ())),
+        entity_lines=lines,
+    )
+
+
+def _entity(eid: object, data: object, path: Path, line: int | None, site: SiteConfig, diag: Diagnostics) -> EntityDef | None:
+    if not isinstance(eid, str) or not re.match(r"^[a-z0-9][a-z0-9_-]*$", eid):
+        diag.error(path, line, f"entity id '{eid}' must be lower-case letters, digits, '-' and '_'")
+        return None
+    clean = check_mapping(data, ENTITY_SCHEMA, path, diag, f"entity '{eid}'")
+    if clean is None:
+        return None
+    if clean["type"] not in site.entity_types:
+        known = ", ".join(sorted(site.entity_types))
+        diag.error(path, line_of(data, "type"), f"entity '{eid}' has unknown type '{clean['type']}'; known types: {known} (add more under entity_types in site.yaml)")
+        return None
+    wikidata = clean.get("wikidata")
+    if wikidata and not _WIKIDATA.match(wikidata):
+        diag.error(path, line_of(data, "wikidata"), f"entity '{eid}': wikidata must look like Q12345, got '{wikidata}'")
+        return None
+    html, _ = render_markdown(clean.get("description", ""))
+    return EntityDef(
+        id=eid,
+        type=clean["type"],
+        name=clean["name"],
+        aliases=tuple(dict.fromkeys(a for a in clean.get("aliases", ()) if a != clean["name"])),
+        description_html=html,
+        wikidata=wikidata,
+        links=tuple(clean.get("links", ())),
+        path=path,
+        line=line,
+    )
+
+
+def load_entities(content: Path, site: SiteConfig, diag: Diagnostics) -> list[EntityDef]:
+    """The registry: ``entities.yaml`` (id → entity) and/or ``entities/<id>.yaml``."""
+    found: dict[str, EntityDef] = {}
+
+    def add(ent: EntityDef | None) -> None:
+        if ent is None:
+            return
+        if ent.id in found:
+            first = found[ent.id]
+            diag.error(ent.path, ent.line, f"entity '{ent.id}' is defined twice (also in {first.path.name}:{first.line})")
+            return
+        found[ent.id] = ent
+
+    single = content / "entities.yaml"
+    if single.exists():
+        data = load_yaml_file(single, diag)
+        if data is not None and not isinstance(data, dict):
+            diag.error(single, getattr(data, "line", 1), "entities.yaml must map entity ids to entities")
+        elif data:
+            for eid, body in data.items():
+                add(_entity(eid, body, single, line_of(data, eid), site, diag))
+    folder = content / "entities"
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.yaml")):
+            data = load_yaml_file(path, diag)
+            if data is not None:
+                add(_entity(path.stem, data, path, 1, site, diag))
+    return [found[k] for k in sorted(found)]
+
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.DOTALL)
+
+
+def load_pages(content: Path, diag: Diagnostics) -> list[FreePage]:
+    folder = content / "pages"
+    pages: list[FreePage] = []
+    if not folder.is_dir():
+        return pages
+    for path in sorted(folder.glob("*.md")):
+        text = read_text(path, diag)
+        if text is None:
+            continue
+        m = _FRONT.match(text)
+        if not m:
+            diag.error(path, 1, "a page must start with YAML front matter between '---' lines (with at least 'title:')")
+            continue
+        meta = parse_yaml(m.group(1), path, diag, line_offset=1)
+        if meta is None:
+            continue
+        clean = check_mapping(meta, PAGE_SCHEMA, path, diag, "page front matter")
+        if clean is None:
+            continue
+        html, toc = render_markdown(text[m.end():])
+        slug = clean.get("slug") or path.stem.lower()
+        pages.append(FreePage(slug, clean["title"], clean.get("order", 100), html, tuple(toc), path))
+    pages.sort(key=lambda p: (p.order, p.slug))
+    return pages

@@ -1,0 +1,268 @@
+"""The archive model: articles, entities and the indexes between them.
+
+Everything is gathered here before anything is rendered (as in MkDocs'
+``structure``): every cross-reference a page needs — mentions, entity article
+lists, co-occurrence, related articles, month counts — is computed once, in
+passes linear in the number of articles (related articles look only at a
+bounded window of each entity's article list, so a very common entity does not
+make the build quadratic).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import urls
+from generator.content import ArticleMeta, EntityDef, FreePage, SiteConfig
+from generator.diagnostics import Diagnostics
+from generator.mentions import Matcher, Mention
+from generator.seeds import Block, Seed
+from generator.textutil import derive_title, first_sentence, sentence_around
+
+RELATED_WINDOW = 40  # articles looked at on each side of an article in each entity's list
+RELATED_COUNT = 5
+
+
+@dataclass
+class Article:
+    """One article, with its mentions found."""
+
+    id: str
+    seed_path: Path
+    title: str
+    title_derived: bool
+    date: dt.date | None
+    source: str | None
+    source_url: str | None
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+    summary: str
+    blocks: tuple[Block, ...]
+    mentions: tuple[tuple[Mention, ...], ...]  # per block
+    declared: tuple[str, ...]  # entity ids from the metadata
+    mention_counts: dict[str, int]  # entity id -> mentions in the text (0 if only declared)
+    index: int = 0  # position in date order
+    related: list[int] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return urls.article(self.id)
+
+    @property
+    def entity_ids(self) -> list[str]:
+        return list(self.mention_counts)
+
+    @property
+    def month_key(self) -> str | None:
+        return None if self.date is None else f"{self.date.year:04d}-{self.date.month:02d}"
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(b.text.split()) for b in self.blocks)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(b.text for b in self.blocks)
+
+
+@dataclass
+class Snippet:
+    """The sentence around an entity's first mention in an article."""
+
+    before: str
+    match: str
+    after: str
+
+
+@dataclass
+class Entity:
+    """A registry entry plus everything the archive says about it."""
+
+    defn: EntityDef
+    articles: list[int] = field(default_factory=list)  # article indexes, oldest first
+    snippets: dict[int, Snippet] = field(default_factory=dict)
+    mentions: int = 0
+    months: Counter = field(default_factory=Counter)
+    together: Counter = field(default_factory=Counter)
+
+    @property
+    def id(self) -> str:
+        return self.defn.id
+
+    @property
+    def name(self) -> str:
+        return self.defn.name
+
+    @property
+    def type(self) -> str:
+        return self.defn.type
+
+    @property
+    def url(self) -> str:
+        return urls.entity(self.defn.id)
+
+
+@dataclass
+class Archive:
+    """The whole site's content, ready to render."""
+
+    site: SiteConfig
+    articles: list[Article]  # date order, undated first
+    entities: dict[str, Entity]
+    pages: list[FreePage]
+
+    def dated(self) -> list[Article]:
+        return [a for a in self.articles if a.date is not None]
+
+    def date_range(self) -> tuple[dt.date, dt.date] | None:
+        dated = [a.date for a in self.articles if a.date is not None]
+        return (min(dated), max(dated)) if dated else None
+
+
+def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known: set[str], diag: Diagnostics) -> Article | None:
+    """Combine a seed and its metadata; None when it cannot be trusted (errors reported)."""
+    ok = True
+    date = seed.date
+    if meta is not None and meta.date is not None:
+        date = meta.date
+    elif not seed.has_date_line:
+        diag.error(seed.path, 1, "no date: the seed must start with 'date YYYY-MM-DD' (or 'date undated'), or its metadata must give 'date'")
+        ok = False
+    declared: list[str] = []
+    if meta is not None:
+        for eid, line in zip(meta.entities, meta.entity_lines or (None,) * len(meta.entities)):
+            if eid not in known:
+                diag.error(meta.path, line, f"unknown entity '{eid}': add it to content/entities.yaml or fix the id")
+                ok = False
+            elif eid not in declared:
+                declared.append(eid)
+    if not ok:
+        return None
+    if not seed.blocks:
+        diag.warn(seed.path, None, "the article has no body text")
+    title = meta.title if meta and meta.title else None
+    derived = title is None
+    if derived:
+        title = derive_title(seed.blocks[0].text) if seed.blocks else f"(untitled {seed.id})"
+        if meta is None:
+            diag.warn(seed.path, None, f"no metadata file content/articles/{seed.path.stem}.yaml; title derived from the text")
+        else:
+            diag.warn(meta.path, None, "no 'title'; title derived from the text")
+    prefer = frozenset(declared)
+    mentions = tuple(tuple(matcher.find(b.text, prefer)) for b in seed.blocks)
+    counts: dict[str, int] = {}
+    for block in mentions:
+        for m in block:
+            counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
+    for eid in declared:
+        counts.setdefault(eid, 0)
+    return Article(
+        id=seed.id,
+        seed_path=seed.path,
+        title=title,
+        title_derived=derived,
+        date=date,
+        source=meta.source if meta else None,
+        source_url=meta.source_url if meta else None,
+        authors=meta.authors if meta else (),
+        tags=meta.tags if meta else (),
+        summary=meta.summary if meta else "",
+        blocks=seed.blocks,
+        mentions=mentions,
+        declared=tuple(declared),
+        mention_counts=counts,
+    )
+
+
+def make_matcher(defs: list[EntityDef], diag: Diagnostics) -> Matcher:
+    matcher = Matcher((d.id, name) for d in defs for name in (d.name, *d.aliases))
+    by_id = {d.id: d for d in defs}
+    for alias, ids in matcher.ambiguous:
+        first = by_id[ids[0]]
+        diag.warn(first.path, first.line, f"the name '{alias}' belongs to several entities ({', '.join(ids)}); it is linked only where an article's metadata names one of them")
+    return matcher
+
+
+def sort_key(article: Article) -> tuple[dt.date, str]:
+    return (article.date or dt.date.min, article.id)
+
+
+def index_archive(site: SiteConfig, articles: list[Article], defs: list[EntityDef], pages: list[FreePage]) -> Archive:
+    """Order articles and compute the entity indexes and related articles."""
+    articles.sort(key=sort_key)
+    entities = {d.id: Entity(d) for d in defs}
+    for i, art in enumerate(articles):
+        art.index = i
+        ids = art.entity_ids
+        for eid in ids:
+            ent = entities[eid]
+            ent.articles.append(i)
+            ent.mentions += art.mention_counts[eid]
+            if art.month_key:
+                ent.months[art.month_key] += 1
+            ent.snippets[i] = _snippet(art, eid)
+        if len(ids) <= 60:  # co-occurrence is k² per article: bounded for pathological articles
+            for a in ids:
+                together = entities[a].together
+                for b in ids:
+                    if a != b:
+                        together[b] += 1
+    _relate(articles, entities)
+    return Archive(site, articles, entities, pages)
+
+
+def _snippet(art: Article, eid: str) -> Snippet:
+    for block, mentions in zip(art.blocks, art.mentions):
+        for m in mentions:
+            if m.entity_id == eid:
+                before, match, after = sentence_around(block.text, m.start, m.end)
+                return Snippet(before, match, after)
+    text = art.summary or (art.blocks[0].text if art.blocks else "")
+    return Snippet(first_sentence(text), "", "")
+
+
+def _relate(articles: list[Article], entities: dict[str, Entity]) -> None:
+    """Related articles: most shared entities (weighted by rarity), then nearest in time.
+
+    Candidates come from a window of RELATED_WINDOW articles on each side in
+    each shared entity's (date-ordered) list, so the cost per article is
+    bounded by its number of entities, not by the size of the archive.
+    """
+    n = max(len(articles), 1)
+    idf = {eid: math.log(1 + n / len(e.articles)) for eid, e in entities.items() if e.articles}
+    for art in articles:
+        mine = set(art.entity_ids)
+        if not mine:
+            continue
+        scores: dict[int, float] = defaultdict(float)
+        for eid in mine:
+            lst = entities[eid].articles
+            pos = bisect.bisect_left(lst, art.index)
+            lo, hi = max(0, pos - RELATED_WINDOW), min(len(lst), pos + RELATED_WINDOW + 1)
+            for other in lst[lo:hi]:
+                if other != art.index:
+                    scores[other] += idf[eid]
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], abs(kv[0] - art.index), kv[0]))
+        art.related = [i for i, _ in ranked[:RELATED_COUNT]]
+
+
+def build_archive(site: SiteConfig, seeds: list[Seed], metas: dict[str, ArticleMeta], defs: list[EntityDef], pages: list[FreePage], diag: Diagnostics) -> Archive:
+    """Cross-check the loaded input and build the model."""
+    seed_ids = {s.id for s in seeds}
+    for mid, meta in sorted(metas.items()):
+        if mid not in seed_ids:
+            diag.error(meta.path, None, f"metadata for a seed that does not exist: expected seeds/{meta.path.stem}.txt")
+    matcher = make_matcher(defs, diag)
+    known = {d.id for d in defs}
+    articles = []
+    for seed in seeds:
+        art = build_article(seed, metas.get(seed.id), matcher, known, diag)
+        if art is not None:
+            articles.append(art)
+    diag.check()
+    return index_archive(site, articles, defs, pages)

@@ -1,0 +1,104 @@
+"""Turning page specs into HTML with Jinja2.
+
+Templates inherit from ``base.html``; the few things that are easier in
+Python than in a template (article bodies with linked mentions, dates in
+words) live here as plain functions and filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from generator import urls
+from generator.model import Article
+from generator.textutil import slugify
+
+
+@dataclass
+class PageSpec:
+    """One output page before rendering: where it goes, which template, what data."""
+
+    path: str
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    breadcrumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, path); last is current
+    toc: list[tuple[int, str, str]] = field(default_factory=list)  # (level, anchor, text)
+    prev: tuple[str, str] | None = None  # (title, path)
+    next: tuple[str, str] | None = None
+    description: str = ""
+
+
+def format_date(value: dt.date | None, style: str = "long") -> str:
+    if value is None:
+        return "Undated"
+    if style == "iso":
+        return value.isoformat()
+    if style == "month":
+        return value.strftime("%B %Y")
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def month_name(number: int) -> str:
+    return dt.date(2000, number, 1).strftime("%B")
+
+
+@jinja2.pass_context
+def href(ctx: jinja2.runtime.Context, target: str) -> str:
+    """A site-root-relative path made relative to the page being rendered."""
+    return ctx["root"] + target
+
+
+def body_html(article: Article, root: str) -> tuple[Markup, list[tuple[int, str, str]]]:
+    """The article body as HTML, mentions linked, plus its table of contents."""
+    parts: list[str] = []
+    toc: list[tuple[int, str, str]] = []
+    used: set[str] = set()
+    for block, mentions in zip(article.blocks, article.mentions):
+        if block.kind == "h":
+            anchor = slugify(block.text) or "section"
+            base, n = anchor, 2
+            while anchor in used:
+                anchor, n = f"{base}-{n}", n + 1
+            used.add(anchor)
+            toc.append((2, anchor, block.text))
+            parts.append(f'<h2 id="{anchor}">{escape(block.text)}</h2>')
+            continue
+        text, pos, out = block.text, 0, []
+        for m in mentions:
+            out.append(str(escape(text[pos:m.start])))
+            out.append(
+                f'<a class="mention" href="{root}{urls.entity(m.entity_id)}">{escape(text[m.start:m.end])}</a>'
+            )
+            pos = m.end
+        out.append(str(escape(text[pos:])))
+        parts.append(f"<p>{''.join(out)}</p>")
+    return Markup("\n".join(parts)), toc
+
+
+def make_env(template_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["href"] = href
+    env.filters["date"] = format_date
+    env.filters["month_name"] = month_name
+    env.globals["urls"] = urls
+    return env
+
+
+def render(env: jinja2.Environment, spec: PageSpec, common: dict[str, Any]) -> str:
+    root = urls.root_of(spec.path)
+    template = env.get_template(spec.template)
+    return template.render(**common, **spec.context, page=spec, root=root)

@@ -1,0 +1,43 @@
+"""Reading user text files: encodings, byte-order marks and line endings.
+
+Archives arrive from many systems. UTF-8 (with or without BOM) is the norm;
+a file that is not UTF-8 is read as Windows-1252 (a superset of Latin-1's
+printable range) *with a warning naming the file*, because refusing a
+decades-old Latin-1 article would drop it, and reading it silently would hide
+a possible mis-decoding.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.diagnostics import Diagnostics
+
+
+def decode(data: bytes, path: Path, diag: Diagnostics) -> str | None:
+    """Bytes to text with normalised newlines; None (and an error) for binary files."""
+    if b"\x00" in data:
+        diag.error(path, None, "looks like a binary file (contains NUL bytes), not text")
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+        diag.warn(path, line, "not valid UTF-8; read as Latin-1/Windows-1252 (save the file as UTF-8 to silence this)")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: Path, diag: Diagnostics) -> str | None:
+    """Read a user file as text; problems go to ``diag``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diag.error(path, None, f"cannot read file: {exc.strerror or exc}")
+        return None
+    return decode(data, path, diag)

@@ -1,0 +1,54 @@
+"""Small text helpers: slugs, sentences, titles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"'“‘(])")
+
+
+def slugify(text: str) -> str:
+    """ASCII slug for file names: accents folded, lower case, '-' between words."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^A-Za-z0-9_]+", "-", text).strip("-_").lower()
+    return text
+
+
+def sentence_around(text: str, start: int, end: int, limit: int = 320) -> tuple[str, str, str]:
+    """The sentence of ``text`` containing ``text[start:end]``, as (before, match, after).
+
+    Sentences are cut at ., ! or ? followed by space and a capital; a very
+    long sentence is trimmed around the match so snippets stay short.
+    """
+    s = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        s = m.end()
+    m = _SENTENCE_END.search(text, end)
+    e = m.start() if m else len(text)
+    before, match, after = text[s:start], text[start:end], text[end:e]
+    half = limit // 2
+    if len(before) > half:
+        before = "…" + before[-half:].split(" ", 1)[-1]
+    if len(after) > half:
+        after = after[:half].rsplit(" ", 1)[0] + "…"
+    return before, match, after
+
+
+def derive_title(first_paragraph: str, limit: int = 90) -> str:
+    """A title for an article that has none: its first sentence, shortened."""
+    text = first_paragraph.strip()
+    m = _SENTENCE_END.search(text)
+    sentence = text[: m.start()] if m else text
+    sentence = sentence.rstrip(".")
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return sentence or "(untitled)"
+
+
+def first_sentence(text: str, limit: int = 240) -> str:
+    m = _SENTENCE_END.search(text)
+    sentence = text[: m.start()] if m else text
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0] + "…"
+    return sentence
