@@ -37,7 +37,9 @@ STOP_WORDS: frozenset[str] = frozenset(
 )
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-_ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+# Dotted acronyms ("U.S.", "U.K.") become one word; otherwise runs of letters
+# and digits, with apostrophes inside words.
+_ASCII_WORD = re.compile(r"[a-z](?:\.[a-z])+(?![a-z0-9])|[a-z0-9]+(?:'[a-z0-9]+)*")
 
 
 @lru_cache(maxsize=1)
@@ -48,25 +50,30 @@ def _unicode_tables() -> tuple[re.Pattern[str], dict[int, None]]:
     "_" and treats some marks differently), so the classes are built from the
     general categories themselves.  Built lazily: ASCII text never needs them.
     """
-    ranges: list[tuple[int, int]] = []
     marks: dict[int, None] = {}
-    start = -1
-    for cp in range(sys.maxunicode + 1):
-        cat = unicodedata.category(chr(cp))
-        word = cat[0] in "LN"
+    cats = [unicodedata.category(chr(cp)) for cp in range(sys.maxunicode + 1)]
+    for cp, cat in enumerate(cats):
         if cat[0] == "M":
             marks[cp] = None
-        if word and start < 0:
-            start = cp
-        elif not word and start >= 0:
-            ranges.append((start, cp - 1))
-            start = -1
-    if start >= 0:
-        ranges.append((start, sys.maxunicode))
-    cls = "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
-    )
-    return re.compile(f"[{cls}]+(?:'[{cls}]+)*"), marks
+
+    def charclass(wanted: str) -> str:
+        ranges: list[tuple[int, int]] = []
+        start = -1
+        for cp, cat in enumerate(cats):
+            inside = cat[0] in wanted
+            if inside and start < 0:
+                start = cp
+            elif not inside and start >= 0:
+                ranges.append((start, cp - 1))
+                start = -1
+        if start >= 0:
+            ranges.append((start, sys.maxunicode))
+        return "".join(
+            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+        )
+
+    w, letter = charclass("LN"), charclass("L")
+    return re.compile(f"[{letter}](?:\\.[{letter}])+(?![{w}])|[{w}]+(?:'[{w}]+)*"), marks
 
 
 def fold(text: str) -> str:
@@ -84,7 +91,9 @@ def words(text: str) -> list[str]:
     pattern = _ASCII_WORD if text.isascii() else _unicode_tables()[0]
     out = []
     for tok in pattern.findall(text):
-        if "'" in tok:
+        if "." in tok:
+            tok = tok.replace(".", "")
+        elif "'" in tok:
             if tok.endswith("'s"):
                 tok = tok[:-2]
             tok = tok.replace("'", "")

@@ -27,7 +27,8 @@
   var ASCII = /^[\x00-\x7f]*$/;
   var MARKS = /\p{M}/gu;
   var APOS = /[\u2019\u2018\u02bc`]/g;
-  var WORD = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
+  // Dotted acronyms ("U.S.") become one word; else letter/digit runs with inner apostrophes.
+  var WORD = /\p{L}(?:\.\p{L})+(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
 
   function fold(text) {
     var s;
@@ -43,7 +44,9 @@
     WORD.lastIndex = 0;
     while ((m = WORD.exec(s)) !== null) {
       var tok = m[0];
-      if (tok.indexOf("'") >= 0) {
+      if (tok.indexOf('.') >= 0) {
+        tok = tok.split('.').join('');
+      } else if (tok.indexOf("'") >= 0) {
         if (tok.endsWith("'s")) tok = tok.slice(0, -2);
         tok = tok.split("'").join('');
       }
@@ -611,7 +614,7 @@
   };
 
   // ------------------------------------------------------------ snippets
-  var TEXT_WORD = /[\p{L}\p{N}\p{M}]+(?:['\u2019][\p{L}\p{N}\p{M}]+)*/gu;
+  var TEXT_WORD = /\p{L}(?:\.\p{L})+(?![\p{L}\p{N}])|[\p{L}\p{N}\p{M}]+(?:['\u2019][\p{L}\p{N}\p{M}]+)*/gu;
 
   /* Matching predicate for highlighting: exact stems, plus the prefix word. */
   function matcher(q) {
