@@ -1,0 +1,232 @@
+"""Importing a JSON Lines corpus into seeds and YAML metadata.
+
+One object per line: ``id``, ``title``, ``date`` (YYYY-MM-DD or null),
+``body``, ``source`` and the lists ``people``, ``orgs``, ``places``,
+``topics`` (optionally ``exchanges``), as in the Reuters-21578 export. Each
+article becomes ``seeds/<id>.txt`` plus ``content/articles/<id>.yaml``, so
+article ids survive the import. Entity codes become registry entries in
+``content/entities/<id>.yaml`` (display names from ``--labels``); an entry
+that already exists is left alone, so an archivist's edits survive a
+re-import. Topics become tags. A bad line is refused with its line number and
+the rest is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.textutil import slugify
+
+ENTITY_FIELDS = (("people", "person"), ("orgs", "organisation"), ("exchanges", "organisation"), ("places", "place"))
+LABEL_GROUPS = {"people": "people", "orgs": "orgs", "exchanges": "exchanges", "places": "places", "topics": "topics"}
+
+
+class LineError(ValueError):
+    """A corpus line that cannot be imported."""
+
+
+@dataclass
+class ImportStats:
+    articles: int = 0
+    empty_bodies: int = 0
+    undated: int = 0
+    refused: int = 0
+    entities_new: int = 0
+    entities_kept: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Record:
+    id: str
+    title: str
+    date: dt.date | None
+    body: str
+    source: str | None
+    entities: dict[str, list[str]]  # field -> codes
+    topics: list[str]
+
+
+def _text(obj: dict, key: str, required: bool = False) -> str:
+    value = obj.get(key)
+    if value is None:
+        if required:
+            raise LineError(f"missing '{key}'")
+        return ""
+    if not isinstance(value, str):
+        raise LineError(f"'{key}' must be a string, got {type(value).__name__}")
+    return value
+
+
+def _codes(obj: dict, key: str) -> list[str]:
+    value = obj.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LineError(f"'{key}' must be a list of strings")
+    return [v.strip() for v in value if v.strip()]
+
+
+def parse_record(line: str) -> Record:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise LineError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise LineError("each line must be a JSON object")
+    raw_id = obj.get("id")
+    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or str(raw_id).strip() == "":
+        raise LineError("missing 'id'")
+    art_id = slugify(str(raw_id))
+    if not art_id:
+        raise LineError(f"the id {raw_id!r} has no letters or digits")
+    date_text = obj.get("date")
+    date = None
+    if date_text is not None:
+        if not isinstance(date_text, str):
+            raise LineError("'date' must be YYYY-MM-DD or null")
+        try:
+            date = dt.date.fromisoformat(date_text.strip())
+        except ValueError:
+            raise LineError(f"'date' must be YYYY-MM-DD or null, got {date_text!r}") from None
+    return Record(
+        id=art_id,
+        title=" ".join(_text(obj, "title").split()),
+        date=date,
+        body=_text(obj, "body").replace("\r\n", "\n").strip(),
+        source=_text(obj, "source").strip() or None,
+        entities={f: _codes(obj, f) for f, _ in ENTITY_FIELDS},
+        topics=_codes(obj, "topics"),
+    )
+
+
+def load_labels(path: Path | None) -> dict[str, dict[str, str]]:
+    if path is None:
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("the labels file must map groups (people, orgs, places, ...) to {code: name}")
+    return {g: {str(k): str(v) for k, v in (m or {}).items()} for g, m in data.items() if isinstance(m, dict)}
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+class Importer:
+    """Writes seeds, metadata and registry entries; one instance per import run."""
+
+    def __init__(self, seeds: Path, content: Path, labels: dict[str, dict[str, str]]) -> None:
+        self.seeds = seeds
+        self.content = content
+        self.labels = labels
+        self.entity_ids: dict[tuple[str, str], str] = {}  # (field, code) -> entity id
+        self.entity_types: dict[str, str] = {}  # entity id -> type
+        self.stats = ImportStats()
+        self.seen: dict[str, int] = {}
+        for d in (seeds, content / "articles", content / "entities"):
+            d.mkdir(parents=True, exist_ok=True)
+        for path in (content / "entities").glob("*.yaml"):
+            self.entity_types[path.stem] = ""
+
+    def _label(self, group: str, code: str) -> str:
+        return self.labels.get(LABEL_GROUPS.get(group, group), {}).get(code) or code
+
+    def _entity(self, group: str, etype: str, code: str) -> str:
+        key = (group if etype != "organisation" else "orgs", code)
+        if key in self.entity_ids:
+            return self.entity_ids[key]
+        base = slugify(code) or "entity"
+        eid = base
+        if eid in self.entity_types and self.entity_types[eid] not in ("", etype):
+            eid = f"{etype}-{base}"
+        path = self.content / "entities" / f"{eid}.yaml"
+        if path.exists():
+            self.stats.entities_kept += 1
+        else:
+            path.write_text(_dump({"type": etype, "name": self._label(group, code)}), encoding="utf-8")
+            self.stats.entities_new += 1
+        self.entity_types[eid] = etype
+        self.entity_ids[key] = eid
+        return eid
+
+    def add(self, rec: Record, line_no: int) -> None:
+        if rec.id in self.seen:
+            raise LineError(f"duplicate id '{rec.id}' (first on line {self.seen[rec.id]})")
+        self.seen[rec.id] = line_no
+        entities: list[str] = []
+        for group, etype in ENTITY_FIELDS:
+            for code in rec.entities[group]:
+                eid = self._entity(group, etype, code)
+                if eid not in entities:
+                    entities.append(eid)
+        date_line = f"date {rec.date.isoformat()}" if rec.date else "date undated"
+        (self.seeds / f"{rec.id}.txt").write_text(f"{date_line}\n\n{rec.body}\n", encoding="utf-8")
+        meta: dict[str, Any] = {"title": rec.title or f"(untitled {rec.id})"}
+        if rec.source:
+            meta["source"] = rec.source
+        tags = [self._label("topics", t) for t in rec.topics]
+        if tags:
+            meta["tags"] = tags
+        if entities:
+            meta["entities"] = entities
+        (self.content / "articles" / f"{rec.id}.yaml").write_text(_dump(meta), encoding="utf-8")
+        self.stats.articles += 1
+        self.stats.empty_bodies += not rec.body
+        self.stats.undated += rec.date is None
+
+
+def import_jsonl(path: Path, seeds: Path, content: Path, labels: dict[str, dict[str, str]], limit: int | None = None) -> ImportStats:
+    imp = Importer(seeds, content, labels)
+    with path.open("r", encoding="utf-8", errors="strict", newline="") as handle:
+        line_no = 0
+        while True:
+            try:
+                line = handle.readline()
+            except UnicodeDecodeError as exc:
+                imp.stats.problems.append(f"{path}:{line_no + 1}: error: not UTF-8 ({exc.reason}); stopped reading")
+                imp.stats.refused += 1
+                break
+            if not line:
+                break
+            line_no += 1
+            if not line.strip():
+                continue
+            try:
+                imp.add(parse_record(line), line_no)
+            except LineError as exc:
+                imp.stats.refused += 1
+                imp.stats.problems.append(f"{path}:{line_no}: error: {exc}; line skipped")
+            if limit and imp.stats.articles >= limit:
+                break
+    site = content / "site.yaml"
+    if not site.exists():
+        site.write_text(_dump({"title": f"{path.stem} archive"}), encoding="utf-8")
+    return imp.stats
+
+
+def run_import(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        print(f"{args.file}: error: no such file", file=sys.stderr)
+        return 1
+    try:
+        labels = load_labels(args.labels)
+    except (OSError, ValueError) as exc:
+        print(f"{args.labels}: error: cannot read labels: {exc}", file=sys.stderr)
+        return 1
+    stats = import_jsonl(args.file, args.seeds, args.content, labels, args.limit)
+    for line in stats.problems[:100]:
+        print(line, file=sys.stderr)
+    if len(stats.problems) > 100:
+        print(f"... and {len(stats.problems) - 100} more refused lines", file=sys.stderr)
+    print(
+        f"imported {stats.articles} articles ({stats.empty_bodies} without body text, {stats.undated} undated), "
+        f"{stats.entities_new} new entities ({stats.entities_kept} kept as they were), refused {stats.refused} lines"
+    )
+    return 1 if stats.refused else 0

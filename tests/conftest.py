@@ -1,0 +1,68 @@
+"""Shared fixtures: a built copy of the small fixture archive, a local HTTP server, Chromium."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "archive"
+CHROMIUM = "/usr/lib/chromium/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: Playwright cannot download its own browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"],
+    }
+
+
+def copy_fixture(dest: Path) -> tuple[Path, Path]:
+    """A writable copy of the fixture archive: (seeds, content)."""
+    shutil.copytree(FIXTURE, dest)
+    return dest / "seeds", dest / "content"
+
+
+def build_fixture(tmp: Path, **kwargs) -> Path:
+    seeds, content = copy_fixture(tmp / "archive")
+    out = tmp / "site"
+    build(BuildOptions(seeds=seeds, content=content, out=out, **kwargs))
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The fixture archive built once per test session (read-only for tests)."""
+    return build_fixture(tmp_path_factory.mktemp("built"))
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+        pass
+
+
+def serve_dir(directory: Path):
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """Base URL (ending in '/') of ``built_site`` served over HTTP on 127.0.0.1."""
+    server = serve_dir(built_site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
