@@ -25,16 +25,15 @@ MAX_TOKEN = 40
 MIN_TOKEN = 2
 
 # A classic English list (Snowball-like), minus "us" (the country in news text).
-STOP_WORDS: frozenset[str] = frozenset(
-    """a about above after again against all am an and any are as at be because been before
+_STOP_TEXT = """a about above after again against all am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for
     from further had has have having he her here hers herself him himself his how i if in
     into is it its itself just me more most my myself no nor not of off on once only or other
     our ours ourselves out over own same she should so some such than that the their theirs
     them themselves then there these they this those through to too under until up very was
     we were what when where which while who whom why will with would you your yours yourself
-    yourselves""".split()
-)
+    yourselves"""
+STOP_WORDS: frozenset[str] = frozenset(_STOP_TEXT.split())
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 # Dotted acronyms ("U.S.", "U.K.") become one word; otherwise runs of letters
@@ -94,9 +93,7 @@ def words(text: str) -> list[str]:
         if "." in tok:
             tok = tok.replace(".", "")
         elif "'" in tok:
-            if tok.endswith("'s"):
-                tok = tok[:-2]
-            tok = tok.replace("'", "")
+            tok = tok.removesuffix("'s").replace("'", "")
         out.append(tok)
     return out
 
@@ -210,7 +207,7 @@ def porter(w: str) -> str:
     if len(w) <= 2:
         return w
     # step 1a
-    if w.endswith("sses") or w.endswith("ies"):
+    if w.endswith(("sses", "ies")):
         w = w[:-2]
     elif w.endswith("s") and not w.endswith("ss"):
         w = w[:-1]

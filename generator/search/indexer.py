@@ -162,8 +162,10 @@ class _Writer:
         return len(raw)
 
 
-def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path) -> IndexStats:
+def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path, shard_target: int = SHARD_TARGET) -> IndexStats:
     """Write ``site_dir/search/`` from scratch in one pass over ``docs``.
+
+    ``shard_target`` exists for tests, which want several shards from a few documents.
 
     Linear: each document is analysed once and its document file written at
     once; postings are kept as compact arrays and turned into shards at the end.
@@ -265,9 +267,9 @@ def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path) -> IndexStats
                 p >>= 8
                 f += 1
             q = round(tf / (K1 + tf) * LEVELS)
-            impacts.append(1 if q < 1 else (LEVELS if q > LEVELS else q))
+            impacts.append(max(1, min(q, LEVELS)))
         enc = encode_postings(dnums, impacts)
-        if shard_terms and size + len(enc) > SHARD_TARGET:
+        if shard_terms and size + len(enc) > shard_target:
             flush()
             bounds.append(separator(prev_term, term))
         shard_terms.append(term)

@@ -58,7 +58,7 @@ SENTENCES = [
     "Ahmad\u200bZero\u200dWidth",
 ]
 
-WORDS = """fighters fighter fighting fought caresses ponies ties caress cats feed agreed plastered bled
+_WORDS_TEXT = """fighters fighter fighting fought caresses ponies ties caress cats feed agreed plastered bled
 motoring sing conflated troubled sized hopping tanned falling hissing fizzed failing filing happy sky
 relational conditional rational valenci hesitanci digitizer conformabli radicalli differentli vileli
 analogousli vietnamization predication operator feudalism decisiveness hopefulness callousness
@@ -75,7 +75,8 @@ water paper corner order power number offer after computer computing computed co
 agreement agreements agreeing argued arguing argument generous generously organization organizations
 sky skies dying lying tying news newspaper archived archives archiving searching searched searches
 running runner runs ran easily easy easier easiest happiness happier relate related relating relativity
-university universal universe universities""".split()
+university universal universe universities"""
+WORDS = _WORDS_TEXT.split()
 
 
 def build() -> dict:
