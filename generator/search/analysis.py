@@ -14,10 +14,8 @@ apostrophes inside words kept ("Massoud's" -> "massoud", "o'brien" ->
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 # Longer tokens are noise (base64, URLs glued together) and a hostile query
 # of 10,000 letters must not become a 10,000-letter term.
@@ -41,38 +39,27 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 _ASCII_WORD = re.compile(r"[a-z](?:\.[a-z])+(?![a-z0-9])|[a-z0-9]+(?:'[a-z0-9]+)*")
 
 
-@lru_cache(maxsize=1)
-def _unicode_tables() -> tuple[re.Pattern[str], dict[int, None]]:
-    """Letter/digit regex and mark-deletion table matching JS \\p{L}\\p{N} / \\p{M}.
+class _MarkTable(dict):
+    """str.translate table deleting combining marks (category M), filled lazily per character.
 
-    Python's \\w differs from JavaScript's Unicode property classes (it adds
-    "_" and treats some marks differently), so the classes are built from the
-    general categories themselves.  Built lazily: ASCII text never needs them.
+    Scanning all of Unicode up front costs ~0.3 s per process, which would
+    dominate the build of a small archive.
     """
-    marks: dict[int, None] = {}
-    cats = [unicodedata.category(chr(cp)) for cp in range(sys.maxunicode + 1)]
-    for cp, cat in enumerate(cats):
-        if cat[0] == "M":
-            marks[cp] = None
 
-    def charclass(wanted: str) -> str:
-        ranges: list[tuple[int, int]] = []
-        start = -1
-        for cp, cat in enumerate(cats):
-            inside = cat[0] in wanted
-            if inside and start < 0:
-                start = cp
-            elif not inside and start >= 0:
-                ranges.append((start, cp - 1))
-                start = -1
-        if start >= 0:
-            ranges.append((start, sys.maxunicode))
-        return "".join(
-            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
-        )
+    def __missing__(self, cp: int) -> int | None:
+        value = None if unicodedata.category(chr(cp))[0] == "M" else cp
+        self[cp] = value
+        return value
 
-    w, letter = charclass("LN"), charclass("L")
-    return re.compile(f"[{letter}](?:\\.[{letter}])+(?![{w}])|[{w}]+(?:'[{w}]+)*"), marks
+
+_MARKS = _MarkTable()
+# Python's [^\W_] is Unicode letters and numbers, i.e. JavaScript's [\p{L}\p{N}]
+# (the analyzer vectors include scripts and symbols to keep checking that).
+_UNICODE_WORD = re.compile(r"[^\W\d_](?:\.[^\W\d_])+(?![^\W_])|[^\W_]+(?:'[^\W_]+)*")
+
+
+def _unicode_tables() -> tuple[re.Pattern[str], dict[int, int | None]]:
+    return _UNICODE_WORD, _MARKS
 
 
 def fold(text: str) -> str:

@@ -28,7 +28,8 @@
   var MARKS = /\p{M}/gu;
   var APOS = /[\u2019\u2018\u02bc`]/g;
   // Dotted acronyms ("U.S.") become one word; else letter/digit runs with inner apostrophes.
-  var WORD = /\p{L}(?:\.\p{L})+(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
+  // (Acronym letters are L, Nl, No: Python's [^\W\d_], which the indexer uses.)
+  var WORD = /[\p{L}\p{Nl}\p{No}](?:\.[\p{L}\p{Nl}\p{No}])+(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
 
   function fold(text) {
     var s;
@@ -674,11 +675,12 @@
       var score = distinct.size * 100 + count;
       if (score > bestScore) { bestScore = score; bestStart = Math.max(0, i - width + 1); }
     }
-    // Start a few words before the first hit in the window, for context.
-    var first = bestStart;
-    while (first < Math.min(toks.length, bestStart + width) && !toks[first].hit) first++;
-    if (first >= toks.length) first = bestStart;
-    var start = Math.max(0, first - 5);
+    // A few words of context before the first hit, without losing the window's last hit.
+    var stop = Math.min(toks.length, bestStart + width);
+    var firstHit = -1, lastHit = -1;
+    for (var k = bestStart; k < stop; k++) if (toks[k].hit) { if (firstHit < 0) firstHit = k; lastHit = k; }
+    var start = firstHit < 0 ? 0 : Math.max(0, firstHit - 4);
+    if (lastHit >= start + width) start = lastHit - width + 1;
     var end = Math.min(toks.length - 1, start + width - 1);
     var s = toks[start].s, e = toks[end].e;
     var parts = highlight(text.slice(s, e), q);
