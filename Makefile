@@ -54,8 +54,9 @@ test: lint test-js test-py
 search: $(STAMP)
 	$(PY) -m generator query --site $(SITE) --limit $(LIMIT) "$(Q)"
 
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(PY) -m generator.bench
+	$(PY) -m generator.bench $(BENCH_ARGS)
 
 eval: $(STAMP)
 	$(PY) -m generator.evaluate
