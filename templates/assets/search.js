@@ -698,7 +698,6 @@
   global.ArchiveSearch = api;
   if (typeof module === 'object' && module.exports) module.exports = api;
 
-  if (typeof document !== 'undefined' && typeof window !== 'undefined') setupUI(api);
 
   // ------------------------------------------------------------ UI
   function setupUI(api) {
@@ -970,4 +969,7 @@
     input.addEventListener('input', debounce(run, 120));
     run();
   }
+
+  // Last, so every var above is assigned before the UI starts (defer scripts may run it at once).
+  if (typeof document !== 'undefined' && typeof window !== 'undefined') setupUI(api);
 })(typeof window !== 'undefined' ? window : globalThis);

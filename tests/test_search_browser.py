@@ -1,0 +1,128 @@
+"""Search in real Chromium: the top-bar box, keyboard use, facets, file:// and escaping.
+
+Uses the session fixtures from conftest.py: ``built_site`` (the fixture archive
+built once) and ``site_server`` (its HTTP base URL), plus pytest-playwright's
+``page``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+PANJSHIR = "000_88806ccc1889e30e"  # the bundled Republic World report
+
+
+@pytest.fixture()
+def dialogs(page: Page) -> list[str]:
+    """Any alert() fired by injected markup would land here (and fail the test)."""
+    seen: list[str] = []
+    page.on("dialog", lambda d: (seen.append(d.message), d.dismiss()))
+    return seen
+
+
+def _type_in_box(page: Page, text: str) -> None:
+    box = page.locator("#as-q")
+    box.click()
+    box.press_sequentially(text, delay=20)
+    expect(page.locator("#as-list [role=option]").first).to_be_visible()
+
+
+def test_box_over_http_finds_the_article_and_keyboard_opens_it(page: Page, site_server: str) -> None:
+    page.goto(site_server + "index.html")
+    page.locator("body").press("/")
+    expect(page.locator("#as-q")).to_be_focused()
+    page.keyboard.type("panjshir casualties", delay=20)
+    first = page.locator("#as-list [role=option]").first
+    expect(first).to_have_attribute("data-id", PANJSHIR)
+    expect(page.locator("#as-q")).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#as-status")).to_contain_text("result")
+    page.keyboard.press("ArrowDown")
+    expect(first).to_have_attribute("aria-selected", "true")
+    active = page.locator("#as-q").get_attribute("aria-activedescendant")
+    assert active == first.get_attribute("id")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/articles/{PANJSHIR}\.html$"))
+
+
+def test_results_as_you_type_complete_the_last_word(page: Page, site_server: str) -> None:
+    page.goto(site_server + "articles/hostile.html")
+    _type_in_box(page, "casualt")  # a prefix of "casualties"
+    expect(page.locator("#as-list [role=option]").first).to_have_attribute("data-id", PANJSHIR)
+    expect(page.locator("#as-list mark").first).to_be_visible()
+
+
+def test_box_works_from_file_url(page: Page, built_site: Path) -> None:
+    page.goto((built_site / "articles" / "hostile.html").as_uri())
+    _type_in_box(page, "panjshir casualties")
+    expect(page.locator("#as-list [role=option]").first).to_have_attribute("data-id", PANJSHIR)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"^file://.*/articles/{PANJSHIR}\.html$"))
+
+
+def test_search_page_reads_the_url_and_filters_by_facet(page: Page, site_server: str) -> None:
+    page.goto(site_server + "search/index.html?q=taliban")
+    results = page.locator("#as-results [role=option]")
+    expect(results.first).to_be_visible()
+    before = results.count()
+    assert before >= 3
+    saleh = page.locator("input[data-facet=entity][value='person:amrullah-saleh']")
+    expect(saleh).to_be_visible()
+    label = page.locator("label", has=saleh)
+    count = int(re.search(r"\((\d+)\)", label.inner_text()).group(1))
+    saleh.check()
+    expect(results).to_have_count(count)
+    assert count < before
+    assert "entity=person%3Aamrullah-saleh" in page.url
+    # the search page is a combobox too: arrows and Enter follow a result
+    page.locator("#as-page-q").focus()
+    page.keyboard.press("ArrowDown")
+    href = results.first.get_attribute("data-href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(href.replace("../", "")) + "$"))
+
+
+def test_facets_browse_an_empty_query(page: Page, site_server: str) -> None:
+    page.goto(site_server + "search/index.html?year=2020")
+    results = page.locator("#as-results [role=option]")
+    expect(results).to_have_count(1)
+    expect(results.first).to_have_attribute("data-id", "anniversary")
+
+
+def test_phrase_and_exclusion_on_the_search_page(page: Page, site_server: str) -> None:
+    page.goto(site_server + "search/index.html")
+    page.locator("#as-page-q").fill('"northern alliance" -veterans')
+    page.locator("#as-page-q").press("Enter")
+    results = page.locator("#as-results [role=option]")
+    expect(results).to_have_count(1)
+    expect(results.first).to_have_attribute("data-id", PANJSHIR)
+    assert "q=%22northern+alliance%22+-veterans" in page.url
+
+
+def test_markup_in_titles_and_snippets_shows_as_text(page: Page, site_server: str, dialogs: list[str]) -> None:
+    page.goto(site_server + "index.html")
+    _type_in_box(page, "onerror")
+    option = page.locator("#as-list [role=option]").first
+    expect(option).to_have_attribute("data-id", "hostile")
+    expect(option).to_contain_text("<img src=x onerror=alert(1)>")
+    assert page.locator("#as-list img, #as-list script").count() == 0
+    page.goto(site_server + "search/index.html?q=onerror+script")
+    expect(page.locator("#as-results [role=option]").first).to_contain_text("<script>")
+    assert page.locator("#as-results img, #as-results script").count() == 0
+    assert dialogs == []
+
+
+def test_hostile_queries_do_not_break_the_page(page: Page, site_server: str, dialogs: list[str]) -> None:
+    page.goto(site_server + "search/index.html")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    box = page.locator("#as-page-q")
+    for q in ["<script>alert(1)</script>", ".*[(", "x" * 10_000, '"unclosed phrase']:
+        box.fill(q)
+        box.press("Enter")
+        expect(page.locator("#as-page-status")).to_contain_text("result")
+    assert errors == [] and dialogs == []
