@@ -76,12 +76,16 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 
 def parse_yaml(text: str, path: Path, diag: Diagnostics, line_offset: int = 0) -> Any:
-    """Parse YAML text; on a syntax error report it with its line and return None."""
+    """Parse YAML text; on a syntax error report it with its line and return None.
+
+    ``line_offset``: lines of the file before ``text`` (front matter), so that
+    both syntax errors and the recorded key lines are file lines.
+    """
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load("\n" * line_offset + text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
+        line = mark.line + 1 if mark else None
         what = exc.problem or str(exc)
         if exc.context:
             what = f"{exc.context}: {what}"
