@@ -17,7 +17,7 @@ from pathlib import Path
 from generator import feeds
 from generator.content import SiteConfig, load_article_meta, load_entities, load_pages, load_site
 from generator.diagnostics import Diagnostics
-from generator.generators import all_pages, nav_data
+from generator.generators import nav_data
 from generator.model import Archive, build_archive
 from generator.parallel import render_all
 from generator.render import make_env
@@ -168,7 +168,8 @@ def build(opts: BuildOptions) -> BuildResult:
         with _step(result, "search index"):
             result.search = write_browser_index(search_docs(archive), staged)  # first: it owns search/ and starts it afresh
         with _step(result, "render"):
-            for path, html, origin in render_all(env, all_pages(archive), common, opts.jobs):
+            _ = archive.by_month  # computed once, before workers fork
+            for path, html, origin in render_all(archive, env, common, opts.jobs):
                 writer.write(path, html, origin)
         with _step(result, "assets"):
             writer.copy_tree(opts.templates / "assets", "assets")

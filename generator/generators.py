@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from markupsafe import Markup
 
 from generator import urls
 from generator.model import Archive, Article, Entity
@@ -77,15 +79,15 @@ def _crumbs(*pairs: tuple[str, str]) -> list[tuple[str, str]]:
     return [("Home", urls.HOME), *pairs]
 
 
-def home(archive: Archive) -> Iterator[PageSpec]:
+def home(archive: Archive, _key: None = None) -> PageSpec:
     site = archive.site
-    newest = [a for a in reversed(archive.articles)][: site.latest]
+    newest = list(reversed(archive.articles))[: site.latest]
     top = sorted(
         (e for e in archive.entities.values() if e.articles),
         key=lambda e: (-len(e.articles), e.name.lower(), e.id),
     )[: site.top_entities]
     per_type = Counter(e.type for e in archive.entities.values() if e.articles)
-    yield PageSpec(
+    return PageSpec(
         urls.HOME, "home.html", site.title,
         context={
             "latest": newest,
@@ -112,72 +114,79 @@ def _grouped_entities(archive: Archive, art: Article) -> list[tuple[str, list[tu
     return out
 
 
-def articles(archive: Archive) -> Iterator[PageSpec]:
+def article_page(archive: Archive, i: int) -> PageSpec:
     arts = archive.articles
-    for i, art in enumerate(arts):
-        path = art.url
-        body, toc = body_html(art, urls.root_of(path))
-        crumbs = [("Archive", urls.ARCHIVE)]
-        if art.date:
-            crumbs += [(str(art.date.year), urls.year(art.date.year)),
-                       (month_name(art.date.month), urls.month(art.date.year, art.date.month))]
-        else:
-            crumbs.append(("Undated", urls.UNDATED))
-        prev = arts[i - 1] if i > 0 else None
-        nxt = arts[i + 1] if i + 1 < len(arts) else None
-        yield PageSpec(
-            path, "article.html", art.title,
-            context={
-                "article": art,
-                "body": body,
-                "groups": _grouped_entities(archive, art),
-                "related": [arts[j] for j in art.related],
-            },
-            breadcrumbs=_crumbs(*crumbs, (art.title, path)),
-            toc=toc,
-            prev=(prev.title, prev.url) if prev else None,
-            next=(nxt.title, nxt.url) if nxt else None,
-            description=art.summary or (art.blocks[0].text[:200] if art.blocks else ""),
-        )
+    art = arts[i]
+    path = art.url
+    body, toc = body_html(art, urls.root_of(path))
+    crumbs = [("Archive", urls.ARCHIVE)]
+    if art.date:
+        crumbs += [(str(art.date.year), urls.year(art.date.year)),
+                   (month_name(art.date.month), urls.month(art.date.year, art.date.month))]
+    else:
+        crumbs.append(("Undated", urls.UNDATED))
+    prev = arts[i - 1] if i > 0 else None
+    nxt = arts[i + 1] if i + 1 < len(arts) else None
+    return PageSpec(
+        path, "article.html", art.title,
+        context={
+            "article": art,
+            "body": body,
+            "groups": _grouped_entities(archive, art),
+            "related": [arts[j] for j in art.related],
+        },
+        breadcrumbs=_crumbs(*crumbs, (art.title, path)),
+        toc=toc,
+        prev=(prev.title, prev.url) if prev else None,
+        next=(nxt.title, nxt.url) if nxt else None,
+        description=art.summary or (art.blocks[0].text[:200] if art.blocks else ""),
+    )
 
 
-def entities(archive: Archive) -> Iterator[PageSpec]:
+def entity_keys(archive: Archive) -> list[Hashable]:
+    per = archive.site.per_page
+    return [(e.id, n) for e in archive.entities.values() for n in range(1, max(1, math.ceil(len(e.articles) / per)) + 1)]
+
+
+def entity_page(archive: Archive, key: tuple[str, int]) -> PageSpec:
+    eid, number = key
     site = archive.site
     arts = archive.articles
-    for ent in archive.entities.values():
-        newest = list(reversed(ent.articles))
-        label = site.entity_types[ent.type]
+    ent = archive.entities[eid]
+    newest = ent.articles[::-1]
+    label = site.entity_types[ent.type]
+    pager = Pager(number, max(1, math.ceil(len(newest) / site.per_page)), ent.url)
+    chunk = newest[(number - 1) * site.per_page: number * site.per_page]
+    path = pager.path(number)
+    together, chart = [], Markup("")
+    toc: list[tuple[int, str, str]] = []
+    if number == 1:
         together = [
-            (archive.entities[eid], n)
-            for eid, n in sorted(ent.together.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
+            (archive.entities[other], n)
+            for other, n in sorted(ent.together.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
         ]
         chart = timeline(ent.months, f"Articles naming {ent.name} per month")
-        for pager, chunk in paginate(newest, site.per_page, ent.url):
-            path = pager.path(pager.number)
-            title = ent.name if pager.number == 1 else f"{ent.name} (page {pager.number})"
-            toc = []
-            if pager.number == 1:
-                if chart:
-                    toc.append((2, "timeline", "Timeline"))
-                toc.append((2, "articles", "Articles"))
-                if together:
-                    toc.append((2, "together", "Named alongside"))
-            yield PageSpec(
-                path, "entity.html", title,
-                context={
-                    "entity": ent,
-                    "type_label": label,
-                    "items": [(arts[i], ent.snippets[i]) for i in chunk],
-                    "pager": pager,
-                    "together": together if pager.number == 1 else [],
-                    "chart": chart if pager.number == 1 else "",
-                },
-                breadcrumbs=_crumbs(("Entities", urls.ENTITIES), (label, urls.entity_type(ent.type)), (ent.name, path)),
-                toc=toc,
-                prev=(f"page {pager.number - 1}", pager.prev) if pager.prev else None,
-                next=(f"page {pager.number + 1}", pager.next) if pager.next else None,
-                description=f"{ent.name}: {len(ent.articles)} articles in {site.title}",
-            )
+        if chart:
+            toc.append((2, "timeline", "Timeline"))
+        toc.append((2, "articles", "Articles"))
+        if together:
+            toc.append((2, "together", "Named alongside"))
+    return PageSpec(
+        path, "entity.html", ent.name if number == 1 else f"{ent.name} (page {number})",
+        context={
+            "entity": ent,
+            "type_label": label,
+            "items": [(arts[i], ent.snippets[i]) for i in chunk],
+            "pager": pager,
+            "together": together,
+            "chart": chart,
+        },
+        breadcrumbs=_crumbs(("Entities", urls.ENTITIES), (label, urls.entity_type(ent.type)), (ent.name, path)),
+        toc=toc,
+        prev=(f"page {number - 1}", pager.prev) if pager.prev else None,
+        next=(f"page {number + 1}", pager.next) if pager.next else None,
+        description=f"{ent.name}: {len(ent.articles)} articles in {site.title}",
+    )
 
 
 def _letter(name: str) -> str:
@@ -192,54 +201,76 @@ def _az(ents: list[Entity]) -> list[tuple[str, list[Entity]]]:
     return sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0]))
 
 
-def entity_indexes(archive: Archive) -> Iterator[PageSpec]:
-    site = archive.site
-    all_ents = [e for e in archive.entities.values()]
+def _types(archive: Archive) -> tuple[dict[str, list[Entity]], list[tuple[str, str, int, str]]]:
     by_type: dict[str, list[Entity]] = defaultdict(list)
-    for e in all_ents:
+    for e in archive.entities.values():
         by_type[e.type].append(e)
-    types = [(t, label, len(by_type[t]), urls.entity_type(t)) for t, label in site.entity_types.items() if by_type[t]]
-    letters = _az(all_ents)
-    yield PageSpec(
-        urls.ENTITIES, "entity_index.html", "Entities A–Z",
-        context={"letters": letters, "types": types, "show_type": True, "current_type": None},
-        breadcrumbs=_crumbs(("Entities", urls.ENTITIES)),
+    types = [(t, label, len(by_type[t]), urls.entity_type(t)) for t, label in archive.site.entity_types.items() if by_type[t]]
+    return by_type, types
+
+
+def entity_index_keys(archive: Archive) -> list[Hashable]:
+    _, types = _types(archive)
+    return [None] + [t for t, *_ in types]
+
+
+def entity_index_page(archive: Archive, type_id: str | None) -> PageSpec:
+    by_type, types = _types(archive)
+    if type_id is None:
+        letters = _az(list(archive.entities.values()))
+        path, title, crumbs = urls.ENTITIES, "Entities A–Z", [("Entities", urls.ENTITIES)]
+    else:
+        label = archive.site.entity_types[type_id]
+        letters = _az(by_type[type_id])
+        path = urls.entity_type(type_id)
+        title, crumbs = f"{label} A–Z", [("Entities", urls.ENTITIES), (label, path)]
+    return PageSpec(
+        path, "entity_index.html", title,
+        context={"letters": letters, "types": types, "show_type": type_id is None, "current_type": type_id},
+        breadcrumbs=_crumbs(*crumbs),
         toc=[(2, f"letter-{k}", k) for k, _ in letters],
     )
-    for t, label, _, path in types:
-        letters = _az(by_type[t])
-        yield PageSpec(
-            path, "entity_index.html", f"{label} A–Z",
-            context={"letters": letters, "types": types, "show_type": False, "current_type": t},
-            breadcrumbs=_crumbs(("Entities", urls.ENTITIES), (label, path)),
-            toc=[(2, f"letter-{k}", k) for k, _ in letters],
-        )
 
 
-def date_archive(archive: Archive) -> Iterator[PageSpec]:
+def _by_month(archive: Archive) -> tuple[dict[int, dict[int, list[Article]]], list[Article]]:
+    return archive.by_month
+
+
+def archive_keys(archive: Archive) -> list[Hashable]:
+    per = archive.site.per_page
+    by_month, undated = _by_month(archive)
+    keys: list[Hashable] = [("index",)]
+    keys += [("year", y) for y in sorted(by_month, reverse=True)]
+    for y in sorted(by_month):
+        for m in sorted(by_month[y]):
+            keys += [("month", y, m, n) for n in range(1, math.ceil(len(by_month[y][m]) / per) + 1)]
+    keys += [("undated", n) for n in range(1, math.ceil(len(undated) / per) + 1)]
+    return keys
+
+
+def archive_page(archive: Archive, key: tuple) -> PageSpec:
+    """One date-archive page (index, year, a page of a month, or of the undated)."""
     site = archive.site
-    by_month: dict[int, dict[int, list[Article]]] = defaultdict(lambda: defaultdict(list))
-    undated = []
-    for a in archive.articles:
-        if a.date is None:
-            undated.append(a)
-        else:
-            by_month[a.date.year][a.date.month].append(a)
+    by_month, undated = _by_month(archive)
     years = sorted(by_month, reverse=True)
-    yield PageSpec(
-        urls.ARCHIVE, "archive_index.html", "Archive by date",
-        context={
-            "years": [(y, sum(len(v) for v in by_month[y].values()),
-                       [(m, len(by_month[y][m]), urls.month(y, m)) for m in sorted(by_month[y])]) for y in years],
-            "undated": len(undated),
-        },
-        breadcrumbs=_crumbs(("Archive", urls.ARCHIVE)),
-    )
-    for i, y in enumerate(years):
+    kind = key[0]
+    if kind == "index":
+        return PageSpec(
+            urls.ARCHIVE, "archive_index.html", "Archive by date",
+            context={
+                "years": [(y, sum(len(v) for v in by_month[y].values()),
+                           [(m, len(by_month[y][m]), urls.month(y, m)) for m in sorted(by_month[y])]) for y in years],
+                "undated": len(undated),
+            },
+            breadcrumbs=_crumbs(("Archive", urls.ARCHIVE)),
+        )
+    if kind == "year":
+        y = key[1]
+        i = years.index(y)
         months = by_month[y]
         newer = years[i - 1] if i > 0 else None
         older = years[i + 1] if i + 1 < len(years) else None
-        yield PageSpec(
+        return PageSpec(
             urls.year(y), "archive_year.html", f"{y}",
             context={
                 "year": y,
@@ -251,52 +282,77 @@ def date_archive(archive: Archive) -> Iterator[PageSpec]:
             prev=(str(older), urls.year(older)) if older else None,
             next=(str(newer), urls.year(newer)) if newer else None,
         )
-    month_keys = [(y, m) for y in sorted(by_month) for m in sorted(by_month[y])]
-    for i, (y, m) in enumerate(month_keys):
-        items = list(reversed(by_month[y][m]))
+    if kind == "month":
+        _, y, m, number = key
+        month_keys = [(yy, mm) for yy in sorted(by_month) for mm in sorted(by_month[yy])]
+        i = month_keys.index((y, m))
+        items = by_month[y][m][::-1]
         prev_key = month_keys[i - 1] if i > 0 else None
         next_key = month_keys[i + 1] if i + 1 < len(month_keys) else None
-        for pager, chunk in paginate(items, site.per_page, urls.month(y, m)):
-            path = pager.path(pager.number)
-            name = f"{month_name(m)} {y}"
-            yield PageSpec(
-                path, "archive_list.html", name if pager.number == 1 else f"{name} (page {pager.number})",
-                context={"items": chunk, "pager": pager, "total": len(items)},
-                breadcrumbs=_crumbs(("Archive", urls.ARCHIVE), (str(y), urls.year(y)), (month_name(m), path)),
-                prev=(f"{month_name(prev_key[1])} {prev_key[0]}", urls.month(*prev_key)) if prev_key else None,
-                next=(f"{month_name(next_key[1])} {next_key[0]}", urls.month(*next_key)) if next_key else None,
-            )
-    if undated:
-        for pager, chunk in paginate(undated, site.per_page, urls.UNDATED):
-            path = pager.path(pager.number)
-            yield PageSpec(
-                path, "archive_list.html", "Undated articles",
-                context={"items": chunk, "pager": pager, "total": len(undated)},
-                breadcrumbs=_crumbs(("Archive", urls.ARCHIVE), ("Undated", path)),
-            )
-
-
-def free_pages(archive: Archive) -> Iterator[PageSpec]:
-    for p in archive.pages:
-        yield PageSpec(
-            urls.page(p.slug), "page.html", p.title,
-            context={"html": p.html},
-            breadcrumbs=_crumbs((p.title, urls.page(p.slug))),
-            toc=list(p.toc),
+        pager = Pager(number, math.ceil(len(items) / site.per_page), urls.month(y, m))
+        path = pager.path(number)
+        name = f"{month_name(m)} {y}"
+        return PageSpec(
+            path, "archive_list.html", name if number == 1 else f"{name} (page {number})",
+            context={"items": items[(number - 1) * site.per_page: number * site.per_page], "pager": pager, "total": len(items)},
+            breadcrumbs=_crumbs(("Archive", urls.ARCHIVE), (str(y), urls.year(y)), (month_name(m), path)),
+            prev=(f"{month_name(prev_key[1])} {prev_key[0]}", urls.month(*prev_key)) if prev_key else None,
+            next=(f"{month_name(next_key[1])} {next_key[0]}", urls.month(*next_key)) if next_key else None,
         )
+    number = key[1]
+    pager = Pager(number, math.ceil(len(undated) / site.per_page), urls.UNDATED)
+    path = pager.path(number)
+    return PageSpec(
+        path, "archive_list.html", "Undated articles" if number == 1 else f"Undated articles (page {number})",
+        context={"items": undated[(number - 1) * site.per_page: number * site.per_page], "pager": pager, "total": len(undated)},
+        breadcrumbs=_crumbs(("Archive", urls.ARCHIVE), ("Undated", path)),
+    )
 
 
-def special(archive: Archive) -> Iterator[PageSpec]:
-    yield PageSpec(urls.SEARCH, "search.html", "Search", breadcrumbs=_crumbs(("Search", urls.SEARCH)))
-    yield PageSpec(urls.NOT_FOUND, "404.html", "Page not found")
+def free_page(archive: Archive, i: int) -> PageSpec:
+    p = archive.pages[i]
+    return PageSpec(
+        urls.page(p.slug), "page.html", p.title,
+        context={"html": p.html},
+        breadcrumbs=_crumbs((p.title, urls.page(p.slug))),
+        toc=list(p.toc),
+    )
 
 
-FAMILIES = (home, articles, entities, entity_indexes, date_archive, free_pages, special)
+def special_page(archive: Archive, key: str) -> PageSpec:
+    if key == "search":
+        return PageSpec(urls.SEARCH, "search.html", "Search", breadcrumbs=_crumbs(("Search", urls.SEARCH)))
+    return PageSpec(urls.NOT_FOUND, "404.html", "Page not found")
+
+
+@dataclass(frozen=True)
+class Family:
+    """One output family: cheap, picklable keys and a pure function from key to page.
+
+    Keys let the renderer split the work across processes without sending
+    the model (which workers already hold) — only keys travel.
+    """
+
+    name: str
+    keys: Callable[[Archive], list[Hashable]]
+    page: Callable[[Archive, Any], PageSpec]
+
+
+FAMILIES = (
+    Family("home", lambda a: [None], home),
+    Family("articles", lambda a: list(range(len(a.articles))), article_page),
+    Family("entities", entity_keys, entity_page),
+    Family("entity indexes", entity_index_keys, entity_index_page),
+    Family("date archive", archive_keys, archive_page),
+    Family("pages", lambda a: list(range(len(a.pages))), free_page),
+    Family("special", lambda a: ["search", "404"], special_page),
+)
 
 
 def all_pages(archive: Archive) -> Iterator[PageSpec]:
     for family in FAMILIES:
-        yield from family(archive)
+        for key in family.keys(archive):
+            yield family.page(archive, key)
 
 
-__all__ = ["FAMILIES", "all_pages", "format_date", "nav_data", "paginate"]
+__all__ = ["FAMILIES", "Family", "all_pages", "format_date", "nav_data", "paginate"]

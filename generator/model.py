@@ -15,6 +15,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from generator import urls
@@ -116,6 +117,18 @@ class Archive:
     entities: dict[str, Entity]
     pages: list[FreePage]
 
+    @cached_property
+    def by_month(self) -> tuple[dict[int, dict[int, list[Article]]], list[Article]]:
+        """Articles grouped by year and month (oldest first), and the undated ones."""
+        months: dict[int, dict[int, list[Article]]] = defaultdict(lambda: defaultdict(list))
+        undated = []
+        for a in self.articles:
+            if a.date is None:
+                undated.append(a)
+            else:
+                months[a.date.year][a.date.month].append(a)
+        return months, undated
+
     def dated(self) -> list[Article]:
         return [a for a in self.articles if a.date is not None]
 
@@ -135,7 +148,7 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
         ok = False
     declared: list[str] = []
     if meta is not None:
-        for eid, line in zip(meta.entities, meta.entity_lines or (None,) * len(meta.entities)):
+        for eid, line in zip(meta.entities, meta.entity_lines or (None,) * len(meta.entities), strict=False):
             if eid not in known:
                 diag.error(meta.path, line, f"unknown entity '{eid}': add it to content/entities.yaml or fix the id")
                 ok = False
@@ -217,7 +230,7 @@ def index_archive(site: SiteConfig, articles: list[Article], defs: list[EntityDe
 
 
 def _snippet(art: Article, eid: str) -> Snippet:
-    for block, mentions in zip(art.blocks, art.mentions):
+    for block, mentions in zip(art.blocks, art.mentions, strict=True):
         for m in mentions:
             if m.entity_id == eid:
                 before, match, after = sentence_around(block.text, m.start, m.end)

@@ -60,7 +60,7 @@ def body_html(article: Article, root: str) -> tuple[Markup, list[tuple[int, str,
     parts: list[str] = []
     toc: list[tuple[int, str, str]] = []
     used: set[str] = set()
-    for block, mentions in zip(article.blocks, article.mentions):
+    for block, mentions in zip(article.blocks, article.mentions, strict=True):
         if block.kind == "h":
             anchor = slugify(block.text) or "section"
             base, n = anchor, 2

@@ -35,7 +35,10 @@ class LineList(list):
     lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~10x faster; same safe constructors
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
     """SafeLoader that records lines and refuses duplicate keys."""
 
 
@@ -82,13 +85,16 @@ def parse_yaml(text: str, path: Path, diag: Diagnostics, line_offset: int = 0) -
     both syntax errors and the recorded key lines are file lines.
     """
     try:
-        return yaml.load("\n" * line_offset + text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load("\n" * line_offset + text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or str(exc)
         if exc.context:
             what = f"{exc.context}: {what}"
+        cmark = exc.context_mark
+        if cmark and mark and cmark.line != mark.line:
+            what += f" (started on line {cmark.line + 1})"
         diag.error(path, line, f"invalid YAML: {what}")
     except yaml.YAMLError as exc:
         diag.error(path, None, f"invalid YAML: {exc}")
