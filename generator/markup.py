@@ -8,6 +8,7 @@ event handlers and ``javascript:`` links never reach a page.
 from __future__ import annotations
 
 import html as html_lib
+import re
 
 import markdown
 import nh3
@@ -27,9 +28,12 @@ _ATTRS = {
 }
 
 
+_REL_WITHOUT_HREF = re.compile(r'<a((?:(?!\shref=)[^>])*?) rel="noopener noreferrer"((?:(?!\shref=)[^>])*)>')
+
+
 def sanitize(html: str) -> str:
     """Allow-list sanitising: unknown tags dropped, only http(s)/mailto/relative links."""
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRS,
@@ -37,6 +41,9 @@ def sanitize(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    # nh3 drops a refused href (javascript:) but still adds rel, and an <a>
+    # without href must not have rel (HTML spec): keep it as a plain <a>.
+    return _REL_WITHOUT_HREF.sub(r"<a\1\2>", clean)
 
 
 def render_markdown(text: str) -> tuple[str, list[tuple[int, str, str]]]:
@@ -46,9 +53,18 @@ def render_markdown(text: str) -> tuple[str, list[tuple[int, str, str]]]:
     """
     if not text.strip():
         return "", []
-    md = markdown.Markdown(extensions=["toc", "tables", "fenced_code", "sane_lists"],
-                           extension_configs={"toc": {"baselevel": 2, "permalink": False}})
-    html = md.convert(text)
+    def convert(baselevel: int) -> markdown.Markdown:
+        md = markdown.Markdown(extensions=["toc", "tables", "fenced_code", "sane_lists"],
+                               extension_configs={"toc": {"baselevel": baselevel, "permalink": False}})
+        md.html = md.convert(text)
+        return md
+
+    # Shift only when the text uses '#' (h1): '## Sources' stays an h2 rather
+    # than becoming an h3 that skips a level after the page's h1.
+    md = convert(1)
+    if _uses_h1(getattr(md, "toc_tokens", [])):
+        md = convert(2)
+    html = md.html
     toc: list[tuple[int, str, str]] = []
 
     def walk(tokens: list[dict]) -> None:
@@ -58,3 +74,7 @@ def render_markdown(text: str) -> tuple[str, list[tuple[int, str, str]]]:
 
     walk(getattr(md, "toc_tokens", []))
     return sanitize(html), toc
+
+
+def _uses_h1(tokens: list[dict]) -> bool:
+    return any(tok["level"] == 1 or _uses_h1(tok.get("children", [])) for tok in tokens)

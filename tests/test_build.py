@@ -1,0 +1,347 @@
+"""Whole builds of the fixture archive: determinism, atomic swap, escaping, and what each page lists."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import jinja2
+import pytest
+from conftest import FIXTURE, copy_fixture
+
+from generator.build import TEMPLATES, BuildOptions, build, load
+from generator.diagnostics import BuildError, Diagnostics
+from generator.writer import WriteError
+
+SEED_IDS = sorted(p.stem.lower() for p in (FIXTURE / "seeds").glob("*.txt"))
+
+
+class Doc(HTMLParser):
+    """Elements (tag, attrs) and text of a page, with the text of each h1/h2 and of <main>."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.headings: dict[str, list[str]] = {"h1": [], "h2": []}
+        self._heading: str | None = None
+        self._buf: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        if tag in self.headings:
+            self._heading, self._buf = tag, []
+
+    def handle_endtag(self, tag):
+        if tag == self._heading:
+            self.headings[tag].append(" ".join("".join(self._buf).split()))
+            self._heading = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._heading:
+            self._buf.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.elements if t == tag]
+
+    @property
+    def h1(self) -> str:
+        assert len(self.headings["h1"]) == 1, self.headings["h1"]
+        return self.headings["h1"][0]
+
+
+def doc(site: Path, rel: str) -> Doc:
+    return Doc((site / rel).read_text(encoding="utf-8"))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _build(tmp_path: Path, out_name: str = "site", **kw) -> Path:
+    seeds, content = tmp_path / "archive" / "seeds", tmp_path / "archive" / "content"
+    if not seeds.exists():
+        copy_fixture(tmp_path / "archive")
+    out = tmp_path / out_name
+    build(BuildOptions(seeds=seeds, content=content, out=out, **kw))
+    return out
+
+
+# --- determinism and the atomic swap -------------------------------------------------------------
+
+
+def test_byte_identical_output_in_two_dirs_and_in_the_same_dir(tmp_path):
+    a = snapshot(_build(tmp_path, "one", whoosh=False))
+    b = snapshot(_build(tmp_path, "two", whoosh=False, jobs=2))
+    assert len(a) > 40
+    assert sorted(a) == sorted(b)
+    differing = [p for p in a if a[p] != b[p]]
+    assert differing == []
+    again = snapshot(_build(tmp_path, "one", whoosh=False))
+    assert sorted(again) == sorted(a)
+    assert [p for p in a if a[p] != again[p]] == []
+
+
+def _beside(tmp_path: Path) -> list[str]:
+    return sorted(p.name for p in tmp_path.iterdir())
+
+
+def test_failed_build_leaves_previous_site_untouched(tmp_path):
+    out = _build(tmp_path)  # with the whoosh index beside it
+    before = snapshot(out)
+    whoosh_before = snapshot(tmp_path / "site.whoosh")
+    assert _beside(tmp_path) == ["archive", "site", "site.whoosh"]
+    meta = tmp_path / "archive" / "content" / "articles" / "kabul-airport.yaml"
+    meta.write_text("title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        _build(tmp_path)
+    assert any(str(p).startswith(f"{meta}:") for p in exc.value.problems)
+    assert snapshot(out) == before
+    assert snapshot(tmp_path / "site.whoosh") == whoosh_before
+    assert _beside(tmp_path) == ["archive", "site", "site.whoosh"]
+
+
+def test_failure_while_rendering_discards_the_staged_site(tmp_path):
+    out = _build(tmp_path)
+    before = snapshot(out)
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    entity = templates / "entity.html"
+    entity.write_text(entity.read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}{{ no_such_variable }}"),
+                      encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError):
+        _build(tmp_path, templates=templates)
+    assert snapshot(out) == before
+    assert _beside(tmp_path) == ["archive", "site", "site.whoosh", "templates"]
+
+
+def test_two_pages_on_one_path_is_refused_naming_both(tmp_path):
+    copy_fixture(tmp_path / "archive")
+    pages = tmp_path / "archive" / "content" / "pages"
+    (pages / "About.md").write_text("---\ntitle: About again\n---\nText.\n", encoding="utf-8")
+    with pytest.raises(WriteError, match=re.escape("two pages want the same path 'pages/about.html'")):
+        _build(tmp_path, whoosh=False)
+    assert _beside(tmp_path) == ["archive"]
+
+
+# --- escaping ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return _build(tmp_path_factory.mktemp("build"), whoosh=False, base_url="https://archive.example.org/")
+
+
+def _scripts(d: Doc) -> list[dict]:
+    return d.all("script")
+
+
+def test_hostile_article_text_and_metadata_are_escaped(site):
+    html = (site / "articles" / "hostile.html").read_text(encoding="utf-8")
+    d = Doc(html)
+    # Only the two bundled scripts; no img element at all; no event handler attributes anywhere.
+    assert [s.get("src") for s in _scripts(d)] == ["../assets/site.js", "../assets/search.js"]
+    assert d.all("img") == []
+    assert d.all("b") == []
+    assert not any(k.startswith("on") for _, attrs in d.elements for k in attrs)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    # ... and the hostile text is shown as text.
+    assert d.h1 == "Council note <script>alert(1)</script> on the blockade"
+    text = "".join(d.text)
+    assert 'reading <img src=x onerror=alert(1)> and <script>alert("x")</script> about the Taliban blockade' in text
+    assert "A note with <img src=x onerror=alert(1)> in it." in text
+    assert "Fixture <b>Wire</b>" in text
+    assert "<title>Council note &lt;script&gt;alert(1)&lt;/script&gt; on the blockade · Test Archive</title>" in html
+
+
+def test_hostile_text_escaped_on_listing_pages_and_feed(site):
+    for rel in ["index.html", "entity/taliban.html", "archive/2021/09/index.html", "archive/2021/index.html"]:
+        html = (site / rel).read_text(encoding="utf-8")
+        assert "<script>alert" not in html, rel
+        assert "<img src=x" not in html, rel
+        assert "Council note &lt;script&gt;alert(1)&lt;/script&gt;" in html, rel
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
+    assert "<script>" not in feed and "&lt;script&gt;alert(1)&lt;/script&gt;" in feed
+
+
+def test_markdown_pages_are_sanitised(site):
+    html = (site / "pages" / "about.html").read_text(encoding="utf-8")
+    d = Doc(html)
+    assert "javascript:" not in html.lower()
+    assert "alert(1)" not in html
+    hrefs = [a.get("href") for a in d.all("a")]
+    assert "https://example.org/" in hrefs
+    assert not any(h and h.strip().lower().startswith(("javascript:", "data:", "vbscript:")) for h in hrefs)
+    # The refused link keeps its text but is no link and carries no rel (invalid without href).
+    assert "<a>bad</a>" in html
+    assert [s.get("src") for s in _scripts(d)] == ["../assets/site.js", "../assets/search.js"]
+    # '## Sources' is the page's first section: an h2 after the h1, never an h3 skipping a level.
+    body = html.split('<article class="free-page">')[1].split("</article>")[0]
+    assert re.findall(r"<h(\d)", body) == ["1", "2"]
+    assert '<h2 id="sources">Sources</h2>' in body
+
+
+def test_entity_description_markdown_is_sanitised(tmp_path):
+    copy_fixture(tmp_path / "archive")
+    ents = tmp_path / "archive" / "content" / "entities.yaml"
+    with ents.open("a", encoding="utf-8") as fh:
+        fh.write("zz:\n  type: place\n  name: Zzland\n  description: \"A [trap](javascript:alert(1)) and "
+                 "<script>alert(2)</script><img src=x onerror=alert(3)> and **bold**.\"\n")
+    out = _build(tmp_path, whoosh=False)
+    html = (out / "entity" / "zz.html").read_text(encoding="utf-8")
+    assert "javascript:" not in html and "onerror" not in html and "alert(2)" not in html
+    assert "<strong>bold</strong>" in html
+
+
+# --- what the pages list ---------------------------------------------------------------------------
+
+
+def test_every_seed_has_an_article_page(site):
+    assert len(SEED_IDS) == 5
+    pages = sorted(p.stem for p in (site / "articles").glob("*.html"))
+    assert pages == SEED_IDS
+    for sid in SEED_IDS:
+        d = doc(site, f"articles/{sid}.html")
+        assert d.h1
+    home = doc(site, "index.html")
+    linked = {a["href"].removeprefix("./") for a in home.all("a") if "articles/" in (a.get("href") or "")}
+    assert linked == {f"articles/{s}.html" for s in SEED_IDS}  # latest: 5 shows them all
+
+
+def test_article_page_shows_metadata_and_linked_mentions(site):
+    html = (site / "articles" / "000_88806ccc1889e30e.html").read_text(encoding="utf-8")
+    d = Doc(html)
+    assert d.h1 == "Taliban suffer heavy losses as Panjshir resistance holds the valley"
+    assert '<time datetime="2021-09-05">5 September 2021</time>' in html
+    assert '<a href="https://www.republicworld.com/" rel="noopener noreferrer">Republic World</a>' in html
+    assert '<h2 id="situation-in-panjshir">Situation in Panjshir</h2>' in html
+    assert '<a class="mention" href="../entity/ahmad-shah-massoud.html">Ahmad Shah Massoud</a>' in html
+    assert "Named in this article" in d.headings["h2"]
+    assert 'datetime' in html and "canonical" in html
+    assert '<link rel="canonical" href="https://archive.example.org/articles/000_88806ccc1889e30e.html">' in html
+
+
+def _article_links(d: Doc, css_class: str | None = None) -> list[str]:
+    return [a["href"] for a in d.all("a") if "articles/" in (a.get("href") or "") and (css_class is None or a.get("class") == css_class)]
+
+
+def test_entity_pages_list_every_mentioning_article_newest_first_with_snippets(site):
+    archive = load(BuildOptions(seeds=FIXTURE / "seeds", content=FIXTURE / "content"), Diagnostics())
+    for ent in archive.entities.values():
+        expected = [archive.articles[i] for i in reversed(ent.articles)]
+        mentioning = [a for a in archive.articles if ent.id in a.mention_counts]
+        assert sorted(a.id for a in expected) == sorted(a.id for a in mentioning)
+        listed: list[str] = []
+        page, n = f"entity/{ent.id}.html", 1
+        while True:
+            html = (site / page).read_text(encoding="utf-8")
+            items = re.findall(r'<li>\s*<a class="title" href="[./]*(articles/[^"]+)\.html">.*?<blockquote class="snippet">(.*?)</blockquote>',
+                               html, re.S)
+            assert len(items) <= 2  # per_page: 2
+            for href, snippet in items:
+                listed.append(href.split("/")[1])
+                art = archive.articles[[a.id for a in archive.articles].index(href.split("/")[1])]
+                if art.mention_counts[ent.id]:
+                    assert "<mark>" in snippet, (ent.id, art.id, snippet)
+                assert snippet.strip(), (ent.id, art.id)
+            n += 1
+            nxt = f"entity/{ent.id}/page-{n}.html"
+            if not (site / nxt).exists():
+                break
+            assert f'href="../../{nxt}"' in html or f'href="../{nxt}"' in html  # the page links to the next one
+            page = nxt
+        assert listed == [a.id for a in expected], ent.id
+        dates = [a.date for a in expected if a.date]
+        assert dates == sorted(dates, reverse=True)
+        if not ent.articles:
+            assert f"No article names {ent.name} yet." in "".join(doc(site, f"entity/{ent.id}.html").text)
+
+
+def test_pagination_of_taliban(site):
+    first = (site / "entity" / "taliban.html").read_text(encoding="utf-8")
+    second_path = site / "entity" / "taliban" / "page-2.html"
+    second = second_path.read_text(encoding="utf-8")
+    assert "3 articles" in first
+    assert 'href="../entity/taliban/page-2.html" rel="next"' in first
+    assert "<h1>Taliban <small>page 2</small></h1>" in second
+    assert 'href="../../entity/taliban.html"' in second  # back to page 1
+    assert 'href="../../assets/style.css"' in second
+    assert "kabul-airport.html" in second and "kabul-airport.html" not in first.split('id="articles"')[1].split("</section>")[0]
+    assert not (site / "entity" / "taliban" / "page-3.html").exists()
+    # Links from page 2 resolve to existing files.
+    for href in re.findall(r'href="(\.\./[^"#]+)"', second):
+        assert (second_path.parent / href).resolve().is_file(), href
+
+
+def test_related_articles_share_an_entity(site):
+    archive = load(BuildOptions(seeds=FIXTURE / "seeds", content=FIXTURE / "content"), Diagnostics())
+    with_related = 0
+    for art in archive.articles:
+        html = (site / "articles" / f"{art.id}.html").read_text(encoding="utf-8")
+        if not art.related:
+            assert "Related articles" not in html
+            continue
+        with_related += 1
+        section = html.split('id="related-heading"')[1].split("</section>")[0]
+        hrefs = re.findall(r'href="\.\./articles/([^"]+)\.html"', section)
+        assert hrefs == [archive.articles[i].id for i in art.related]
+        assert art.id not in hrefs
+        for i in art.related:
+            assert set(archive.articles[i].mention_counts) & set(art.mention_counts)
+    assert with_related >= 3
+
+
+def test_archive_counts(site):
+    html = (site / "archive" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'>2021</a> <span class="count">3</span>', html)
+    assert re.search(r'>2020</a> <span class="count">1</span>', html)
+    assert re.search(r'August <span class="count">1</span>', html)
+    assert re.search(r'2021/09/index.html">September <span class="count">2</span>', html)
+    assert re.search(r'Undated articles</a> <span class="count">1</span>', html)
+    assert "<small>2 articles</small>" in (site / "archive" / "2021" / "09" / "index.html").read_text(encoding="utf-8")
+    undated = (site / "archive" / "undated" / "index.html").read_text(encoding="utf-8")
+    assert "clipping.html" in undated and "<small>1 article</small>" in undated
+    nav = (site / "index.html").read_text(encoding="utf-8")
+    assert '2021 <span class="count">3</span>' in nav and 'Undated <span class="count">1</span>' in nav
+
+
+def test_404_page_and_special_pages(site):
+    d = doc(site, "404.html")
+    assert d.h1 == "Page not found"
+    assert doc(site, "search/index.html").h1 == "Search"
+    assert doc(site, "entities/index.html").h1 == "Entities A–Z"
+    assert doc(site, "pages/about.html").h1 == "About"
+
+
+def test_base_url_feed_and_sitemap(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert "https://archive.example.org/index.html" in locs
+    assert all(f"https://archive.example.org/articles/{s}.html" in locs for s in SEED_IDS)
+    assert "https://archive.example.org/404.html" not in locs
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
+    assert feed.count("<entry>") == 4  # the undated clipping has no feed date
+    assert feed.index("hostile.html") < feed.index("000_88806ccc1889e30e.html") < feed.index("kabul-airport.html")
+
+
+def test_no_base_url_no_feed_or_canonical(tmp_path):
+    out = _build(tmp_path, whoosh=False)
+    assert not (out / "feed.xml").exists() and not (out / "sitemap.xml").exists()
+    assert 'rel="canonical"' not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_relative_link_resolves(site):
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html":
+            continue
+        for href in re.findall(r'(?:href|src)="([^"#?]+)', page.read_text(encoding="utf-8")):
+            if href.startswith(("http://", "https://", "mailto:")):
+                continue
+            if not (page.parent / href).resolve().is_file():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+    assert broken == []
