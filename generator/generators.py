@@ -322,7 +322,11 @@ def free_page(archive: Archive, i: int) -> PageSpec:
 def special_page(archive: Archive, key: str) -> PageSpec:
     if key == "search":
         return PageSpec(urls.SEARCH, "search.html", "Search", breadcrumbs=_crumbs(("Search", urls.SEARCH)))
-    return PageSpec(urls.NOT_FOUND, "404.html", "Page not found")
+    # A server shows 404.html for any missing path, at any depth: relative links
+    # would break, so this page links from the site's root (base_url's path, or /).
+    base = archive.site.base_url
+    root = "/" + base.split("://", 1)[1].partition("/")[2] if base else "/"
+    return PageSpec(urls.NOT_FOUND, "404.html", "Page not found", root=root)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ class PageSpec:
     prev: tuple[str, str] | None = None  # (title, path)
     next: tuple[str, str] | None = None
     description: str = ""
+    root: str | None = None  # override the relative root (404.html is served at any depth)
 
 
 def format_date(value: dt.date | None, style: str = "long") -> str:
@@ -99,6 +100,6 @@ def make_env(template_dir: Path) -> jinja2.Environment:
 
 
 def render(env: jinja2.Environment, spec: PageSpec, common: dict[str, Any]) -> str:
-    root = urls.root_of(spec.path)
+    root = spec.root or urls.root_of(spec.path)
     template = env.get_template(spec.template)
     return template.render(**common, **spec.context, page=spec, root=root)
