@@ -1,0 +1,298 @@
+"""``python -m generator serve``: the live-reloading dev server.
+
+Built on livereload (tornado), with three changes to its defaults, each for a
+reason an archivist would notice:
+
+* **One rebuild per burst.** livereload's watcher runs a task per changed
+  file and stops scanning a folder at the first change, so saving several
+  files (or a ``git checkout``) rebuilt several times. :class:`BurstWatcher`
+  snapshots all watched folders on every poll and rebuilds only once a poll
+  sees no further change.
+* **Every rebuild reaches the browser.** livereload drops reloads that come
+  within 3 s of the previous one; an edit made right after another then
+  rebuilt the site but left the old page on screen. The watcher already
+  debounces, so that throttle is switched off.
+* **A build error shows in the page, the server stays up.** The build swaps
+  the new site in only when it succeeded, so the last good site stays on
+  disk; every HTML page served while the inputs are broken carries a banner
+  listing the problems (``file:line: error: message``), and the banner goes
+  away with the reload that follows a good build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import html
+import logging
+import os
+import re
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop
+
+from generator.build import TEMPLATES, BuildOptions, build
+from generator.diagnostics import BuildError
+from generator.writer import WriteError
+
+Snapshot = dict[str, tuple[int, int]]
+
+# Files editors write next to the real one while saving; they are not inputs.
+_SCRATCH_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part")
+_BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+
+
+@dataclass
+class BuildStatus:
+    """What the last build left behind; the request handler reads it for every HTML page."""
+
+    problems: list[str] = field(default_factory=list)
+    warnings: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def snapshot(roots: Iterable[Path]) -> Snapshot:
+    """``path -> (mtime_ns, size)`` for every input file below ``roots``.
+
+    Hidden files and folders are skipped like the build skips them, and so
+    are editors' scratch files: neither can change the site.
+    """
+    snap: Snapshot = {}
+    for root in roots:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                if name.startswith(".") or name.endswith(_SCRATCH_SUFFIXES):
+                    continue
+                path = os.path.join(folder, name)
+                try:
+                    st = os.stat(path)
+                except OSError:  # deleted between listing and stat
+                    continue
+                snap[path] = (st.st_mtime_ns, st.st_size)
+    return snap
+
+
+def changed_paths(old: Snapshot, new: Snapshot) -> set[str]:
+    """Files added, removed or modified between two snapshots."""
+    return {p for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
+
+
+class BurstWatcher(Watcher):
+    """A livereload watcher that calls ``on_change`` once per burst of edits.
+
+    livereload polls :meth:`examine` every 0.8 s. A poll that finds changes
+    only records them; the first later poll that finds none runs
+    ``on_change(paths)`` and returns the path livereload sends to the
+    browser (a lone ``.css`` path makes it swap stylesheets in place, ``*``
+    reloads the page).
+    """
+
+    def __init__(self, roots: list[Path], on_change: Callable[[list[str]], str | None]) -> None:
+        super().__init__()
+        self.roots = roots
+        self.on_change = on_change
+        self._snapshot = snapshot(roots)
+        self._pending: set[str] = set()
+        for root in roots:  # registered so livereload does not fall back to watching the cwd
+            super().watch(str(root))
+
+    def examine(self) -> tuple[str | None, float | None]:
+        if self._changes:  # livereload's own "server restarted" message
+            return self._changes.pop()
+        current = snapshot(self.roots)
+        changed = changed_paths(self._snapshot, current)
+        self._snapshot = current
+        if changed:
+            self._pending |= changed
+            return None, None
+        if not self._pending:
+            return None, None
+        paths, self._pending = sorted(self._pending), set()
+        self.filepath = self.on_change(paths)
+        return self.filepath, None
+
+
+def error_banner(problems: list[str]) -> bytes:
+    """The fixed-position alert listing build problems, every message escaped."""
+    items = "".join(
+        f'<li style="margin:.2em 0;white-space:pre-wrap;word-break:break-word"><code>{html.escape(p)}</code></li>'
+        for p in problems
+    )
+    return (
+        '<div id="build-error" role="alert" style="position:sticky;top:0;z-index:2147483647;'
+        "margin:0;padding:1em 1.25em;background:#fff0f0;color:#5c0000;border-bottom:4px solid #c00;"
+        'font:15px/1.4 system-ui,sans-serif;text-align:left">'
+        '<strong style="font-size:1.1em">The build failed: this page is from the last good build.</strong>'
+        f'<ul style="margin:.5em 0;padding-left:1.25em;font-family:ui-monospace,monospace">{items}</ul>'
+        "<span>Fix the files above and save: the page reloads by itself.</span></div>"
+    ).encode()
+
+
+def inject_banner(page: bytes, banner: bytes) -> bytes:
+    """Put ``banner`` first inside ``<body>`` (or first in the document if there is none)."""
+    match = _BODY_OPEN.search(page)
+    at = match.end() if match else 0
+    return page[:at] + banner + page[at:]
+
+
+def error_page(problems: list[str]) -> bytes:
+    """Stand-in for a page that does not exist yet (e.g. the very first build failed).
+
+    It has a ``</head>`` so livereload injects its script: the page reloads
+    into the real site once the build succeeds.
+    """
+    return inject_banner(
+        b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Build failed</title></head>'
+        b"<body></body></html>",
+        error_banner(problems),
+    )
+
+
+class SiteHandler(StaticFileHandler):
+    """livereload's static handler, plus: no caching, and the error banner while the build is broken."""
+
+    status: BuildStatus
+
+    def initialize(self, path: str, default_filename: str | None = None, status: BuildStatus | None = None) -> None:
+        super().initialize(path, default_filename)
+        self.status = status or BuildStatus()
+
+    def compute_etag(self) -> str | None:
+        # No validators: every request gets the current file (livereload never answers 304 anyway).
+        return None
+
+    def set_extra_headers(self, path: str) -> None:
+        # A reload must show the new build, stylesheets and scripts included.
+        self.set_header("Cache-Control", "no-cache")
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        if self.status.ok:
+            return await super().get(path, include_body)
+        self.path = self.parse_url_path(path)
+        absolute = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
+        if absolute is None:  # redirected (folder without a trailing slash)
+            return None
+        if not absolute.endswith((".html", ".htm")):
+            return await super().get(path, include_body)
+        body = inject_banner(Path(absolute).read_bytes(), error_banner(self.status.problems))
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-cache")
+        if include_body:
+            self.write(body)
+        return None
+
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        if self.status.ok or status_code != 404:
+            return super().write_error(status_code, **kwargs)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(error_page(self.status.problems))
+        return None
+
+
+class DevServer(Server):
+    """livereload's Server serving :class:`SiteHandler`, with its log chatter turned off."""
+
+    def __init__(self, watcher: Watcher, status: BuildStatus) -> None:
+        super().__init__(watcher=watcher)
+        self.status = status
+
+    def get_web_handlers(self, script: bytes) -> list:
+        return [(r"/(.*)", SiteHandler, {
+            "path": self.root or ".", "default_filename": self.default_filename, "status": self.status,
+        })]
+
+    def _setup_logging(self) -> None:
+        # One line per rebuild is ours to print; livereload's per-poll and
+        # tornado's per-request lines would bury it.
+        logging.getLogger("livereload").setLevel(logging.WARNING)
+        logging.getLogger("tornado.access").setLevel(logging.ERROR)
+
+
+class Rebuilder:
+    """Runs a build and records the outcome in ``status``; never raises for bad input."""
+
+    def __init__(self, opts: BuildOptions, status: BuildStatus) -> None:
+        self.opts = opts
+        self.status = status
+
+    def run(self, verb: str = "built", why: str = "") -> bool:
+        """Build once; print one summary line (or the problems). True if the site was updated."""
+        start = time.perf_counter()
+        try:
+            result = build(self.opts)
+        except BuildError as exc:
+            self._failed([str(p) for p in exc.problems], why)
+            return False
+        except WriteError as exc:
+            self._failed([f"error: {exc}"], why)
+            return False
+        except Exception as exc:  # a bug, not bad input: keep serving, show where
+            traceback.print_exc()
+            self._failed([f"internal error: {type(exc).__name__}: {exc} (see the terminal)"], why)
+            return False
+        warnings = {str(w) for w in result.diagnostics.warnings} if result.diagnostics else set()
+        for w in sorted(warnings - self.status.warnings):  # only new ones: the old were printed before
+            print(w, file=sys.stderr, flush=True)
+        self.status.warnings = warnings
+        self.status.problems = []
+        note = f", {len(warnings)} warning(s)" if warnings else ""
+        print(f"{verb} {result.articles} articles in {time.perf_counter() - start:.2f}s{note}{why}", flush=True)
+        return True
+
+    def _failed(self, problems: list[str], why: str) -> None:
+        self.status.problems = problems
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"build failed: {len(problems)} error(s){why}; serving the last good site, if any, with the errors on top",
+              file=sys.stderr, flush=True)
+
+    def on_change(self, paths: list[str]) -> str:
+        """Watcher callback: rebuild once for the whole burst; say what the browser should reload."""
+        was_ok = self.status.ok
+        shown = ", ".join(os.path.relpath(p) for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        ok = self.run("rebuilt", f" after changes to {shown}")
+        if ok and was_ok and len(paths) == 1:
+            return paths[0]
+        return "*"
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Build, then serve ``args.out`` on ``args.host:args.port`` and rebuild on every change."""
+    templates = args.templates or TEMPLATES
+    opts = BuildOptions(seeds=args.seeds, content=args.content, out=args.out, base_url=args.base_url,
+                        templates=templates, whoosh=False, jobs=1)
+    status = BuildStatus()
+    rebuilder = Rebuilder(opts, status)
+    rebuilder.run()
+    watcher = BurstWatcher([args.seeds, args.content, templates], rebuilder.on_change)
+    # Our watcher already sends one reload per burst; livereload's 3-second throttle
+    # would drop the reload of a rebuild that follows the previous one closely.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+    server = DevServer(watcher, status)
+    host = args.host
+    shown_host = f"[{host}]" if ":" in host else host
+    # Printed from the loop, so only once the socket is really listening.
+    IOLoop.current().add_callback(
+        print, f"serving {opts.out}/ at http://{shown_host}:{args.port}/ ; watching {args.seeds}/, "
+        f"{args.content}/, {templates}/ (Ctrl+C stops)", flush=True)
+    try:
+        server.serve(port=args.port, host=host, root=str(opts.out))
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            print(f"error: cannot listen on {host}:{args.port}: {exc.strerror}; try another --port",
+                  file=sys.stderr)
+            return 1
+        raise
+    return 0

@@ -1,0 +1,205 @@
+"""`make serve` for real: a server subprocess, files edited on disk, Chromium watching.
+
+The browser test never calls ``page.reload()``: every change it sees got
+there through the server's rebuild and livereload's websocket.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_fixture
+from playwright.sync_api import Page, expect
+
+from generator.build import TEMPLATES
+from generator.serve import BurstWatcher, changed_paths, error_banner, inject_banner, snapshot
+
+WAIT_MS = 20_000  # a rebuild lands within ~2 s; generous for a loaded CI machine
+
+
+@dataclass
+class DevServer:
+    url: str
+    port: int
+    seeds: Path
+    content: Path
+    log: Path
+    proc: subprocess.Popen
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(server: DevServer, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            pytest.fail(f"the server exited with {server.proc.returncode}:\n{server.output()}")
+        try:
+            socket.create_connection(("127.0.0.1", server.port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"nothing listened on 127.0.0.1:{server.port} within {timeout}s:\n{server.output()}")
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses of LISTEN sockets on ``port``, from /proc/net/tcp{,6} (hex, as the kernel writes them)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            addr, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:
+                found.add(addr)
+    return found
+
+
+@pytest.fixture
+def dev_server(tmp_path: Path) -> Iterator[DevServer]:
+    """``python -m generator serve`` on a copy of the fixture archive (and of the templates), torn down after."""
+    seeds, content = copy_fixture(tmp_path / "archive")
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "generator", "serve", "--seeds", "archive/seeds", "--content", "archive/content",
+           "--templates", "templates", "--out", "site", "--port", str(port)]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = DevServer(f"http://127.0.0.1:{port}/", port, seeds, content, log, proc)
+    try:
+        _wait_for_port(server)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_connected(page: Page) -> None:
+    """Wait until livereload.js has its websocket; an edit before that would reload nobody."""
+    page.wait_for_function("window.__livereloadConnected === true", timeout=WAIT_MS)
+    time.sleep(0.3)  # the server registers the page on the 'info' message sent just after the event
+
+
+def _wait_for_line(server: DevServer, pattern: str, count: int) -> None:
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while len(re.findall(pattern, server.output(), re.MULTILINE)) < count:
+        if time.monotonic() > deadline:
+            pytest.fail(f"expected {count} lines matching {pattern!r}:\n{server.output()}")
+        time.sleep(0.1)
+
+
+def test_edits_reach_the_open_page_and_errors_show_in_it(dev_server: DevServer, page: Page) -> None:
+    # Bound to loopback only: a LISTEN socket on 127.0.0.1 (0100007F) and nothing else.
+    assert f"at http://127.0.0.1:{dev_server.port}/" in dev_server.output()
+    if Path("/proc/net/tcp").exists():
+        assert _listening_addresses(dev_server.port) == {"0100007F"}
+
+    page.add_init_script(
+        "document.addEventListener('LiveReloadConnect', () => { window.__livereloadConnected = true; });"
+    )
+    page.goto(dev_server.url + "articles/kabul-airport.html")
+    expect(page.locator("main")).to_contain_text("Explosions struck crowds")
+    _wait_connected(page)
+
+    # 1. A burst of edits (a seed, its metadata, another seed) → one rebuild → the page shows the new text.
+    seed = dev_server.seeds / "kabul-airport.txt"
+    seed.write_text(seed.read_text().replace("Explosions struck crowds", "Explosions struck LIVE-EDIT-1 crowds"))
+    meta = dev_server.content / "articles" / "kabul-airport.yaml"
+    good_meta = meta.read_text()
+    meta.write_text(good_meta.replace("Explosions near the airport gates", "Blasts near the gates"))
+    other = dev_server.seeds / "hostile.txt"
+    other.write_text(other.read_text() + "\nOne more paragraph.\n")
+    expect(page.locator("main")).to_contain_text("LIVE-EDIT-1", timeout=WAIT_MS)
+    time.sleep(2)  # two more polls: a second rebuild for the same burst would show up by now
+    assert len(re.findall(r"^rebuilt ", dev_server.output(), re.MULTILINE)) == 1, dev_server.output()
+
+    # 2. Broken YAML → the page (still the last good build) shows the error, file and line; the server lives on.
+    _wait_connected(page)
+    meta.write_text("title: Blasts <b>outside</b> Kabul\nsummary: a: b\n")
+    banner = page.locator("#build-error")
+    expect(banner).to_contain_text("kabul-airport.yaml:2: error: invalid YAML", timeout=WAIT_MS)
+    expect(banner).to_have_attribute("role", "alert")
+    expect(page.locator("main")).to_contain_text("LIVE-EDIT-1")  # the last good site, not a blank page
+    output = dev_server.output()
+    assert "content/articles/kabul-airport.yaml:2: error: invalid YAML" in output
+    assert "Traceback" not in output
+    assert dev_server.proc.poll() is None
+
+    # A page the last good build never had gets the error page instead of a bare 404.
+    other_page = page.context.new_page()
+    other_page.goto(dev_server.url + "articles/not-built-yet.html")
+    expect(other_page.locator("#build-error")).to_contain_text("kabul-airport.yaml:2")
+    other_page.close()
+
+    # 3. Fixing it → the banner goes and the page shows the rebuilt article.
+    _wait_connected(page)
+    meta.write_text(good_meta.replace("Blasts outside Kabul airport", "Blasts outside Kabul airport (fixed)"))
+    expect(page.locator("h1").first).to_contain_text("(fixed)", timeout=WAIT_MS)
+    expect(banner).to_have_count(0)
+    _wait_for_line(dev_server, r"^rebuilt ", 2)
+
+
+def test_burst_watcher_rebuilds_once_after_a_quiet_poll(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("a")
+    calls: list[list[str]] = []
+    watcher = BurstWatcher([seeds], lambda paths: calls.append(paths) or "*")
+    assert watcher.examine() == (None, None)  # nothing changed since start
+    (seeds / "a.txt").write_text("aa")
+    (seeds / "b.txt").write_text("b")
+    (seeds / ".a.txt.swp").write_text("scratch")  # editors' scratch files are not inputs
+    assert watcher.examine() == (None, None)  # changes seen: wait for quiet
+    (seeds / "c.txt").write_text("c")
+    assert watcher.examine() == (None, None)  # still busy
+    assert watcher.examine() == ("*", None)  # quiet: one rebuild for all three
+    assert calls == [sorted(str(seeds / n) for n in ("a.txt", "b.txt", "c.txt"))]
+    assert watcher.examine() == (None, None)
+    (seeds / "b.txt").unlink()
+    watcher.examine()
+    watcher.examine()
+    assert calls[-1] == [str(seeds / "b.txt")]
+
+
+def test_snapshot_diff_sees_additions_removals_and_edits(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("1")
+    before = snapshot([tmp_path, tmp_path / "missing"])
+    (tmp_path / "x.txt").write_text("22")
+    (tmp_path / "y.txt").write_text("y")
+    assert changed_paths(before, snapshot([tmp_path])) == {str(tmp_path / "x.txt"), str(tmp_path / "y.txt")}
+
+
+def test_banner_is_escaped_and_first_in_body() -> None:
+    banner = error_banner(["content/a.yaml:3: error: bad <script>alert(1)</script> & more"])
+    assert b"<script>" not in banner
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in banner
+    page = inject_banner(b'<html><head></head><body class="x"><main>hi</main></body></html>', banner)
+    assert page.startswith(b'<html><head></head><body class="x"><div id="build-error" role="alert"')
+    assert inject_banner(b"no body", b"<b/>") == b"<b/>no body"
