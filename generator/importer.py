@@ -184,21 +184,15 @@ class Importer:
 
 def import_jsonl(path: Path, seeds: Path, content: Path, labels: dict[str, dict[str, str]], limit: int | None = None) -> ImportStats:
     imp = Importer(seeds, content, labels)
-    with path.open("r", encoding="utf-8", errors="strict", newline="") as handle:
-        line_no = 0
-        while True:
-            try:
-                line = handle.readline()
-            except UnicodeDecodeError as exc:
-                imp.stats.problems.append(f"{path}:{line_no + 1}: error: not UTF-8 ({exc.reason}); stopped reading")
-                imp.stats.refused += 1
-                break
-            if not line:
-                break
-            line_no += 1
-            if not line.strip():
+    with path.open("rb") as handle:
+        for line_no, raw in enumerate(handle, start=1):
+            if not raw.strip():
                 continue
             try:
+                try:
+                    line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+                except UnicodeDecodeError as exc:
+                    raise LineError(f"not UTF-8 ({exc.reason} at byte {exc.start + 1})") from None
                 imp.add(parse_record(line), line_no)
             except LineError as exc:
                 imp.stats.refused += 1
