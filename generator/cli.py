@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             from generator.importer import run_import
 
             return run_import(args)
-    except WriteError as exc:
+    except (WriteError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
