@@ -1,0 +1,114 @@
+"""``python -m generator`` from the shell: help, error output without tracebacks, base URL extras."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from conftest import copy_fixture
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([str(PYTHON), "-m", "generator", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_help():
+    proc = run("--help")
+    assert proc.returncode == 0
+    for command in ("build", "serve", "import", "query"):
+        assert command in proc.stdout
+    proc = run("build", "--help")
+    assert proc.returncode == 0
+    assert "--base-url" in proc.stdout and "--seeds" in proc.stdout and "--strict" in proc.stdout
+
+
+def test_no_command_prints_help_and_fails():
+    proc = run()
+    assert proc.returncode == 2
+    assert "usage:" in proc.stdout
+
+
+def test_bad_yaml_build_exits_1_with_file_line_and_no_traceback(tmp_path):
+    seeds, content = copy_fixture(tmp_path / "archive")
+    out = tmp_path / "site"
+    ok = run("build", "--seeds", str(seeds), "--content", str(content), "--out", str(out), "--no-whoosh")
+    assert ok.returncode == 0, ok.stderr
+    assert re.search(r"built 5 articles, 15 entities", ok.stdout)
+    before = (out / "index.html").read_bytes()
+    meta = content / "articles" / "kabul-airport.yaml"
+    meta.write_text("title: Blasts\nsource: [Wire\n", encoding="utf-8")
+    (content / "articles" / "hostile.yaml").write_text("titel: x\n", encoding="utf-8")
+    proc = run("build", "--seeds", str(seeds), "--content", str(content), "--out", str(out), "--no-whoosh")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.splitlines()
+    assert any(re.fullmatch(rf"{re.escape(str(meta))}:\d+: error: invalid YAML: .+", ln) for ln in lines), proc.stderr
+    assert f"{content / 'articles' / 'hostile.yaml'}:1: error: unknown key 'titel' in article metadata (did you mean 'title'?)" in proc.stderr
+    assert "build failed: 2 error(s)" in proc.stderr
+    assert (out / "index.html").read_bytes() == before
+
+
+def test_paths_are_relative_to_the_working_directory(tmp_path):
+    copy_fixture(tmp_path / "archive")
+    (tmp_path / "archive" / "content" / "articles" / "hostile.yaml").write_text("date: soon\n", encoding="utf-8")
+    proc = run("build", "--no-whoosh", cwd=tmp_path / "archive")
+    assert proc.returncode == 1
+    assert "content/articles/hostile.yaml:1: error: 'date' must be a date written YYYY-MM-DD, got 'soon'" in proc.stderr.splitlines()
+
+
+def test_missing_seeds_folder_is_an_error(tmp_path):
+    proc = run("build", "--seeds", str(tmp_path / "nope"), "--content", str(tmp_path / "c"), "--out", str(tmp_path / "s"))
+    assert proc.returncode == 1
+    assert f"{tmp_path / 'nope'}: error: the seeds folder does not exist" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_strict_turns_warnings_into_failure(tmp_path):
+    seeds, content = copy_fixture(tmp_path / "archive")
+    proc = run("build", "--strict", "--seeds", str(seeds), "--content", str(content), "--out", str(tmp_path / "s"), "--no-whoosh")
+    assert proc.returncode == 1
+    assert "warning: no metadata file content/articles/anniversary.yaml" in proc.stderr
+    assert "with --strict" in proc.stderr
+
+
+def test_build_with_base_url_gives_canonical_feed_and_sitemap(tmp_path):
+    seeds, content = copy_fixture(tmp_path / "archive")
+    out = tmp_path / "site"
+    proc = run("build", "--seeds", str(seeds), "--content", str(content), "--out", str(out),
+               "--base-url", "https://archive.example.org/news", "--no-whoosh", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    base = "https://archive.example.org/news/"
+    article = (out / "articles" / "kabul-airport.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{base}articles/kabul-airport.html">' in article
+    assert '<link rel="alternate" type="application/atom+xml" title="Test Archive" href="../feed.xml">' in article
+    assert f'<link rel="canonical" href="{base}index.html">' in (out / "index.html").read_text(encoding="utf-8")
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    assert feed.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    assert f'<link rel="self" href="{base}feed.xml"/>' in feed
+    assert f"<id>{base}articles/kabul-airport.html</id>" in feed
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{base}articles/kabul-airport.html</loc>" in sitemap
+    assert f"<loc>{base}entity/taliban/page-2.html</loc>" in sitemap
+    ET.fromstring(feed.encode())  # well-formed XML
+    ET.fromstring(sitemap.encode())
+
+
+def test_bad_base_url_is_refused(tmp_path):
+    """--base-url gets the same http(s) check as base_url in site.yaml (a bad one used to crash the build)."""
+    seeds, content = copy_fixture(tmp_path / "archive")
+    proc = run("build", "--seeds", str(seeds), "--content", str(content), "--out", str(tmp_path / "s"),
+               "--base-url", "javascript:alert(1)//", "--no-whoosh")
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert "base" in proc.stderr.lower() and "http" in proc.stderr
+    assert not (tmp_path / "s").exists()
