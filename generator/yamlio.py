@@ -52,7 +52,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result.line = node.start_mark.line + 1
     result.lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct_value(loader, key_node)
         if not isinstance(key, (str, int, float, bool, dt.date)) and key is not None:
             raise yaml.constructor.ConstructorError(
                 None, None, "a key must be a plain value", key_node.start_mark
@@ -62,13 +62,26 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
                 None, None, f"duplicate key {key!r} (first on line {result.lines[key]})",
                 key_node.start_mark,
             )
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _construct_value(loader, value_node)
         result.lines[key] = key_node.start_mark.line + 1
     return result
 
 
+def _construct_value(loader: _Loader, node: yaml.Node) -> Any:
+    """Construct a value; a scalar PyYAML cannot turn into a value (``2021-02-30``) becomes a marked error.
+
+    PyYAML raises a bare ValueError for impossible timestamps, which would
+    escape as a traceback instead of ``file:line: error``.
+    """
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, AttributeError) as exc:
+        shown = f" '{node.value}'" if isinstance(node, yaml.ScalarNode) else ""
+        raise yaml.constructor.ConstructorError(None, None, f"cannot read the value{shown}: {exc}", node.start_mark) from None
+
+
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result = LineList(_construct_value(loader, child) for child in node.value)
     result.line = node.start_mark.line + 1
     result.lines = [child.start_mark.line + 1 for child in node.value]
     return result
@@ -98,6 +111,8 @@ def parse_yaml(text: str, path: Path, diag: Diagnostics, line_offset: int = 0) -
         diag.error(path, line, f"invalid YAML: {what}")
     except yaml.YAMLError as exc:
         diag.error(path, None, f"invalid YAML: {exc}")
+    except (ValueError, TypeError, AttributeError) as exc:  # a bare top-level value PyYAML cannot construct
+        diag.error(path, None, f"invalid YAML: cannot read the value: {exc}")
     return None
 
 

@@ -279,3 +279,20 @@ def test_every_error_is_reported_in_one_run(tmp_path):
     assert "unknown key 'titel'" in joined
     assert "impossible date" in joined
     assert len(errors) >= 2
+
+
+def test_impossible_yaml_date_is_an_error_not_a_crash(tmp_path):
+    seeds, content = _archive(tmp_path)
+    path = _meta(content, "kabul-airport.yaml", "title: T\nsource: Wire\ndate: 2021-02-30\n")
+    msg = _one_error(tmp_path, seeds, content)
+    assert msg == f"{path}:3: error: invalid YAML: cannot read the value '2021-02-30': day is out of range for month"
+
+
+def test_impossible_date_as_key_or_list_item(tmp_path):
+    seeds, content = _archive(tmp_path)
+    path = _meta(content, "kabul-airport.yaml", "title: T\ntags:\n  - ok\n  - 2021-13-01\n")
+    msg = _one_error(tmp_path, seeds, content)
+    assert msg.startswith(f"{path}:4: error: invalid YAML: cannot read the value '2021-13-01'"), msg
+    path = _meta(content, "kabul-airport.yaml", "title: T\n2021-02-30: x\n")
+    msg = _one_error(tmp_path, seeds, content)
+    assert msg.startswith(f"{path}:2: error: invalid YAML: cannot read the value '2021-02-30'"), msg
