@@ -186,6 +186,9 @@ def _entity(eid: object, data: object, path: Path, line: int | None, site: SiteC
     if not isinstance(eid, str) or not re.match(r"^[a-z0-9][a-z0-9_-]*$", eid):
         diag.error(path, line, f"entity id '{eid}' must be lower-case letters, digits, '-' and '_'")
         return None
+    if not isinstance(data, dict):  # e.g. "kabul: Kabul": report the entry's line, not line 1
+        diag.error(path, line, f"entity '{eid}' must be a mapping of keys to values (type:, name:, ...)")
+        return None
     clean = check_mapping(data, ENTITY_SCHEMA, path, diag, f"entity '{eid}'")
     if clean is None:
         return None
@@ -241,12 +244,13 @@ def load_entities(content: Path, site: SiteConfig, diag: Diagnostics) -> list[En
     return [found[k] for k in sorted(found)]
 
 
-_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.DOTALL)
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 def load_pages(content: Path, diag: Diagnostics) -> list[FreePage]:
     folder = content / "pages"
     pages: list[FreePage] = []
+    owners: dict[str, Path] = {}
     if not folder.is_dir():
         return pages
     for path in sorted(folder.glob("*.md")):
@@ -265,6 +269,11 @@ def load_pages(content: Path, diag: Diagnostics) -> list[FreePage]:
             continue
         html, toc = render_markdown(text[m.end():])
         slug = clean.get("slug") or path.stem.lower()
+        if slug in owners:
+            diag.error(path, line_of(meta, "slug") if "slug" in clean else 1,
+                       f"two pages give the address pages/{slug}.html: {owners[slug].name} and {path.name}; rename one or set 'slug'")
+            continue
+        owners[slug] = path
         pages.append(FreePage(slug, clean["title"], clean.get("order", 100), html, tuple(toc), path))
     pages.sort(key=lambda p: (p.order, p.slug))
     return pages

@@ -16,6 +16,14 @@ from generator.diagnostics import Diagnostics
 
 def decode(data: bytes, path: Path, diag: Diagnostics) -> str | None:
     """Bytes to text with normalised newlines; None (and an error) for binary files."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM (Windows "Unicode"): text, not binary
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if "\x00" not in text:
+                return text.replace("\r\n", "\n").replace("\r", "\n")
     if b"\x00" in data:
         diag.error(path, None, "looks like a binary file (contains NUL bytes), not text")
         return None

@@ -13,7 +13,6 @@ from conftest import FIXTURE, copy_fixture
 
 from generator.build import TEMPLATES, BuildOptions, build, load
 from generator.diagnostics import BuildError, Diagnostics
-from generator.writer import WriteError
 
 SEED_IDS = sorted(p.stem.lower() for p in (FIXTURE / "seeds").glob("*.txt"))
 
@@ -123,8 +122,15 @@ def test_two_pages_on_one_path_is_refused_naming_both(tmp_path):
     copy_fixture(tmp_path / "archive")
     pages = tmp_path / "archive" / "content" / "pages"
     (pages / "About.md").write_text("---\ntitle: About again\n---\nText.\n", encoding="utf-8")
-    with pytest.raises(WriteError, match=re.escape("two pages want the same path 'pages/about.html'")):
+    (pages / "team.md").write_text("---\ntitle: Team\nslug: about\n---\nText.\n", encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
         _build(tmp_path, whoosh=False)
+    errors = [str(p) for p in exc.value.problems]
+    assert len(errors) == 2, errors
+    assert any(e.startswith(str(pages)) and "two pages give the address pages/about.html" in e
+               and "About.md" in e and "about.md" in e for e in errors), errors
+    assert f"{pages / 'team.md'}:3: error: two pages give the address pages/about.html: About.md and team.md; " \
+           "rename one or set 'slug'" in errors
     assert _beside(tmp_path) == ["archive"]
 
 

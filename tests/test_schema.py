@@ -296,3 +296,22 @@ def test_impossible_date_as_key_or_list_item(tmp_path):
     path = _meta(content, "kabul-airport.yaml", "title: T\n2021-02-30: x\n")
     msg = _one_error(tmp_path, seeds, content)
     assert msg.startswith(f"{path}:2: error: invalid YAML: cannot read the value '2021-02-30'"), msg
+
+
+def test_entity_that_is_not_a_mapping_names_its_line(tmp_path):
+    seeds, content = _archive(tmp_path)
+    ents = content / "entities.yaml"
+    n = len(ents.read_text(encoding="utf-8").splitlines())
+    with ents.open("a", encoding="utf-8") as fh:
+        fh.write("zz: Zzland\n")
+    msg = _one_error(tmp_path, seeds, content)
+    assert msg.startswith(f"{ents}:{n + 1}: error: entity 'zz' must be a mapping"), msg
+
+
+def test_page_with_only_front_matter_and_no_final_newline(tmp_path):
+    seeds, content = _archive(tmp_path)
+    (content / "pages" / "empty.md").write_text("---\ntitle: Nothing yet\n---", encoding="utf-8")
+    out = tmp_path / "site"
+    result = _build(seeds, content, out)
+    assert result.diagnostics.errors == []
+    assert "<h1>Nothing yet</h1>" in (out / "pages" / "empty.html").read_text(encoding="utf-8")

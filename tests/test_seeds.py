@@ -185,3 +185,14 @@ def test_load_seeds_reports_non_txt_and_subfolders(tmp_path):
     msgs = _messages(diag, "warning")
     assert any("notes.md: warning: ignored" in m for m in msgs)
     assert any("sub: warning: sub-folders" in m for m in msgs)
+
+
+def test_utf16_file_with_bom_is_text_not_binary(tmp_path):
+    for codec in ("utf-16", "utf-16-be"):
+        data = "date 2021-09-05\r\nCafé in Kabul.\r\n".encode(codec)
+        if codec == "utf-16-be":
+            data = b"\xfe\xff" + data
+        seed, diag = _read(tmp_path, f"{codec}.txt", data)
+        assert diag.problems == [], codec
+        assert seed.date == dt.date(2021, 9, 5)
+        assert [b.text for b in seed.blocks] == ["Café in Kabul."]
