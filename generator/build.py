@@ -25,6 +25,7 @@ from generator.search import SearchDoc
 from generator.seeds import Seed, read_seed
 from generator.textutil import slugify
 from generator.writer import Writer, discard, staging_dir, swap_into_place
+from generator.yamlio import URL_RE
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE_ROOT / "templates"
@@ -134,7 +135,10 @@ def load(opts: BuildOptions, diag: Diagnostics) -> Archive:
     """Read every input file and build the model; raises BuildError on user errors."""
     site = load_site(opts.content, diag)
     if opts.base_url:
-        site = SiteConfig(**{**site.__dict__, "base_url": opts.base_url.rstrip("/") + "/"})
+        if not URL_RE.match(opts.base_url):
+            diag.error("--base-url", None, f"must be an http:// or https:// address, got {opts.base_url!r}")
+        else:
+            site = SiteConfig(**{**site.__dict__, "base_url": opts.base_url.rstrip("/") + "/"})
     defs = load_entities(opts.content, site, diag)
     pages = load_pages(opts.content, diag)
     seeds = load_seeds(opts.seeds, diag)

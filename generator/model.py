@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +22,7 @@ from pathlib import Path
 from generator import urls
 from generator.content import ArticleMeta, EntityDef, FreePage, SiteConfig
 from generator.diagnostics import Diagnostics
-from generator.mentions import Matcher, Mention
+from generator.mentions import Matcher, Mention, fold
 from generator.seeds import Block, Seed
 from generator.textutil import derive_title, first_sentence, sentence_around
 
@@ -144,7 +145,7 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
     if meta is not None and meta.date is not None:
         date = meta.date
     elif not seed.has_date_line:
-        diag.error(seed.path, 1, "no date: the seed must start with 'date YYYY-MM-DD' (or 'date undated'), or its metadata must give 'date'")
+        diag.error(seed.path, seed.first_line, "no date: the seed must start with 'date YYYY-MM-DD' (or 'date undated'), or its metadata must give 'date'")
         ok = False
     declared: list[str] = []
     if meta is not None:
@@ -193,6 +194,10 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
 
 
 def make_matcher(defs: list[EntityDef], diag: Diagnostics) -> Matcher:
+    for d in defs:
+        for name in (d.name, *d.aliases):
+            if not re.match(r"\w", fold(name.strip())):
+                diag.warn(d.path, d.line, f"the name '{name}' of entity '{d.id}' starts with no letter or digit, so it cannot be found in article text")
     matcher = Matcher((d.id, name) for d in defs for name in (d.name, *d.aliases))
     by_id = {d.id: d for d in defs}
     for alias, ids in matcher.ambiguous:

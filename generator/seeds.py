@@ -58,6 +58,7 @@ class Seed:
     date: dt.date | None
     has_date_line: bool  # False: no date line at all (an error unless metadata has a date)
     blocks: tuple[Block, ...]
+    first_line: int = 1  # line of the first text: where the date line was expected
 
 
 def parse_date(text: str) -> tuple[dt.date | None, int] | None:
@@ -131,7 +132,7 @@ def parse_seed(text: str, path: Path, seed_id: str, diag: Diagnostics) -> Seed:
                 parsed = (None, 0)
         date, consumed = parsed
         body = rest[consumed:]
-    return Seed(seed_id, path, date, has_date_line, split_blocks(body))
+    return Seed(seed_id, path, date, has_date_line, split_blocks(body), line)
 
 
 def read_seed(path: Path, seed_id: str, diag: Diagnostics) -> Seed | None:

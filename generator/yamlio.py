@@ -136,7 +136,7 @@ class Field:
 
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
 def line_of(data: Any, key: Any) -> int | None:
@@ -216,7 +216,7 @@ def _check_value(value: Any, kind: str, path: Path, line: int | None, key: str, 
                 pass
         return bad("a date written YYYY-MM-DD")
     if kind == "url":
-        if not isinstance(value, str) or not _URL_RE.match(value.strip()):
+        if not isinstance(value, str) or not URL_RE.match(value.strip()):
             return bad("an http:// or https:// address")
         return value.strip()
     if kind == "id":
@@ -246,10 +246,10 @@ def _check_value(value: Any, kind: str, path: Path, line: int | None, key: str, 
         out = []
         for i, item in enumerate(value):
             item_line = line_of(value, i) or line
-            if isinstance(item, str) and _URL_RE.match(item.strip()):
+            if isinstance(item, str) and URL_RE.match(item.strip()):
                 out.append((item.strip(), item.strip()))
                 continue
-            if not isinstance(item, dict) or not isinstance(item.get("url"), str) or not _URL_RE.match(item["url"].strip()):
+            if not isinstance(item, dict) or not isinstance(item.get("url"), str) or not URL_RE.match(item["url"].strip()):
                 diag.error(path, item_line, f"'{key}' item {i + 1} must have an http(s) 'url'")
                 return _INVALID
             title = item.get("title") or item["url"]
