@@ -309,12 +309,12 @@
 
   Engine.prototype.loadShard = function (idx) {
     var self = this, key = 't/' + idx.toString(36);
-    if (this.shardTerms.has(key)) return Promise.resolve(this.shardTerms.get(key));
-    return this.load(key).then(function (data) {
-      var s = {terms: data[0], posts: data[1]};
-      self.shardTerms.set(key, s);
-      return s;
-    });
+    if (!this.shardTerms.has(key)) {
+      this.shardTerms.set(key, this.load(key).then(function (data) {
+        return {terms: data[0], posts: data[1]};
+      }));
+    }
+    return this.shardTerms.get(key);
   };
 
   /* Postings of one exact term (null when absent). */
@@ -373,8 +373,17 @@
     return v.docs;
   }
 
-  Engine.prototype.loadDoc = function (n) {
-    return this.load('d/' + n.toString(36));
+  /* A document's card (d/: title, url, date, source, entities), plus its body
+   * (b/, for snippets and phrase checks) when asked: bodies are most of the bytes. */
+  Engine.prototype.loadDoc = function (n, withBody) {
+    var key = n.toString(36);
+    var card = this.load('d/' + key);
+    if (!withBody) return card;
+    return Promise.all([card, this.load('b/' + key)]).then(function (r) {
+      var doc = Object.assign({}, r[0]);
+      doc.b = r[1];
+      return doc;
+    });
   };
 
   Engine.prototype.yearOf = function (n) {
@@ -538,7 +547,8 @@
       if (opts.withFacets) result.facets = self.facetCounts(countOver, N);
       if (opts.docs === false) return result;
       return Promise.all(result.hits.map(function (h) {
-        return self.loadDoc(h.n).then(function (doc) { h.doc = doc; });
+        var i = result.hits.indexOf(h);
+        return self.loadDoc(h.n, opts.bodies === undefined || i < opts.bodies).then(function (doc) { h.doc = doc; });
       })).then(function () { return result; });
     };
     if (!q.phrases.length) return finish(take(docs.slice(0, limit)));
@@ -552,7 +562,7 @@
       }
       var batch = docs.slice(pos, pos + Math.max(10, limit - out.length));
       pos += batch.length;
-      return Promise.all(batch.map(function (d) { return self.loadDoc(d); })).then(function (ds) {
+      return Promise.all(batch.map(function (d) { return self.loadDoc(d, true); })).then(function (ds) {
         ds.forEach(function (doc, i) { if (phrasesMatch(doc, q.phrases)) out.push(batch[i]); });
         return step();
       });
@@ -837,6 +847,14 @@
     return function () { clearTimeout(t); t = setTimeout(fn, ms); };
   }
 
+  // The top-bar list shows cards for QUICK_RESULTS hits and snippets for the first
+  // QUICK_SNIPPETS (article bodies are most of what a query downloads); the full
+  // search page shows snippets for every result.
+  var QUICK_RESULTS = 6;
+  var QUICK_SNIPPETS = 2;
+  // Wait for a pause in typing: every intermediate prefix search loads shards and cards.
+  var QUICK_DEBOUNCE_MS = 120;
+
   function quickBox(form, engine, root) {
     var input = form.querySelector('input[type=search]');
     var listbox = form.querySelector('[role=listbox]');
@@ -851,9 +869,9 @@
       var text = input.value;
       var my = ++seq;
       if (!text.trim()) { cb.render([], ''); close(); return; }
-      engine.search(text, {prefix: true, limit: 6}).then(function (res) {
+      engine.search(text, {prefix: true, limit: QUICK_RESULTS, bodies: QUICK_SNIPPETS}).then(function (res) {
         if (my !== seq) return;
-        var items = res.hits.map(function (h) { return resultOption(h, res.query, root, true, null); });
+        var items = res.hits.map(function (h) { return resultOption(h, res.query, root, h.doc.b !== undefined, null); });
         var more = el('li', 'as-more');
         var link = el('a', '', res.total ? 'All ' + res.total + ' results \u2192' : 'No results');
         link.href = root + 'search/index.html?q=' + encodeURIComponent(text);
@@ -865,7 +883,7 @@
         listbox.hidden = items.length === 0;
         input.setAttribute('aria-expanded', items.length ? 'true' : 'false');
       }).catch(function (e) { status.textContent = 'Search unavailable: ' + e.message; });
-    }, 60);
+    }, QUICK_DEBOUNCE_MS);
     input.addEventListener('input', run);
     input.addEventListener('focus', function () { if (input.value.trim() && listbox.children.length) { listbox.hidden = false; input.setAttribute('aria-expanded', 'true'); } });
     document.addEventListener('click', function (ev) { if (!form.contains(ev.target)) close(); });
