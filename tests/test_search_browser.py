@@ -126,3 +126,20 @@ def test_hostile_queries_do_not_break_the_page(page: Page, site_server: str, dia
         box.press("Enter")
         expect(page.locator("#as-page-status")).to_contain_text("result")
     assert errors == [] and dialogs == []
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_open_results_pass_axe(page: Page, site_server: str) -> None:
+    """The combobox, its open listbox and the search page with facets have no axe violations."""
+    assert AXE.exists(), "run npm ci (make test does)"
+    page.goto(site_server + "index.html")
+    _type_in_box(page, "taliban")
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate("axe.run().then(r => r.violations.map(v => v.id))") == []
+    page.goto(site_server + "search/index.html?q=taliban")
+    expect(page.locator("#as-results [role=option]").first).to_be_visible()
+    expect(page.locator("[data-facets] input").first).to_be_visible()
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate("axe.run().then(r => r.violations.map(v => v.id))") == []

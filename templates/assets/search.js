@@ -752,15 +752,10 @@
     return line;
   }
 
-  function chips(doc, onPick) {
+  function chips(doc) {
     var box = el('span', 'as-chips');
     (doc.e || []).slice(0, 6).forEach(function (e) {
-      var c;
-      if (onPick) {
-        c = el('button', 'as-chip', e[1]);
-        c.type = 'button';
-        c.addEventListener('click', function () { onPick(e[2] + ':' + e[0]); });
-      } else c = el('span', 'as-chip', e[1]);
+      var c = el('span', 'as-chip', e[1]);
       c.setAttribute('data-type', e[2]);
       c.title = e[2];
       box.appendChild(c);
@@ -819,26 +814,23 @@
     };
   }
 
-  function resultOption(h, q, root, withSnippet, onPick) {
+  function resultOption(h, q, root, withSnippet) {
     var li = el('li', 'as-result');
     li.setAttribute('data-href', root + h.doc.u);
     li.setAttribute('data-id', h.doc.id);
-    var a = el('a', 'as-title');
-    a.href = root + h.doc.u;
-    a.tabIndex = -1;
-    appendParts(a, highlight(h.doc.t || h.doc.id, q));
-    li.appendChild(a);
+    // Options hold plain text only (no links or buttons inside: a listbox option
+    // must not contain interactive content); the option itself opens the article.
+    var title = el('span', 'as-title');
+    appendParts(title, highlight(h.doc.t || h.doc.id, q));
+    li.appendChild(title);
     li.appendChild(metaLine(h.doc));
     if (withSnippet) {
       var p = el('p', 'as-snippet');
       appendParts(p, snippet(h.doc, q));
       li.appendChild(p);
     }
-    if ((h.doc.e || []).length) li.appendChild(chips(h.doc, onPick));
-    li.addEventListener('click', function (ev) {
-      if (ev.target.closest && ev.target.closest('button')) return;
-      if (ev.target.tagName !== 'A') window.location.href = li.getAttribute('data-href');
-    });
+    if ((h.doc.e || []).length) li.appendChild(chips(h.doc));
+    li.addEventListener('click', function () { window.location.href = li.getAttribute('data-href'); });
     return li;
   }
 
@@ -871,13 +863,10 @@
       if (!text.trim()) { cb.render([], ''); close(); return; }
       engine.search(text, {prefix: true, limit: QUICK_RESULTS, bodies: QUICK_SNIPPETS}).then(function (res) {
         if (my !== seq) return;
-        var items = res.hits.map(function (h) { return resultOption(h, res.query, root, h.doc.b !== undefined, null); });
-        var more = el('li', 'as-more');
-        var link = el('a', '', res.total ? 'All ' + res.total + ' results \u2192' : 'No results');
-        link.href = root + 'search/index.html?q=' + encodeURIComponent(text);
-        link.tabIndex = -1;
-        more.appendChild(link);
-        more.setAttribute('data-href', link.href);
+        var items = res.hits.map(function (h) { return resultOption(h, res.query, root, h.doc.b !== undefined); });
+        var more = el('li', 'as-more', res.total ? 'All ' + res.total + ' results \u2192' : 'No results');
+        more.setAttribute('data-href', root + 'search/index.html?q=' + encodeURIComponent(text));
+        more.addEventListener('click', function () { window.location.href = more.getAttribute('data-href'); });
         if (res.total) items.push(more);
         cb.render(items, res.total ? (res.approx ? 'about ' : '') + res.total + ' results' : 'No results');
         listbox.hidden = items.length === 0;
@@ -903,6 +892,8 @@
     input.value = state.q;
     var seq = 0;
     var cb = combobox(input, listbox, status, function (href) { window.location.href = href; });
+    var moreBtn = page.querySelector('[data-more]');
+    moreBtn.addEventListener('click', function () { state.limit += 20; run(); });
 
     function syncUrl() {
       var p = new URLSearchParams();
@@ -967,19 +958,9 @@
       }
       engine.search(state.q, {prefix: false, limit: state.limit, facets: state.facets, withFacets: true}).then(function (res) {
         if (my !== seq) return;
-        var pick = function (v) { if (state.facets.entity.indexOf(v) < 0) toggle('entity', v); };
-        var items = res.hits.map(function (h) { return resultOption(h, res.query, root, true, pick); });
-        if (res.total > res.hits.length) {
-          var more = el('li', 'as-more');
-          var btn = el('button', '', 'More results');
-          btn.type = 'button';
-          btn.addEventListener('click', function () { state.limit += 20; run(); });
-          more.appendChild(btn);
-          more.setAttribute('data-more', '1');
-          items.push(more);
-        }
+        var items = res.hits.map(function (h) { return resultOption(h, res.query, root, true); });
         cb.render(items, (res.total ? (res.approx ? 'About ' : '') + res.total : 'No') + ' result' + (res.total === 1 ? '' : 's'));
-        listbox.querySelectorAll('[data-more]').forEach(function (m) { m.removeAttribute('role'); m.removeAttribute('aria-selected'); });
+        moreBtn.hidden = !(res.total > res.hits.length);
         renderFacets(res.facets);
       }).catch(function (e) { status.textContent = 'Search unavailable: ' + e.message; });
     }
