@@ -302,7 +302,7 @@ def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path, shard_target:
         "n": n,
         "k1": K1,
         "levels": LEVELS,
-        "shards": bounds,
+        "shards": " ".join(bounds),  # terms never contain spaces; one string is smaller than a list
         "years": years,
         "types": facet_meta,
         "sources": "f/s",

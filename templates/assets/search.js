@@ -298,7 +298,11 @@
   Engine.prototype.init = function () {
     var self = this;
     if (this.meta) return Promise.resolve(this.meta);
-    return this.load('meta').then(function (m) { self.meta = m; return m; });
+    return this.load('meta').then(function (m) {
+      if (typeof m.shards === 'string') m.shards = m.shards ? m.shards.split(' ') : [];
+      self.meta = m;
+      return m;
+    });
   };
 
   Engine.prototype.shardOf = function (term) {
