@@ -41,7 +41,7 @@ from tornado.ioloop import IOLoop
 
 from generator.build import TEMPLATES, BuildOptions, build
 from generator.diagnostics import BuildError
-from generator.writer import WriteError
+from generator.writer import WriteError, sync_files
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -258,9 +258,24 @@ class Rebuilder:
         print(f"build failed: {len(problems)} error(s){why}; serving the last good site, if any, with the errors on top",
               file=sys.stderr, flush=True)
 
+    def assets_only(self, paths: list[str]) -> bool:
+        """True when every change is a static asset (CSS, JS, images): no rebuild needed."""
+        assets = (self.opts.templates / "assets").resolve()
+        return all(assets in Path(p).resolve().parents for p in paths)
+
     def on_change(self, paths: list[str]) -> str:
-        """Watcher callback: rebuild once for the whole burst; say what the browser should reload."""
+        """Watcher callback: rebuild once for the whole burst; say what the browser should reload.
+
+        Like Zola, react to the kind of change: edits to static assets are
+        copied into the site (a lone stylesheet is swapped in place by the
+        browser, no reload); anything else rebuilds the site.
+        """
         was_ok = self.status.ok
+        if was_ok and self.opts.out.is_dir() and self.assets_only(paths):
+            start = time.perf_counter()
+            n = sync_files(self.opts.templates / "assets", [Path(p) for p in paths], self.opts.out / "assets")
+            print(f"copied {n} asset(s) in {time.perf_counter() - start:.2f}s", flush=True)
+            return paths[0] if len(paths) == 1 else "*"
         shown = ", ".join(os.path.relpath(p) for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
         ok = self.run("rebuilt", f" after changes to {shown}")
         if ok and was_ok and len(paths) == 1:

@@ -79,3 +79,23 @@ def swap_into_place(staged: Path, final: Path) -> None:
 
 def discard(staged: Path) -> None:
     shutil.rmtree(staged, ignore_errors=True)
+
+
+def sync_files(src_root: Path, changed: list[Path], out_root: Path) -> int:
+    """Mirror changed files under ``src_root`` into ``out_root`` (copy, or delete if gone).
+
+    The dev server's fast path for stylesheet and script edits, which need no
+    rebuild; returns how many files it touched.
+    """
+    touched = 0
+    for path in changed:
+        rel = path.resolve().relative_to(src_root.resolve())
+        target = Writer(out_root)._target(rel.as_posix())
+        if path.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            touched += 1
+        elif target.is_file():
+            target.unlink()
+            touched += 1
+    return touched

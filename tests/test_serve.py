@@ -203,3 +203,32 @@ def test_banner_is_escaped_and_first_in_body() -> None:
     page = inject_banner(b'<html><head></head><body class="x"><main>hi</main></body></html>', banner)
     assert page.startswith(b'<html><head></head><body class="x"><div id="build-error" role="alert"')
     assert inject_banner(b"no body", b"<b/>") == b"<b/>no body"
+
+
+def test_asset_edits_are_copied_without_a_rebuild(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.build import BuildOptions
+    from generator.serve import BuildStatus, Rebuilder
+
+    seeds, content = copy_fixture(tmp_path / "archive")
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    opts = BuildOptions(seeds=seeds, content=content, out=tmp_path / "site", templates=templates, whoosh=False)
+    rebuilder = Rebuilder(opts, BuildStatus())
+    assert rebuilder.run()
+    page_before = (opts.out / "index.html").stat().st_mtime_ns
+    css = templates / "assets" / "style.css"
+    css.write_text(css.read_text() + "\n/* edited */\n")
+    capsys.readouterr()
+
+    reload_path = rebuilder.on_change([str(css)])
+
+    assert reload_path == str(css)  # a lone stylesheet: the browser swaps it in place
+    assert (opts.out / "assets" / "style.css").read_text().endswith("/* edited */\n")
+    assert (opts.out / "index.html").stat().st_mtime_ns == page_before  # no rebuild
+    assert "copied 1 asset" in capsys.readouterr().out
+
+    # A template edit is not an asset: it rebuilds.
+    base = templates / "base.html"
+    base.write_text(base.read_text().replace("Skip to content", "Skip to the article"))
+    assert rebuilder.on_change([str(base)]) == str(base)
+    assert "Skip to the article" in (opts.out / "index.html").read_text()
