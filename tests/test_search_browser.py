@@ -143,3 +143,16 @@ def test_open_results_pass_axe(page: Page, site_server: str) -> None:
     expect(page.locator("[data-facets] input").first).to_be_visible()
     page.add_script_tag(path=str(AXE))
     assert page.evaluate("axe.run().then(r => r.violations.map(v => v.id))") == []
+
+
+def test_search_page_and_facets_from_file_url(page: Page, built_site: Path) -> None:
+    """file:// has no fetch(): the page still loads shards, cards and facet files as scripts."""
+    page.goto((built_site / "search" / "index.html").as_uri() + "?q=panjshir")
+    results = page.locator("#as-results [role=option]")
+    expect(results.first).to_be_visible()
+    year = page.locator("input[data-facet=year][value='2020']")
+    expect(year).to_be_visible()
+    year.check()
+    expect(results).to_have_count(1)
+    expect(results.first).to_have_attribute("data-id", "anniversary")
+    expect(page.locator("#as-results mark").first).to_be_visible()
