@@ -170,6 +170,7 @@
   // ------------------------------------------------------------ query parsing
   var MAX_QUERY = 2000;   // characters looked at; a 10,000-character paste is cut
   var MAX_TERMS = 32;     // distinct terms scored
+  var MIN_PREFIX = 3;     // letters before the last word is completed as a prefix
 
   /* Parse "words", "quoted phrases", -excluded; the last bare word may be a prefix.
    * Returns {terms: [{term, word, prefix}], phrases: [[term]], excluded: [term]}. */
@@ -199,8 +200,9 @@
       var ws = words(neg ? p.text.slice(1) : p.text);
       for (var j = 0; j < ws.length; j++) {
         var w = ws[j];
-        var isPrefix = allowPrefix && !neg && last && j === ws.length - 1 && endsInWord && w.length >= 2;
-        if (!keep(w) && !(isPrefix && w.length >= 3)) continue;
+        // Completing 1-2 letters would match too much to be useful and costs shards.
+        var isPrefix = allowPrefix && !neg && last && j === ws.length - 1 && endsInWord && w.length >= MIN_PREFIX;
+        if (!keep(w) && !isPrefix) continue;
         var t = keep(w) ? stem(w) : '';
         if (neg) { if (t) q.excluded.push(t); continue; }
         if (isPrefix) { q.terms.push({term: t, word: w, prefix: true}); continue; }
