@@ -898,7 +898,7 @@
     input.value = state.q;
     var seq = 0;
     var cb = combobox(input, listbox, status, function (href) { window.location.href = href; });
-    var moreBtn = page.querySelector('[data-more]');
+    var moreBtn = page.querySelector('[data-more]') || el('button');
     moreBtn.addEventListener('click', function () { state.limit += 20; run(); });
 
     function syncUrl() {
