@@ -885,6 +885,7 @@
   }
 
   var FACET_KEYS = ['type', 'entity', 'year', 'source'];
+  var PAGE_SIZE = 10;  // results per "page" of the search page (each shown result loads its body)
 
   function searchPage(page, engine, root) {
     var form = page.querySelector('form');
@@ -893,13 +894,13 @@
     var status = page.querySelector('[role=status]');
     var facetBox = page.querySelector('[data-facets]');
     var params = new URLSearchParams(window.location.search);
-    var state = {q: params.get('q') || '', facets: {}, limit: 20};
+    var state = {q: params.get('q') || '', facets: {}, limit: PAGE_SIZE};
     FACET_KEYS.forEach(function (k) { state.facets[k] = params.getAll(k); });
     input.value = state.q;
     var seq = 0;
     var cb = combobox(input, listbox, status, function (href) { window.location.href = href; });
     var moreBtn = page.querySelector('[data-more]') || el('button');
-    moreBtn.addEventListener('click', function () { state.limit += 20; run(); });
+    moreBtn.addEventListener('click', function () { state.limit += PAGE_SIZE; run(); });
 
     function syncUrl() {
       var p = new URLSearchParams();
@@ -912,7 +913,7 @@
       var list = state.facets[kind];
       var i = list.indexOf(value);
       if (i >= 0) list.splice(i, 1); else list.push(value);
-      state.limit = 20;
+      state.limit = PAGE_SIZE;
       run();
     }
     function renderFacets(f) {
