@@ -728,8 +728,8 @@
         if (ev.key !== '/' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
         var t = ev.target;
         if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
-        var input = document.querySelector('[data-search-page] input[type=search]') ||
-          document.querySelector('[data-search-box] input[type=search]');
+        var input = document.querySelector('[data-search-page] input[role=combobox]') ||
+          document.querySelector('[data-search-box] input[role=combobox]');
         if (input) { ev.preventDefault(); input.focus(); input.select(); }
       });
     }
@@ -854,7 +854,7 @@
   var QUICK_DEBOUNCE_MS = 120;
 
   function quickBox(form, engine, root) {
-    var input = form.querySelector('input[type=search]');
+    var input = form.querySelector('input[role=combobox]');
     var listbox = form.querySelector('[role=listbox]');
     var status = form.querySelector('[role=status]');
     if (!input || !listbox || !status) return;
@@ -889,7 +889,7 @@
 
   function searchPage(page, engine, root) {
     var form = page.querySelector('form');
-    var input = page.querySelector('input[type=search]');
+    var input = page.querySelector('input[role=combobox]');
     var listbox = page.querySelector('[role=listbox]');
     var status = page.querySelector('[role=status]');
     var facetBox = page.querySelector('[data-facets]');
