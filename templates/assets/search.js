@@ -551,7 +551,8 @@
     var finish = function (verified) {
       result.hits = verified;
       if (opts.withFacets) result.facets = self.facetCounts(countOver, N);
-      if (opts.docs === false) return result;
+      // A newer keystroke already replaced this search: skip its cards and bodies.
+      if (opts.docs === false || (opts.isStale && opts.isStale())) return result;
       return Promise.all(result.hits.map(function (h) {
         var i = result.hits.indexOf(h);
         return self.loadDoc(h.n, opts.bodies === undefined || i < opts.bodies).then(function (doc) { h.doc = doc; });
@@ -867,8 +868,9 @@
       var text = input.value;
       var my = ++seq;
       if (!text.trim()) { cb.render([], ''); close(); return; }
-      engine.search(text, {prefix: true, limit: QUICK_RESULTS, bodies: QUICK_SNIPPETS}).then(function (res) {
-        if (my !== seq) return;
+      var stale = function () { return my !== seq; };
+      engine.search(text, {prefix: true, limit: QUICK_RESULTS, bodies: QUICK_SNIPPETS, isStale: stale}).then(function (res) {
+        if (stale()) return;
         var items = res.hits.map(function (h) { return resultOption(h, res.query, root, h.doc.b !== undefined); });
         var more = el('li', 'as-more', res.total ? 'All ' + res.total + ' results \u2192' : 'No results');
         more.setAttribute('data-href', root + 'search/index.html?q=' + encodeURIComponent(text));
@@ -879,7 +881,9 @@
         input.setAttribute('aria-expanded', items.length ? 'true' : 'false');
       }).catch(function (e) { status.textContent = 'Search unavailable: ' + e.message; });
     }, QUICK_DEBOUNCE_MS);
-    input.addEventListener('input', run);
+    input.addEventListener('input', function () { seq++; run(); });
+    // Leaving the box collapses the list (after a click on an option has been handled).
+    input.addEventListener('blur', function () { setTimeout(function () { if (document.activeElement !== input) close(); }, 200); });
     input.addEventListener('focus', function () { if (input.value.trim() && listbox.children.length) { listbox.hidden = false; input.setAttribute('aria-expanded', 'true'); } });
     document.addEventListener('click', function (ev) { if (!form.contains(ev.target)) close(); });
   }
