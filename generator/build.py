@@ -7,6 +7,7 @@ only when every step succeeded, so a failed build never leaves a half-written
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from generator import feeds
 from generator.content import SiteConfig, load_article_meta, load_entities, load_pages, load_site
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import BuildError, Diagnostics
 from generator.generators import nav_data
 from generator.model import Archive, build_archive
 from generator.parallel import render_all
@@ -40,6 +41,7 @@ class BuildOptions:
     base_url: str | None = None
     whoosh: bool = True
     jobs: int = 1
+    strict: bool = False  # warnings fail the build (before anything is written)
 
 
 @dataclass
@@ -91,6 +93,8 @@ def load_seeds(folder: Path, diag: Diagnostics) -> list[Seed]:
         seed = read_seed(path, seed_id, diag)
         if seed is not None:
             seeds.append(seed)
+    if not owners:
+        diag.warn(folder, None, "no seed files (*.txt): the site will have no articles")
     return seeds
 
 
@@ -178,6 +182,8 @@ def build(opts: BuildOptions) -> BuildResult:
     check_output(opts, diag)
     with _step(result, "load+model"):
         archive = load(opts, diag)
+    if opts.strict and diag.warnings:
+        raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
     result.articles = len(archive.articles)
     result.entities = len(archive.entities)
     staged = staging_dir(opts.out)

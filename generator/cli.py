@@ -33,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
     _add_paths(b)
     b.add_argument("--jobs", "-j", type=int, default=min(2, os.cpu_count() or 1), help="processes for rendering (default: %(default)s)")
     b.add_argument("--no-whoosh", action="store_true", help="skip the whoosh index (used by 'query --engine whoosh')")
-    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--strict", action="store_true", help="treat warnings as errors (the old site is kept)")
     b.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
 
     s = sub.add_parser("serve", help="live-reloading dev server", description="Rebuild on changes and reload the browser.")
@@ -59,19 +59,18 @@ def _build(args: argparse.Namespace) -> int:
     opts = BuildOptions(
         seeds=args.seeds, content=args.content, out=args.out, base_url=args.base_url,
         templates=args.templates or TEMPLATES, whoosh=not args.no_whoosh, jobs=max(1, args.jobs),
+        strict=args.strict,
     )
     try:
         result = build(opts)
     except BuildError as exc:
         for p in exc.problems:
             print(p, file=sys.stderr)
-        print(f"build failed: {len(exc.problems)} error(s); {opts.out}/ was left as it was", file=sys.stderr)
+        why = " (--strict: warnings count as errors)" if args.strict else ""
+        print(f"build failed: {len(exc.problems)} error(s){why}; {opts.out}/ was left as it was", file=sys.stderr)
         return 1
     diag = result.diagnostics
     diag.print_warnings()
-    if args.strict and diag.warnings:
-        print(f"build failed: {len(diag.warnings)} warning(s) with --strict", file=sys.stderr)
-        return 1
     if not args.quiet:
         steps = ", ".join(f"{name} {sec:.2f}s" for name, sec in result.steps)
         print(f"built {result.articles} articles, {result.entities} entities: {result.files} files, "

@@ -16,6 +16,7 @@ from pathlib import Path
 from generator.diagnostics import Diagnostics
 from generator.markup import render_markdown
 from generator.textio import read_text
+from generator.textutil import slugify
 from generator.yamlio import Field, check_mapping, line_of, load_yaml_file, parse_yaml
 
 DEFAULT_TYPES = {
@@ -134,8 +135,11 @@ def load_site(content: Path, diag: Diagnostics) -> SiteConfig:
     if not path.exists():
         diag.warn(path, None, "no site.yaml; using a default title")
         return SiteConfig()
+    before = diag.error_count
     data = load_yaml_file(path, diag)
     if data is None:
+        if diag.error_count == before:
+            diag.error(path, None, "site.yaml is empty; it needs at least 'title: ...'")
         return SiteConfig()
     schema = dict(SITE_SCHEMA)
     types_raw = data.pop("entity_types", None) if isinstance(data, dict) else None
@@ -152,6 +156,9 @@ def load_site(content: Path, diag: Diagnostics) -> SiteConfig:
                 if not isinstance(key, str) or not re.match(r"^[a-z][a-z0-9_-]*$", key) or not isinstance(label, str):
                     diag.error(path, line_of(types_raw, key), f"entity type '{key}' must be a lower-case id mapped to a label")
                     continue
+                if key == "index":  # entities/index.html is the A–Z of all entities
+                    diag.error(path, line_of(types_raw, key), "'index' is reserved and cannot be an entity type")
+                    continue
                 types[key] = label.strip()
     if "base_url" in clean:
         clean["base_url"] = clean["base_url"].rstrip("/") + "/"
@@ -159,10 +166,10 @@ def load_site(content: Path, diag: Diagnostics) -> SiteConfig:
 
 
 def load_article_meta(path: Path, diag: Diagnostics) -> ArticleMeta | None:
-    before = len(diag.errors)
+    before = diag.error_count
     data = load_yaml_file(path, diag)
     if data is None:
-        return ArticleMeta(path) if len(diag.errors) == before else None
+        return ArticleMeta(path) if diag.error_count == before else None
     clean = check_mapping(data, ARTICLE_SCHEMA, path, diag, "article metadata")
     if clean is None:
         return None
@@ -235,25 +242,35 @@ def load_entities(content: Path, site: SiteConfig, diag: Diagnostics) -> list[En
         elif data:
             for eid, body in data.items():
                 add(_entity(eid, body, single, line_of(data, eid), site, diag))
-    folder = content / "entities"
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.yaml")):
-            data = load_yaml_file(path, diag)
-            if data is not None:
-                add(_entity(path.stem, data, path, 1, site, diag))
+    for path in listed(content / "entities", (".yaml", ".yml"), "entity files", diag):
+        data = load_yaml_file(path, diag)
+        if data is not None:
+            add(_entity(path.stem, data, path, 1, site, diag))
     return [found[k] for k in sorted(found)]
+
+
+def listed(folder: Path, suffixes: tuple[str, ...], what: str, diag: Diagnostics) -> list[Path]:
+    """The files of ``folder`` with one of ``suffixes``; anything else is reported, never skipped silently."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_file() and path.suffix.lower() in suffixes:
+            found.append(path)
+        else:
+            diag.warn(path, None, f"ignored: {what} must be {' or '.join(suffixes)} files")
+    return found
 
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 def load_pages(content: Path, diag: Diagnostics) -> list[FreePage]:
-    folder = content / "pages"
     pages: list[FreePage] = []
     owners: dict[str, Path] = {}
-    if not folder.is_dir():
-        return pages
-    for path in sorted(folder.glob("*.md")):
+    for path in listed(content / "pages", (".md", ".markdown"), "pages", diag):
         text = read_text(path, diag)
         if text is None:
             continue
@@ -268,7 +285,10 @@ def load_pages(content: Path, diag: Diagnostics) -> list[FreePage]:
         if clean is None:
             continue
         html, toc = render_markdown(text[m.end():])
-        slug = clean.get("slug") or path.stem.lower()
+        slug = clean.get("slug") or slugify(path.stem)
+        if not slug:
+            diag.error(path, None, "the file name gives an empty address; rename it or set 'slug'")
+            continue
         if slug in owners:
             diag.error(path, line_of(meta, "slug") if "slug" in clean else 1,
                        f"two pages give the address pages/{slug}.html: {owners[slug].name} and {path.name}; rename one or set 'slug'")

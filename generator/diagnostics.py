@@ -42,6 +42,7 @@ class Diagnostics:
 
     base: Path | None = None
     problems: list[Problem] = field(default_factory=list)
+    error_count: int = 0  # kept as we go: callers compare counts per file, which must stay O(1)
 
     def _rel(self, path: Path | str) -> str:
         p = Path(path)
@@ -54,6 +55,7 @@ class Diagnostics:
 
     def error(self, path: Path | str, line: int | None, message: str) -> None:
         self.problems.append(Problem(self._rel(path), line, "error", message))
+        self.error_count += 1
 
     def warn(self, path: Path | str, line: int | None, message: str) -> None:
         self.problems.append(Problem(self._rel(path), line, "warning", message))
@@ -68,7 +70,7 @@ class Diagnostics:
 
     def check(self) -> None:
         """Raise :class:`BuildError` with every error so far, if any."""
-        if self.errors:
+        if self.error_count:
             raise BuildError(self.errors)
 
     def print_warnings(self, stream: TextIO = sys.stderr, limit: int = 50) -> None:

@@ -19,6 +19,7 @@ from generator import urls
 from generator.model import Archive, Article, Entity
 from generator.render import PageSpec, body_html, format_date, month_name
 from generator.svg import timeline
+from generator.textutil import slugify
 
 
 @dataclass(frozen=True)
@@ -153,10 +154,12 @@ def entity_page(archive: Archive, key: tuple[str, int]) -> PageSpec:
     site = archive.site
     arts = archive.articles
     ent = archive.entities[eid]
-    newest = ent.articles[::-1]
     label = site.entity_types[ent.type]
-    pager = Pager(number, max(1, math.ceil(len(newest) / site.per_page)), ent.url)
-    chunk = newest[(number - 1) * site.per_page: number * site.per_page]
+    total = len(ent.articles)
+    pager = Pager(number, max(1, math.ceil(total / site.per_page)), ent.url)
+    # Newest first, without copying the whole list for each page of a very common entity.
+    hi = total - (number - 1) * site.per_page
+    chunk = ent.articles[max(0, hi - site.per_page):hi][::-1]
     path = pager.path(number)
     together, chart = [], Markup("")
     toc: list[tuple[int, str, str]] = []
@@ -190,15 +193,22 @@ def entity_page(archive: Archive, key: tuple[str, int]) -> PageSpec:
 
 
 def _letter(name: str) -> str:
-    first = name.strip()[:1].upper()
-    return first if first.isalpha() and first.isascii() else "#"
+    """The A–Z group of a name: accents folded ("Élysée" under E); other scripts keep their letter."""
+    folded = slugify(name)[:1].upper()
+    return folded if folded.isalpha() else "#"
 
 
-def _az(ents: list[Entity]) -> list[tuple[str, list[Entity]]]:
+def letter_anchor(letter: str) -> str:
+    """Anchor of a letter group; '#' (digits, symbols) is not valid in a URL fragment."""
+    return "letter-other" if letter == "#" else f"letter-{letter}"
+
+
+def _az(ents: list[Entity]) -> list[tuple[str, str, list[Entity]]]:
+    """(letter, anchor, entities) groups, letters in order, '#' last."""
     groups: dict[str, list[Entity]] = defaultdict(list)
     for e in sorted(ents, key=lambda e: (e.name.lower(), e.id)):
         groups[_letter(e.name)].append(e)
-    return sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0]))
+    return [(k, letter_anchor(k), v) for k, v in sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0]))]
 
 
 def _types(archive: Archive) -> tuple[dict[str, list[Entity]], list[tuple[str, str, int, str]]]:
@@ -228,7 +238,7 @@ def entity_index_page(archive: Archive, type_id: str | None) -> PageSpec:
         path, "entity_index.html", title,
         context={"letters": letters, "types": types, "show_type": type_id is None, "current_type": type_id},
         breadcrumbs=_crumbs(*crumbs),
-        toc=[(2, f"letter-{k}", k) for k, _ in letters],
+        toc=[(2, anchor, k) for k, anchor, _ in letters],
     )
 
 

@@ -12,6 +12,7 @@ import re
 
 import markdown
 import nh3
+from markdown.extensions.toc import slugify as toc_slugify
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
@@ -29,6 +30,21 @@ _ATTRS = {
 
 
 _REL_WITHOUT_HREF = re.compile(r'<a((?:(?!\shref=)[^>])*?) rel="noopener noreferrer"((?:(?!\shref=)[^>])*)>')
+
+
+# ids the page layout uses (base.html, the search box, page sections): a content
+# heading must not take one, or "On this page" would jump to the navigation.
+RESERVED_IDS = frozenset({
+    "main", "sidebar", "toc-heading", "named-heading", "related-heading", "timeline", "articles",
+    "together", "latest", "most-named", "build-error",
+    "as-q", "as-list", "as-status", "as-page-q", "as-results", "as-help", "as-page-status",
+})
+
+
+def heading_id(value: str, separator: str = "-") -> str:
+    """Markdown's heading slug, moved aside when it would clash with a layout id."""
+    slug = toc_slugify(value, separator)
+    return f"{slug}-section" if slug in RESERVED_IDS or slug.startswith("letter-") else slug
 
 
 def sanitize(html: str) -> str:
@@ -55,7 +71,7 @@ def render_markdown(text: str) -> tuple[str, list[tuple[int, str, str]]]:
         return "", []
     def convert(baselevel: int) -> markdown.Markdown:
         md = markdown.Markdown(extensions=["toc", "tables", "fenced_code", "sane_lists"],
-                               extension_configs={"toc": {"baselevel": baselevel, "permalink": False}})
+                               extension_configs={"toc": {"baselevel": baselevel, "permalink": False, "slugify": heading_id}})
         md.html = md.convert(text)
         return md
 

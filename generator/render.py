@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator import urls
+from generator.markup import RESERVED_IDS
 from generator.model import Article
 from generator.textutil import slugify
 
@@ -60,7 +61,7 @@ def body_html(article: Article, root: str) -> tuple[Markup, list[tuple[int, str,
     """The article body as HTML, mentions linked, plus its table of contents."""
     parts: list[str] = []
     toc: list[tuple[int, str, str]] = []
-    used: set[str] = set()
+    used: set[str] = set(RESERVED_IDS)
     for block, mentions in zip(article.blocks, article.mentions, strict=True):
         if block.kind == "h":
             anchor = slugify(block.text) or "section"

@@ -106,6 +106,19 @@ def split_blocks(body: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
+def _looks_like_date(prefix: str, rest: str) -> bool:
+    """Whether a line starting with the word "date" was meant as a date line.
+
+    ``date:`` / ``date=`` always is; otherwise only when a digit or a month
+    name follows, so an unreadable date (``date 5/9/21``) is reported while
+    prose ("Date palms were planted") stays body text.
+    """
+    if ":" in prefix or "=" in prefix:
+        return True
+    word = re.match(r"[A-Za-z]+|\d", rest)
+    return bool(word) and (word.group().isdigit() or word.group().lower().rstrip(".") in MONTHS)
+
+
 def parse_seed(text: str, path: Path, seed_id: str, diag: Diagnostics) -> Seed:
     """Parse seed text (already decoded). Problems are reported to ``diag``."""
     stripped = text.lstrip()
@@ -123,6 +136,9 @@ def parse_seed(text: str, path: Path, seed_id: str, diag: Diagnostics) -> Seed:
             diag.error(path, line, f"impossible date '{first_line[:20]}': {exc}")
             parsed = (None, len(rest.split("\n", 1)[0]))
         else:
+            if parsed is None and not _looks_like_date(m.group(), rest):
+                # "Date palms were planted ...": prose that starts with the word, not a date line.
+                return Seed(seed_id, path, None, False, split_blocks(stripped), line)
             if parsed is None:
                 diag.error(
                     path, line,

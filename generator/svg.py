@@ -35,7 +35,7 @@ def timeline(months: Counter, label: str, max_bars: int = 120) -> Markup:
         months = years
     peak = max(months.values())
     bar, gap, height = 10, 2, 48
-    width = max(len(keys) * (bar + gap), 40)
+    width = max(len(keys) * (bar + gap), 120)  # room for both end labels
     parts = [
         f'<svg class="timeline" viewBox="0 0 {width} {height + 14}" width="{width}" height="{height + 14}" '
         f'role="img" aria-label="{escape(label)}">'

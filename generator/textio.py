@@ -9,9 +9,13 @@ a possible mis-decoding.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from generator.diagnostics import Diagnostics
+
+# C0/C1 controls other than tab and newline (and DEL): forbidden in HTML and XML 1.0.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def decode(data: bytes, path: Path, diag: Diagnostics) -> str | None:
@@ -38,7 +42,12 @@ def decode(data: bytes, path: Path, diag: Diagnostics) -> str | None:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
         diag.warn(path, line, "not valid UTF-8; read as Latin-1/Windows-1252 (save the file as UTF-8 to silence this)")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if m := _CONTROL.search(text):
+        line = text.count("\n", 0, m.start()) + 1
+        diag.warn(path, line, f"control character U+{ord(m.group()):04X} removed (it is not allowed in HTML or XML)")
+        text = _CONTROL.sub("", text)
+    return text
 
 
 def read_text(path: Path, diag: Diagnostics) -> str | None:

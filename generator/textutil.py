@@ -9,10 +9,16 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"'“‘(])")
 
 
 def slugify(text: str) -> str:
-    """ASCII slug for file names: accents folded, lower case, '-' between words."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^A-Za-z0-9_]+", "-", text).strip("-_").lower()
-    return text
+    """A slug for file names and URLs: accents folded, lower case, '-' between words.
+
+    Latin letters lose their accents ("Über" -> "uber"); letters of other
+    scripts are kept ("کابل" stays), so an archive with Dari or Arabic file
+    names still gets one page per file.
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFC", text)
+    return re.sub(r"[\W]+", "-", text).strip("-_").lower()
 
 
 def sentence_around(text: str, start: int, end: int, limit: int = 320) -> tuple[str, str, str]:

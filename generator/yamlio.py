@@ -111,6 +111,8 @@ def parse_yaml(text: str, path: Path, diag: Diagnostics, line_offset: int = 0) -
         diag.error(path, line, f"invalid YAML: {what}")
     except yaml.YAMLError as exc:
         diag.error(path, None, f"invalid YAML: {exc}")
+    except RecursionError:
+        diag.error(path, None, "invalid YAML: nested too deeply")
     except (ValueError, TypeError, AttributeError) as exc:  # a bare top-level value PyYAML cannot construct
         diag.error(path, None, f"invalid YAML: cannot read the value: {exc}")
     return None

@@ -223,7 +223,7 @@ def test_article_page_shows_metadata_and_linked_mentions(site):
     d = Doc(html)
     assert d.h1 == "Taliban suffer heavy losses as Panjshir resistance holds the valley"
     assert '<time datetime="2021-09-05">5 September 2021</time>' in html
-    assert '<a href="https://www.republicworld.com/" rel="noopener noreferrer">Republic World</a>' in html
+    assert '<a class="source" href="https://www.republicworld.com/" rel="noopener noreferrer">Republic World</a>' in html
     assert '<h2 id="situation-in-panjshir">Situation in Panjshir</h2>' in html
     assert '<a class="mention" href="../entity/ahmad-shah-massoud.html">Ahmad Shah Massoud</a>' in html
     assert "Named in this article" in d.headings["h2"]

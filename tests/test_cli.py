@@ -76,8 +76,9 @@ def test_strict_turns_warnings_into_failure(tmp_path):
     seeds, content = copy_fixture(tmp_path / "archive")
     proc = run("build", "--strict", "--seeds", str(seeds), "--content", str(content), "--out", str(tmp_path / "s"), "--no-whoosh")
     assert proc.returncode == 1
-    assert "warning: no metadata file content/articles/anniversary.yaml" in proc.stderr
-    assert "with --strict" in proc.stderr
+    assert "error: no metadata file content/articles/anniversary.yaml" in proc.stderr
+    assert "--strict" in proc.stderr
+    assert not (tmp_path / "s").exists()  # nothing was written
 
 
 def test_build_with_base_url_gives_canonical_feed_and_sitemap(tmp_path):

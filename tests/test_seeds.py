@@ -108,11 +108,24 @@ def test_missing_date_line_is_an_error_naming_file_and_line(tmp_path):
 
 
 def test_unreadable_date_is_an_error_with_line(tmp_path):
-    seed, diag = _read(tmp_path, "soon.txt", b"\n\ndate soon\nBody.\n")
+    seed, diag = _read(tmp_path, "soon.txt", b"\n\ndate: soon\nBody.\n")
     assert seed.date is None
     errors = _messages(diag, "error")
     assert len(errors) == 1
     assert "soon.txt:3: error: cannot read the date in 'soon'" in errors[0]
+
+
+def test_unreadable_numeric_date_is_an_error(tmp_path):
+    _, diag = _read(tmp_path, "slash.txt", b"date 5/9/21 Body.\n")
+    errors = _messages(diag, "error")
+    assert len(errors) == 1 and "slash.txt:1: error: cannot read the date in '5/9/21 Body.'" in errors[0]
+
+
+def test_prose_starting_with_the_word_date_is_body_not_a_date_line(tmp_path):
+    seed, diag = _read(tmp_path, "palms.txt", b"Date palms were planted along the river.\n\nMore.\n")
+    assert not seed.has_date_line
+    assert seed.blocks[0].text == "Date palms were planted along the river."
+    assert _messages(diag, "error") == []
 
 
 @pytest.mark.parametrize(
