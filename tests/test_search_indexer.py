@@ -14,12 +14,13 @@ from generator import evaluate
 from generator.search import SearchDoc
 from generator.search.analysis import analyze
 from generator.search.cli import run_query
-from generator.search.fixture import FIXTURES, SHARD_TARGET, fixture_docs
+from generator.search.fixture import FIXTURES, SHARD_TARGET, TIER_BLOCK, TIER_HEAD, fixture_docs
 from generator.search.indexer import (
     ALPHABET,
     b36,
     encode_postings,
     encode_runs,
+    impact_tiers,
     utf16_key,
     write_browser_index,
     write_whoosh_index,
@@ -55,10 +56,38 @@ def decode_postings(s: str) -> list[tuple[int, int]]:
     return out
 
 
+def term_postings(idx: dict[str, object]) -> dict[str, list[tuple[int, int]]]:
+    """Every term's complete posting list (head + tail blocks), checking the tier invariants on the way."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for key, data in idx.items():
+        if not key.startswith("t/"):
+            continue
+        terms, posts = data[0], data[1]
+        tiers = {row[0]: row[1:] for row in (data[2] if len(data) > 2 else [])}
+        for i, (term, post) in enumerate(zip(terms, posts, strict=True)):
+            head = decode_postings(post)
+            if i not in tiers:
+                out[term] = head
+                continue
+            df, first, directory = tiers[i]
+            blocks = decode_postings(directory)
+            tail: list[tuple[int, int]] = []
+            for j, (start, top) in enumerate(blocks):
+                block = decode_postings(idx[f"u/{b36(first + j)}"])
+                assert block[0][0] == start and max(q for _d, q in block) == top
+                assert not tail or tail[-1][0] < start  # blocks follow doc order
+                tail.extend(block)
+            # the head holds the highest impacts: none in the tail is above the head's lowest
+            assert min(q for _d, q in head) >= max(q for _d, q in tail)
+            assert len(head) + len(tail) == df
+            out[term] = sorted(head + tail)
+    return out
+
+
 @pytest.fixture()
 def site(tmp_path: Path) -> Path:
     out = tmp_path / "site"
-    write_browser_index(iter(fixture_docs()), out, shard_target=SHARD_TARGET)
+    write_browser_index(iter(fixture_docs()), out, shard_target=SHARD_TARGET, tier_head=TIER_HEAD, tier_block=TIER_BLOCK)
     return out
 
 
@@ -97,12 +126,16 @@ def test_every_term_is_in_the_shard_meta_points_to(site: Path) -> None:
     for key, data in idx.items():
         if not key.startswith("t/"):
             continue
-        terms, posts = data
+        terms = data[0]
         assert terms == sorted(terms, key=utf16_key)
-        for term, post in zip(terms, posts, strict=True):
+        for term in terms:
             assert bisect.bisect_right(bounds, utf16_key(term)) == int(key[2:], 36)
             seen.add(term)
-            assert all(1 <= q <= meta["levels"] for _d, q in decode_postings(post))
+    full = term_postings(idx)
+    assert set(full) == seen
+    assert sum(1 for key in idx if key.startswith("u/")) >= 10, "fixture should have tail blocks"
+    for post in full.values():
+        assert all(1 <= q <= meta["levels"] for _d, q in post)
     expected = set()
     for d in fixture_docs():
         expected.update(analyze(" ".join([d.title, d.summary, " ".join(e[1] for e in d.entities), d.body])))
@@ -112,10 +145,7 @@ def test_every_term_is_in_the_shard_meta_points_to(site: Path) -> None:
 def test_postings_point_at_the_right_documents(site: Path) -> None:
     idx = read_index(site)
     docs = fixture_docs()
-    postings = {}
-    for key, data in idx.items():
-        if key.startswith("t/"):
-            postings.update({t: decode_postings(p) for t, p in zip(*data, strict=True)})
+    postings = term_postings(idx)
     for n, d in enumerate(docs):
         assert idx[f"d/{b36(n)}"]["id"] == d.id
     fight_docs = {docs[n].id for n, _q in postings["fight"]}
@@ -132,6 +162,26 @@ def test_years_are_runs_and_facets_list_documents(site: Path) -> None:
     meta = read_index(site)["meta"]
     assert meta["years"] == [["", 0, 0], ["2019", 1, 1], ["2020", 2, 2], ["2021", 3, 7]]
     assert [t[0] for t in meta["types"]] == ["org", "person", "place"]
+
+
+def test_tiers_hold_the_same_postings_as_one_list(tmp_path: Path) -> None:
+    """Tiering only moves postings: the same (doc, impact) pairs as an untiered build."""
+    docs = [_doc(i, " ".join(["oil", "price"][: 1 + i % 2] * (1 + i % 5)) + f" w{i % 7}") for i in range(60)]
+    write_browser_index(docs, tmp_path / "tiered", tier_head=5, tier_block=4)
+    write_browser_index(docs, tmp_path / "flat", tier_head=10**9)
+    tiered, flat = read_index(tmp_path / "tiered"), read_index(tmp_path / "flat")
+    assert term_postings(tiered) == term_postings(flat)
+    assert not any(k.startswith("u/") for k in flat)
+    assert len(term_postings(tiered)["oil"]) == 60
+
+
+def test_impact_tiers_head_is_the_highest_impacts() -> None:
+    tiers = impact_tiers([5, 9, 9, 1, 7, 9, 3], head=3, block=2)
+    # the three 9s (newer first among equals), then doc order in blocks of 2
+    assert tiers == [[1, 2, 5], [0, 3], [4, 6]]
+    tiers = impact_tiers([5, 9, 9, 1, 7, 9, 3], head=2, block=10)
+    assert tiers == [[2, 5], [0, 1, 3, 4, 6]]
+    assert impact_tiers([1, 2], head=2) == [[0, 1]]
 
 
 def test_encoders() -> None:
@@ -207,3 +257,28 @@ def test_metrics_follow_trec_eval() -> None:
 def test_eval_without_collections_fails_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert evaluate.main(["--ir", str(tmp_path)]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_client_ranks_tiered_index_like_the_untiered_one(tmp_path: Path) -> None:
+    """The real search.js under Node: pruning by tail-block bounds gives the exhaustive top k.
+
+    A deterministic Zipf-like corpus where common words have long lists cut into
+    a head of 8 and blocks of 4, queried at several k, compared with the same
+    corpus written untiered (every posting in the shard, no pruning possible).
+    """
+    import random
+
+    from generator.search.cli import run_client
+
+    if shutil.which("node") is None:
+        pytest.fail("node is required for the client engine")
+    rng = random.Random(7)
+    vocab = [f"w{chr(97 + i % 26)}{chr(97 + i // 26)}x" for i in range(80)]
+    weights = [1 / (r + 1) for r in range(len(vocab))]
+    docs = [_doc(i, " ".join(rng.choices(vocab, weights, k=rng.randint(5, 60)))) for i in range(240)]
+    write_browser_index(docs, tmp_path / "tiered", tier_head=8, tier_block=4)
+    write_browser_index(docs, tmp_path / "flat", tier_head=10**9)
+    assert sum(1 for _ in (tmp_path / "tiered" / "search" / "u").iterdir()) > 100
+    queries = [(str(i), " ".join(rng.sample(vocab[:30], rng.randint(1, 4)))) for i in range(120)]
+    for k in (1, 3, 10):
+        assert run_client(tmp_path / "tiered", queries, k) == run_client(tmp_path / "flat", queries, k)

@@ -17,6 +17,10 @@ from generator.search.indexer import IndexStats, write_browser_index
 
 # Tiny shards so the fixture exercises shard lookup and prefixes spanning shards.
 SHARD_TARGET = 60
+# Tiny head tiers and blocks so every term in more than one document has tail blocks (u/),
+# letting the Node tests check the max-score pruning against exhaustive ranking.
+TIER_HEAD = 1
+TIER_BLOCK = 1
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 
 
@@ -28,7 +32,7 @@ def fixture_docs(path: Path = FIXTURES / "search_docs.json") -> list[SearchDoc]:
 
 def build_fixture(out: Path = FIXTURES / "search_site") -> IndexStats:
     """Write the fixture site's search/ folder."""
-    return write_browser_index(iter(fixture_docs()), out, shard_target=SHARD_TARGET)
+    return write_browser_index(iter(fixture_docs()), out, shard_target=SHARD_TARGET, tier_head=TIER_HEAD, tier_block=TIER_BLOCK)
 
 
 if __name__ == "__main__":

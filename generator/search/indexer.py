@@ -7,7 +7,17 @@ file://, but ``<script src>`` works there):
 * ``meta.js``      corpus size, BM25F constants, shard boundaries, year runs,
                    facet catalogue.  The only file every query needs.
 * ``t/<n>.js``     a contiguous range of sorted terms with their postings.  A
-                   query loads only the shards holding its terms.
+                   query loads only the shards holding its terms.  A term
+                   with more than ``tier_head`` postings keeps only its
+                   highest-impact postings here (the head tier).
+* ``u/<n>.js``     a block of such a term's remaining postings (its tail):
+                   the tail is cut in doc order into blocks of ``TIER_BLOCK``
+                   postings, and the shard lists each block's first document
+                   and highest impact.  The browser loads a block only when
+                   its top results cannot be proven without it (a block-max
+                   bound on the scores of the documents the block covers), or
+                   all of them when it needs every match (facet counts,
+                   phrases, exclusions).
 * ``d/<n>.js``     one document's card: id, url, title, date, source,
                    summary, entities.  Loaded for the results shown.
 * ``b/<n>.js``     one document's body, apart because it is most of the
@@ -20,7 +30,8 @@ file://, but ``<script src>`` works there):
 Postings store, per document, the doc-number gap and one character holding the
 document's quantized BM25F saturation for the term.  Field weights, length
 normalisation and k1 are folded in at build time, so the browser needs no
-document lengths; it computes idf from the posting count.  Documents are
+document lengths; it computes idf from the posting count (the full count is
+in the shard for a tiered term, whose lower tiers it may never load).  Documents are
 numbered in arrival order, which is (date, id), so years are number ranges.
 """
 
@@ -46,8 +57,15 @@ WEIGHTS = (3.0, 1.5, 2.0, 1.0)
 B = (0.5, 0.75, 0.5, 0.75)
 K1 = 1.2
 LEVELS = 63  # impact quantisation: one base-64 character, 1..63
-SHARD_TARGET = 2000  # bytes of postings per term shard: smaller shards, bigger meta.js (see measure.py)
-FORMAT = 1
+SHARD_TARGET = 1200  # bytes of postings per term shard: smaller shards, bigger meta.js (see measure.py)
+FORMAT = 2
+# Postings a term keeps in its shard before the rest go to tier files: the top
+# few hundred impacts decide the top results of most queries, while the long
+# lists of words like "price" or "share" (7-8 KB) would otherwise be loaded whole.
+TIER_HEAD = 400
+# Postings per tail block: small blocks let a query fetch just the parts of a
+# long list that hold its few contending documents, and give tighter maxima.
+TIER_BLOCK = 32
 WHOOSH_PARALLEL_MIN = 3000  # documents before whoosh gets a multiprocessing writer
 
 # 64 characters that need no escaping in a JSON string.
@@ -166,10 +184,44 @@ class _Writer:
         return len(raw)
 
 
-def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path, shard_target: int = SHARD_TARGET) -> IndexStats:
+def impact_tiers(impacts: list[int], head: int, block: int = TIER_BLOCK) -> list[list[int]]:
+    """Split one posting list into its head and tail blocks, as lists of posting indexes in doc order.
+
+    The head holds the ``head`` highest impacts (equal impacts: the newer document
+    first, like the ranking's tie-break); the rest, in doc order, is cut into
+    blocks of ``block`` postings.  Bucketing the 63 impact levels keeps it linear.
+    """
+    n = len(impacts)
+    if n <= head:
+        return [list(range(n))]
+    buckets: list[list[int]] = [[] for _ in range(LEVELS + 1)]
+    for i in range(n - 1, -1, -1):
+        buckets[impacts[i]].append(i)
+    in_head = bytearray(n)
+    taken = 0
+    for q in range(LEVELS, 0, -1):
+        for i in buckets[q]:
+            if taken == head:
+                break
+            in_head[i] = 1
+            taken += 1
+    first = [i for i in range(n) if in_head[i]]
+    tail = [i for i in range(n) if not in_head[i]]
+    return [first] + [tail[j : j + block] for j in range(0, len(tail), block)]
+
+
+def write_browser_index(
+    docs: Iterable[SearchDoc],
+    site_dir: Path,
+    shard_target: int = SHARD_TARGET,
+    tier_head: int = TIER_HEAD,
+    tier_block: int = TIER_BLOCK,
+) -> IndexStats:
     """Write ``site_dir/search/`` from scratch in one pass over ``docs``.
 
-    ``shard_target`` exists for tests, which want several shards from a few documents.
+    ``shard_target``, ``tier_head`` and ``tier_block`` exist for tests, which want
+    several shards and tail blocks from a few documents (a huge ``tier_head``
+    writes untiered lists, the exhaustive reference).
 
     Linear: each document is analysed once and its document file written at
     once; postings are kept as compact arrays and turned into shards at the end.
@@ -178,7 +230,7 @@ def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path, shard_target:
     root = Path(site_dir) / "search"
     if root.exists():
         shutil.rmtree(root)
-    for sub in ("t", "d", "b", "f"):
+    for sub in ("t", "u", "d", "b", "f"):
         (root / sub).mkdir(parents=True)
     w = _Writer(root)
 
@@ -246,14 +298,22 @@ def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path, shard_target:
     bounds: list[str] = []
     shard_terms: list[str] = []
     shard_posts: list[str] = []
+    # Per tiered term of the shard: [index in shard, df, first block file, block directory], the
+    # directory encoded like postings: each block's first document and its highest impact.
+    shard_tiers: list[list[int | str]] = []
     size = 0
     total_postings = 0
+    tier_files = 0
 
     def flush() -> None:
         nonlocal size
-        w.put(f"t/{b36(len(bounds))}", [shard_terms[:], shard_posts[:]])
+        data: list = [shard_terms[:], shard_posts[:]]
+        if shard_tiers:
+            data.append([row[:] for row in shard_tiers])
+        w.put(f"t/{b36(len(bounds))}", data)
         shard_terms.clear()
         shard_posts.clear()
+        shard_tiers.clear()
         size = 0
 
     prev_term = ""
@@ -272,10 +332,18 @@ def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path, shard_target:
                 f += 1
             q = round(tf / (K1 + tf) * LEVELS)
             impacts.append(max(1, min(q, LEVELS)))
-        enc = encode_postings(dnums, impacts)
+        tiers = impact_tiers(impacts, tier_head, tier_block)
+        enc = encode_postings((dnums[i] for i in tiers[0]), (impacts[i] for i in tiers[0]))
         if shard_terms and size + len(enc) > shard_target:
             flush()
             bounds.append(separator(prev_term, term))
+        if len(tiers) > 1:
+            directory = encode_postings((dnums[t[0]] for t in tiers[1:]), (max(impacts[i] for i in t) for t in tiers[1:]))
+            shard_tiers.append([len(shard_terms), len(dnums), tier_files, directory])
+            for tier in tiers[1:]:
+                w.put(f"u/{b36(tier_files)}", encode_postings((dnums[i] for i in tier), (impacts[i] for i in tier)))
+                tier_files += 1
+            size += len(directory) + 16
         shard_terms.append(term)
         shard_posts.append(enc)
         size += len(enc) + len(term) + 6

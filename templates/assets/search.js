@@ -291,7 +291,7 @@
   function Engine(load) {
     this.load = load;           // key -> Promise of the data the file put
     this.meta = null;
-    this.postings = new Map();  // term -> decoded postings (cache)
+    this.postings = new Map();  // term -> posting entry (cache), see getPostings
     this.shardTerms = new Map(); // shard key -> {terms, posts}
     this.facetLists = new Map(); // facet key -> [{key, name, docs}]
     this.bytesHint = 0;
@@ -317,22 +317,68 @@
     var self = this, key = 't/' + idx.toString(36);
     if (!this.shardTerms.has(key)) {
       this.shardTerms.set(key, this.load(key).then(function (data) {
-        return {terms: data[0], posts: data[1]};
+        var tiers = new Map();  // index in shard -> [df, first tier file, max impact per lower tier...]
+        (data[2] || []).forEach(function (row) { tiers.set(row[0], row.slice(1)); });
+        return {terms: data[0], posts: data[1], tiers: tiers};
       }));
     }
     return this.shardTerms.get(key);
   };
 
-  /* Postings of one exact term (null when absent). */
+  /* A term's posting entry (null when absent): {term, df, parts, blocks, open}.
+   * parts are the decoded postings loaded so far: the head (a long list's
+   * highest impacts) and any tail blocks; a document is in exactly one.  blocks
+   * are the tail blocks in doc order, {key, start, max, done}: block j may hold
+   * documents start_j .. start_(j+1) - 1 (the first from 0), none with an impact
+   * above max.  open counts the blocks not loaded.  Short lists have no blocks. */
   Engine.prototype.getPostings = function (term) {
     var self = this;
     if (this.postings.has(term)) return Promise.resolve(this.postings.get(term));
     return this.loadShard(this.shardOf(term)).then(function (s) {
       var i = s.terms.indexOf(term);
-      var p = i < 0 ? null : decodePostings(s.posts[i]);
-      self.postings.set(term, p);
-      return p;
+      var e = null;
+      if (i >= 0) {
+        var head = decodePostings(s.posts[i]);
+        var t = s.tiers.get(i);
+        e = {term: term, df: t ? t[0] : head.docs.length, parts: [head], blocks: [], open: 0};
+        if (t) {
+          var dir = decodePostings(t[2]);
+          for (var j = 0; j < dir.docs.length; j++) {
+            e.blocks.push({key: 'u/' + (t[1] + j).toString(36), start: j ? dir.docs[j] : 0, max: dir.imp[j], done: false});
+          }
+          e.open = e.blocks.length;
+        }
+      }
+      self.postings.set(term, e);
+      return e;
     });
+  };
+
+  /* The block of entry e that may hold document d. */
+  function blockOf(e, d) {
+    var lo = 0, hi = e.blocks.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (e.blocks[mid].start <= d) lo = mid; else hi = mid - 1; }
+    return e.blocks[lo];
+  }
+
+  /* Load one tail block of entry e (the registry and e.parts cache it). */
+  Engine.prototype.loadBlock = function (e, blk) {
+    if (blk.done || blk.pending) return blk.pending || Promise.resolve(e);
+    blk.pending = this.load(blk.key).then(function (s) {
+      if (!blk.done) { e.parts.push(decodePostings(s)); blk.done = true; e.open--; }
+      blk.pending = null;
+      return e;
+    });
+    return blk.pending;
+  };
+
+  /* Load every remaining block of the entries (for exact sets: exclusions, phrases, counts). */
+  Engine.prototype.loadAllTiers = function (entries) {
+    var self = this, loads = [];
+    entries.forEach(function (e) {
+      if (e) e.blocks.forEach(function (blk) { if (!blk.done) loads.push(self.loadBlock(e, blk)); });
+    });
+    return Promise.all(loads).then(function () { return entries; });
   };
 
   var MAX_PREFIX_SHARDS = 2;
@@ -349,10 +395,13 @@
       var found = [];
       shards.forEach(function (s) {
         for (var j = 0; j < s.terms.length; j++) {
-          if (s.terms[j].startsWith(word)) found.push({term: s.terms[j], len: s.posts[j].length});
+          if (!s.terms[j].startsWith(word)) continue;
+          var t = s.tiers.get(j);
+          found.push({term: s.terms[j], df: t ? t[0] : decodePostings(s.posts[j]).docs.length});
         }
       });
-      found.sort(function (a, b) { return b.len - a.len || (a.term < b.term ? -1 : 1); });
+      // The most frequent completions: the document count, which a head tier alone does not show.
+      found.sort(function (a, b) { return b.df - a.df || (a.term < b.term ? -1 : 1); });
       return found.slice(0, MAX_EXPANSIONS).map(function (f) { return f.term; });
     }).then(function (terms) {
       return Promise.all(terms.map(function (t) { return self.getPostings(t).then(function (p) { return {term: t, p: p}; }); }));
@@ -418,12 +467,34 @@
           return out;
         });
       });
-      var excl = q.excluded.map(function (t) { return self.getPostings(t); });
+      // Exclusions must be exact: every tier of an excluded word.
+      var excl = Promise.all(q.excluded.map(function (t) { return self.getPostings(t); }))
+        .then(function (es) { return self.loadAllTiers(es); });
       var needFacets = opts.withFacets || anySelected(sel);
       var facetLoads = needFacets ? self.loadFacets(sel, opts.withFacets) : Promise.resolve(null);
-      return Promise.all([Promise.all(groups), Promise.all(excl), facetLoads]).then(function (r) {
-        return self.rank(q, r[0], r[1], sel, limit, N, opts);
+      return Promise.all([Promise.all(groups), excl, facetLoads]).then(function (r) {
+        var groups = r[0], excluded = r[1];
+        // Facet counts, totals for paging and phrase candidates need every match;
+        // otherwise lower tiers load only while the top `limit` cannot be proven.
+        var all = opts.exhaustive || opts.withFacets || q.phrases.length > 0;
+        var entries = [];
+        groups.forEach(function (g) { g.forEach(function (e) { entries.push(e.p); }); });
+        var ready = all ? self.loadAllTiers(entries) : Promise.resolve();
+        return ready.then(function () { return self.rankTiered(q, groups, excluded, sel, limit, N, opts); });
       });
+    });
+  };
+
+  /* Rank with the blocks loaded so far; while the top `limit` is not proven
+   * exact, load the blocks that could lift its contenders most, and retry. */
+  Engine.prototype.rankTiered = function (q, groups, excluded, sel, limit, N, opts) {
+    var self = this;
+    var r = this.rank(q, groups, excluded, sel, limit, N);
+    if (r.proven || (opts.isStale && opts.isStale())) return this.finishRank(q, r, limit, N, opts);
+    var loads = r.need.length ? r.need.map(function (x) { return self.loadBlock(x.e, x.blk); })
+      : [this.loadAllTiers(groups.reduce(function (a, g) { return a.concat(g.map(function (x) { return x.p; })); }, []))];
+    return Promise.all(loads).then(function () {
+      return self.rankTiered(q, groups, excluded, sel, limit, N, opts);
     });
   };
 
@@ -489,29 +560,73 @@
     return allow;
   };
 
-  Engine.prototype.rank = function (q, groups, excluded, sel, limit, N, opts) {
+  // Contending documents whose blocks one round of rankTiered loads (in parallel).
+  var BLOCKS_PER_ROUND = 4;
+
+  /* Score every document with the postings loaded so far.
+   *
+   * scores[d] is the exact contribution of what is loaded (summed group by group
+   * in query order, so with everything loaded it is the exhaustive score to the
+   * bit).  upper[d] bounds the true score: in a group, an entry whose postings
+   * for d are not loaded may still hold d in the unloaded block covering d,
+   * worth at most weight * that block's max impact.  The top `limit` is proven
+   * when it is the same list in the same order whatever the unloaded blocks
+   * hold (checks at the end); otherwise `need` lists blocks to load: for the
+   * contenders with the highest bounds, the block that could add most.
+   * Returns {docs (ranked known matches), scores, proven, need, complete,
+   * estimate (of the match count when not complete), ...}. */
+  Engine.prototype.rank = function (q, groups, excluded, sel, limit, N) {
     var self = this;
     var k1 = this.meta.k1, levels = this.meta.levels;
     var scores = new Float64Array(N);
+    var upper = null;          // allocated when some block is unloaded
+    var unsure = null;         // documents whose true score may exceed scores[d]
     var hit = new Uint8Array(N);
     var positive = false;
+    var open = [];             // entries with unloaded blocks: {e, w, has}
+    var missProb = 1;          // P(a document matches no group), for the estimated total
     groups.forEach(function (group, gi) {
       if (!group.length) return;
       positive = true;
       var isPrefix = q.terms[gi].prefix;
       var best = group.length > 1 ? new Float64Array(N) : null;
+      var slack = null;        // highest bound among this group's entries not holding d
+      var df = 0;
       group.forEach(function (e) {
         var p = e.p;
         // Completions of a prefix count a little less than the word itself.
-        var w = self.idf(p.docs.length) * (k1 + 1) / levels * (isPrefix && e.term !== q.terms[gi].term ? 0.9 : 1);
-        for (var i = 0; i < p.docs.length; i++) {
-          var d = p.docs[i], s = w * p.imp[i];
-          if (best) { if (s > best[d]) best[d] = s; } else { scores[d] += s; hit[d] = 1; }
-        }
+        var w = self.idf(p.df) * (k1 + 1) / levels * (isPrefix && e.term !== q.terms[gi].term ? 0.9 : 1);
+        df = Math.max(df, p.df);
+        var has = p.open ? new Uint8Array(N) : null;
+        p.parts.forEach(function (part) {
+          for (var i = 0; i < part.docs.length; i++) {
+            var d = part.docs[i], s = w * part.imp[i];
+            if (has) has[d] = 1;
+            if (best) { if (s > best[d]) best[d] = s; } else { scores[d] += s; hit[d] = 1; }
+          }
+        });
+        if (!p.open) return;
+        open.push({e: p, w: w, has: has});
+        if (!slack) slack = new Float64Array(N);
+        p.blocks.forEach(function (blk, j) {
+          if (blk.done) return;
+          var v = w * blk.max;
+          var end = j + 1 < p.blocks.length ? p.blocks[j + 1].start : N;
+          for (var d = blk.start; d < end; d++) if (!has[d] && v > slack[d]) slack[d] = v;
+        });
       });
       if (best) for (var d = 0; d < N; d++) if (best[d] > 0) { scores[d] += best[d]; hit[d] = 1; }
+      missProb *= 1 - Math.min(df, N) / Math.max(N, 1);
+      if (!slack) return;
+      if (!upper) { upper = new Float64Array(N); unsure = new Uint8Array(N); }
+      for (var d2 = 0; d2 < N; d2++) {
+        // A single entry's loaded postings are exact (slack 0 there), so lo only matters for best.
+        var lo = best ? best[d2] : 0;
+        if (slack[d2] > lo) { unsure[d2] = 1; upper[d2] += slack[d2] - lo; }
+      }
     });
-    // Phrase terms are all required (the phrase itself is checked on the text later).
+    // Phrase terms are all required (the phrase itself is checked on the text later);
+    // phrase queries load every block, so these lists are complete.
     var required = [];
     q.phrases.forEach(function (ph) {
       ph.forEach(function (t) { if (required.indexOf(t) < 0) required.push(t); });
@@ -522,29 +637,84 @@
       required.forEach(function (t) {
         var p = self.postings.get(t);
         if (!p) { ok = false; return; }
-        for (var i = 0; i < p.docs.length; i++) need[p.docs[i]]++;
+        p.parts.forEach(function (part) { for (var i = 0; i < part.docs.length; i++) need[part.docs[i]]++; });
       });
-      for (var d2 = 0; d2 < N; d2++) if (!ok || need[d2] < required.length) hit[d2] = 0;
+      for (var d2b = 0; d2b < N; d2b++) if (!ok || need[d2b] < required.length) hit[d2b] = 0;
     }
-    excluded.forEach(function (p) { if (p) for (var i = 0; i < p.docs.length; i++) hit[p.docs[i]] = 0; });
+    var ex = new Uint8Array(N);
+    excluded.forEach(function (p) {
+      if (p) p.parts.forEach(function (part) { for (var i = 0; i < part.docs.length; i++) ex[part.docs[i]] = 1; });
+    });
     var allow = anySelected(sel) ? this.facetFilter(sel, N) : null;
     var docs = [];
     if (positive || required.length) {
-      for (var d3 = 0; d3 < N; d3++) if (hit[d3] && (allow === null || allow[d3])) docs.push(d3);
+      for (var d3 = 0; d3 < N; d3++) if (hit[d3] && !ex[d3] && (allow === null || allow[d3])) docs.push(d3);
       docs.sort(function (a, b) { return scores[b] - scores[a] || b - a; });
     } else if (allow !== null) {
       // Browse by facet: newest first.
-      var ex = new Uint8Array(N);
-      excluded.forEach(function (p) { if (p) for (var i = 0; i < p.docs.length; i++) ex[p.docs[i]] = 1; });
       for (var d4 = N - 1; d4 >= 0; d4--) if (allow[d4] && !ex[d4]) docs.push(d4);
     }
+    var out = {docs: docs, scores: scores, proven: true, need: [], complete: !open.length,
+      estimate: docs.length, positive: positive, required: required, allow: allow};
+    if (!open.length) return out;
+    out.estimate = Math.max(docs.length, Math.round(N * (1 - missProb)));
+    for (var d6 = 0; d6 < N; d6++) upper[d6] += scores[d6];
+    // Proof that the first k = min(limit, matches) known matches are the exhaustive top k, in order.
+    var k = Math.min(limit, docs.length);
+    var kth = k ? scores[docs[k - 1]] : 0;
+    var contenders = [];
+    var unsureTop = [];
+    // 1. within the top k: an unsure document must stay below everything above it, and
+    //    everything below it must stay strictly below its known part.
+    var minUnsure = Infinity, broken = false;
+    for (var j = 0; j < k; j++) {
+      var dj = docs[j];
+      if (unsure[dj]) {
+        unsureTop.push(dj);
+        if (j > 0 && !(scores[docs[j - 1]] > upper[dj])) contenders.push(dj);
+        minUnsure = Math.min(minUnsure, scores[dj]);
+      } else if (!(minUnsure > scores[dj])) broken = true;
+    }
+    // 2. no other document, known match or not, can climb into the top k (or, when
+    //    fewer than `limit` matches are known, turn out to match at all).
+    var inTop = new Uint8Array(N);
+    for (var j1 = 0; j1 < k; j1++) inTop[docs[j1]] = 1;
+    for (var d7 = 0; d7 < N; d7++) {
+      if (inTop[d7] || ex[d7] || (allow !== null && !allow[d7]) || (required.length && !hit[d7])) continue;
+      if (unsure[d7]) {
+        if (k < limit || !(upper[d7] < kth)) contenders.push(d7);
+      } else if (hit[d7] && !(scores[d7] < minUnsure)) broken = true;
+    }
+    if (broken) contenders = contenders.concat(unsureTop);
+    if (!contenders.length) return out;
+    out.proven = false;
+    // Resolve the strongest contenders first: for each, the unloaded block that could add most.
+    contenders.sort(function (a, b) { return upper[b] - upper[a] || b - a; });
+    var picked = new Set();
+    for (var c = 0; c < contenders.length && out.need.length < BLOCKS_PER_ROUND; c++) {
+      var dc = contenders[c], bestBlk = null, bestV = 0, bestE = null;
+      open.forEach(function (o) {
+        if (o.has[dc]) return;
+        var blk = blockOf(o.e, dc);
+        if (!blk.done && o.w * blk.max > bestV) { bestV = o.w * blk.max; bestBlk = blk; bestE = o.e; }
+      });
+      if (bestBlk && !picked.has(bestBlk.key)) { picked.add(bestBlk.key); out.need.push({e: bestE, blk: bestBlk}); }
+    }
+    return out;
+  };
+
+  /* Turn a proven ranking into the result: phrase checks, totals, facet counts, cards. */
+  Engine.prototype.finishRank = function (q, r, limit, N, opts) {
+    var self = this;
+    var docs = r.docs, scores = r.scores;
     var countOver = docs;
-    if (!positive && !required.length && allow === null) {
+    if (!r.positive && !r.required.length && r.allow === null) {
       // Nothing asked yet: facet counts describe the whole archive (browse entry point).
       countOver = [];
       for (var d5 = 0; d5 < N; d5++) countOver.push(d5);
     }
-    var result = {total: docs.length, approx: false, hits: [], facets: null, query: q};
+    // Without every tier the match count is an estimate (shown as "about N").
+    var result = {total: r.complete ? docs.length : r.estimate, approx: !r.complete, hits: [], facets: null, query: q};
     var take = function (list) {
       return list.map(function (d) { return {n: d, score: scores[d], doc: null}; });
     };
@@ -872,7 +1042,8 @@
       engine.search(text, {prefix: true, limit: QUICK_RESULTS, bodies: QUICK_SNIPPETS, isStale: stale}).then(function (res) {
         if (stale()) return;
         var items = res.hits.map(function (h) { return resultOption(h, res.query, root, h.doc.b !== undefined); });
-        var more = el('li', 'as-more', res.total ? 'All ' + res.total + ' results \u2192' : 'No results');
+        // Without the tail blocks of long posting lists the count is an estimate.
+        var more = el('li', 'as-more', res.approx ? 'All results (about ' + res.total + ') \u2192' : 'All ' + res.total + ' results \u2192');
         more.setAttribute('data-href', root + 'search/index.html?q=' + encodeURIComponent(text));
         more.addEventListener('click', function () { window.location.href = more.getAttribute('data-href'); });
         if (res.total) items.push(more);

@@ -153,3 +153,79 @@ test('parseQuery: phrases, exclusions, prefix', () => {
   assert.deepEqual(q.excluded, ['taliban']);
   assert.deepEqual(q.terms.map((t) => [t.term, t.prefix]), [['northern', false], ['allianc', false], ['fight', true]]);
 });
+
+// ---------------------------------------------------------------- tiered postings
+// The fixture is built with a head of 1 posting and tail blocks of 1 (fixture.py),
+// so every word in more than one article has blocks the engine may skip.
+
+function vocabulary() {
+  const fs = require('fs');
+  const path = require('path');
+  const vm = require('vm');
+  const {SITE} = require('./helpers.js');
+  const dir = path.join(SITE, 'search', 't');
+  const words = [];
+  for (const f of fs.readdirSync(dir).sort()) {
+    const key = 't/' + f.replace(/\.js$/, '');
+    vm.runInThisContext(fs.readFileSync(path.join(dir, f), 'utf8'));
+    const data = S.registry.data.get(key);
+    data[0].forEach((t, i) => { if (/^[a-z]+$/.test(t)) words.push({t, tiered: (data[2] || []).some((r) => r[0] === i)}); });
+  }
+  return words;
+}
+
+async function ranked(text, opts) {
+  const e = makeEngine();
+  const res = await e.search(text, {docs: false, ...opts});
+  return {e, list: res.hits.map((h) => h.n), scores: res.hits.map((h) => h.score), res};
+}
+
+test('the fixture really has tiered terms and tail blocks', () => {
+  const words = vocabulary();
+  assert.ok(words.filter((w) => w.tiered).length >= 8, 'expected several tiered terms');
+});
+
+test('pruned top-k equals the exhaustive ranking, in order, for many queries and k', async () => {
+  const words = vocabulary().map((w) => w.t);
+  const tiered = vocabulary().filter((w) => w.tiered).map((w) => w.t);
+  const queries = [];
+  // every tiered word alone, every pair of tiered words, and tiered + untiered mixes
+  tiered.forEach((a, i) => { queries.push(a); tiered.slice(i + 1).forEach((b) => queries.push(a + ' ' + b)); });
+  for (let i = 0; i < words.length; i += 3) queries.push(words[i] + ' ' + tiered[i % tiered.length] + ' ' + words[(i * 7) % words.length]);
+  let skipped = 0;
+  for (const q of queries) {
+    for (const k of [1, 2, 3, 5]) {
+      const full = await ranked(q, {limit: k, exhaustive: true});
+      const part = await ranked(q, {limit: k});
+      assert.deepEqual(part.list, full.list, q + ' @' + k);
+      // Scores are the loaded part: never above the exhaustive one (the order is what is proven).
+      part.scores.forEach((s, i) => assert.ok(s <= full.scores[i] + 1e-12, q + ' @' + k));
+      const blocks = (e) => e.loaded.filter((x) => x.startsWith('u/')).length;
+      if (blocks(part.e) < blocks(full.e)) skipped++;
+    }
+  }
+  assert.ok(queries.length > 50, String(queries.length));
+  assert.ok(skipped > 20, 'pruning should skip tail blocks in many cases, skipped ' + skipped);
+});
+
+test('a query answered from the heads loads no tail block; one that needs a block loads it', async () => {
+  // "valley" (4 articles): its best article has a clearly higher impact than the rest.
+  const head = await ranked('valley', {limit: 1});
+  assert.deepEqual(head.e.loaded.filter((k) => k.startsWith('u/')), []);
+  assert.equal(head.res.approx, true);  // the count is an estimate without the tails
+  const all = await ranked('valley', {limit: 4});
+  assert.ok(all.e.loaded.some((k) => k.startsWith('u/')));
+  assert.equal(all.list.length, 4);
+  assert.equal(all.res.approx, false);
+  const full = await ranked('valley', {limit: 4, exhaustive: true});
+  assert.deepEqual(all.list, full.list);
+});
+
+test('facets, exclusions and phrases see every tail block', async () => {
+  const e = makeEngine();
+  const res = await e.search('valley', {limit: 1, withFacets: true});
+  assert.equal(res.total, 4);
+  assert.equal(res.approx, false);
+  const ex = await ids(makeEngine(), 'valley -massoud');
+  assert.deepEqual(new Set(ex), new Set(['saleh-profile', 'fighting-report', 'undated-note']));
+});
