@@ -14,19 +14,20 @@ from generator import evaluate
 from generator.search import SearchDoc
 from generator.search.analysis import analyze
 from generator.search.cli import run_query
-from generator.search.fixture import FIXTURES, SHARD_TARGET, TIER_BLOCK, TIER_HEAD, fixture_docs
+from generator.search.fixture import BODY_LEAD, FIXTURES, SHARD_TARGET, TIER_BLOCK, TIER_HEAD, fixture_docs
 from generator.search.indexer import (
     ALPHABET,
     b36,
     encode_postings,
     encode_runs,
     impact_tiers,
+    split_lead,
     utf16_key,
     write_browser_index,
     write_whoosh_index,
 )
 
-PUT = re.compile(r'^__archiveSearch\.put\("([^"]+)",(.*)\);\n$', re.DOTALL)
+PUT = re.compile(r'^__as\("([^"]+)",(.*)\);\n$', re.DOTALL)
 
 
 def read_index(site: Path) -> dict[str, object]:
@@ -87,7 +88,10 @@ def term_postings(idx: dict[str, object]) -> dict[str, list[tuple[int, int]]]:
 @pytest.fixture()
 def site(tmp_path: Path) -> Path:
     out = tmp_path / "site"
-    write_browser_index(iter(fixture_docs()), out, shard_target=SHARD_TARGET, tier_head=TIER_HEAD, tier_block=TIER_BLOCK)
+    write_browser_index(
+        iter(fixture_docs()), out, shard_target=SHARD_TARGET, tier_head=TIER_HEAD, tier_block=TIER_BLOCK,
+        body_lead=BODY_LEAD,
+    )
     return out
 
 
@@ -173,6 +177,24 @@ def test_tiers_hold_the_same_postings_as_one_list(tmp_path: Path) -> None:
     assert term_postings(tiered) == term_postings(flat)
     assert not any(k.startswith("u/") for k in flat)
     assert len(term_postings(tiered)["oil"]) == 60
+
+
+def test_long_bodies_are_split_into_lead_and_rest(site: Path) -> None:
+    idx = read_index(site)
+    docs = fixture_docs()
+    split = 0
+    for n, d in enumerate(docs):
+        body = idx[f"b/{b36(n)}"]
+        if isinstance(body, list):
+            split += 1
+            assert len(body[0]) <= BODY_LEAD and body[0] + idx[f"c/{b36(n)}"] == d.body
+        else:
+            assert body == d.body and f"c/{b36(n)}" not in idx
+    assert split >= 1
+    lead, rest = split_lead("Alpha beta gamma.\n\nThree. " + "x " * 30, 24)
+    assert (lead, rest[:5]) == ("Alpha beta gamma.\n\n", "Three")
+    assert split_lead("short", 20) == ("short", "")
+    assert split_lead("y" * 100, 20) == ("y" * 20, "y" * 80)
 
 
 def test_impact_tiers_head_is_the_highest_impacts() -> None:

@@ -21,6 +21,8 @@ SHARD_TARGET = 60
 # letting the Node tests check the max-score pruning against exhaustive ranking.
 TIER_HEAD = 1
 TIER_BLOCK = 1
+# Short leads so the longer fixture bodies are split into b/ (lead) and c/ (rest).
+BODY_LEAD = 120
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 
 
@@ -32,7 +34,10 @@ def fixture_docs(path: Path = FIXTURES / "search_docs.json") -> list[SearchDoc]:
 
 def build_fixture(out: Path = FIXTURES / "search_site") -> IndexStats:
     """Write the fixture site's search/ folder."""
-    return write_browser_index(iter(fixture_docs()), out, shard_target=SHARD_TARGET, tier_head=TIER_HEAD, tier_block=TIER_BLOCK)
+    return write_browser_index(
+        iter(fixture_docs()), out, shard_target=SHARD_TARGET, tier_head=TIER_HEAD, tier_block=TIER_BLOCK,
+        body_lead=BODY_LEAD,
+    )
 
 
 if __name__ == "__main__":

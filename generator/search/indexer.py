@@ -1,7 +1,7 @@
 """Build the browser search index (sharded script files) and the whoosh index.
 
 Browser index layout, all under ``site/search/`` and all classic scripts that
-call ``__archiveSearch.put(key, data)`` (Chromium refuses ``fetch()`` on
+call ``__as(key, data)`` (Chromium refuses ``fetch()`` on
 file://, but ``<script src>`` works there):
 
 * ``meta.js``      corpus size, BM25F constants, shard boundaries, year runs,
@@ -22,6 +22,9 @@ file://, but ``<script src>`` works there):
                    summary, entities.  Loaded for the results shown.
 * ``b/<n>.js``     one document's body, apart because it is most of the
                    bytes: loaded for snippets and to verify quoted phrases.
+                   A long body keeps only its lead here (about ``BODY_LEAD``
+                   characters, as a one-element list) and the rest in
+                   ``c/<n>.js``: the top-bar box takes its snippets from leads.
 * ``f/<n>.js``     one facet (an entity type, or sources): values with their
                    document lists.  Loaded only when facets are shown/used.
 * ``ids.js``       every document id in number order, for the command line
@@ -59,6 +62,9 @@ K1 = 1.2
 LEVELS = 63  # impact quantisation: one base-64 character, 1..63
 SHARD_TARGET = 1200  # bytes of postings per term shard: smaller shards, bigger meta.js (see measure.py)
 FORMAT = 2
+# Characters of a body the top-bar box's snippets read: news puts the point in the
+# lead, and a few long articles in the top results otherwise cost 3-5 KB a query.
+BODY_LEAD = 1000
 # Postings a term keeps in its shard before the rest go to tier files: the top
 # few hundred impacts decide the top results of most queries, while the long
 # lists of words like "price" or "share" (7-8 KB) would otherwise be loaded whole.
@@ -164,7 +170,8 @@ def separator(prev: str, first: str) -> str:
 
 def _js(key: str, data: object) -> bytes:
     body = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
-    return f"__archiveSearch.put({json.dumps(key)},{body});\n".encode("ascii")
+    # A short global name: it is repeated in every file a query loads (tail blocks are ~60 bytes).
+    return f"__as({json.dumps(key)},{body});\n".encode("ascii")
 
 
 class _Writer:
@@ -182,6 +189,23 @@ class _Writer:
         self.files += 1
         self.bytes += len(raw)
         return len(raw)
+
+
+def split_lead(body: str, lead: int = BODY_LEAD) -> tuple[str, str]:
+    """Cut a long body into (lead, rest), lead + rest == body; ("body", "") when short.
+
+    The cut falls at the last paragraph break, else sentence end, else space in
+    the second half of the lead, so snippets do not end mid-word.  Bodies up to
+    a quarter longer than the lead stay whole: a tiny rest file saves nothing.
+    """
+    if len(body) <= lead + lead // 4:
+        return body, ""
+    for sep in ("\n\n", ". ", " "):
+        cut = body.rfind(sep, lead // 2, lead)
+        if cut >= 0:
+            cut += len(sep)
+            return body[:cut], body[cut:]
+    return body[:lead], body[lead:]
 
 
 def impact_tiers(impacts: list[int], head: int, block: int = TIER_BLOCK) -> list[list[int]]:
@@ -216,12 +240,13 @@ def write_browser_index(
     shard_target: int = SHARD_TARGET,
     tier_head: int = TIER_HEAD,
     tier_block: int = TIER_BLOCK,
+    body_lead: int = BODY_LEAD,
 ) -> IndexStats:
     """Write ``site_dir/search/`` from scratch in one pass over ``docs``.
 
-    ``shard_target``, ``tier_head`` and ``tier_block`` exist for tests, which want
-    several shards and tail blocks from a few documents (a huge ``tier_head``
-    writes untiered lists, the exhaustive reference).
+    ``shard_target``, ``tier_head``, ``tier_block`` and ``body_lead`` exist for
+    tests, which want several shards, tail blocks and split bodies from a few
+    documents (a huge ``tier_head`` writes untiered lists, the exhaustive reference).
 
     Linear: each document is analysed once and its document file written at
     once; postings are kept as compact arrays and turned into shards at the end.
@@ -230,7 +255,7 @@ def write_browser_index(
     root = Path(site_dir) / "search"
     if root.exists():
         shutil.rmtree(root)
-    for sub in ("t", "u", "d", "b", "f"):
+    for sub in ("t", "u", "d", "b", "c", "f"):
         (root / sub).mkdir(parents=True)
     w = _Writer(root)
 
@@ -285,7 +310,12 @@ def write_browser_index(
                 "e": [list(e) for e in doc.entities],
             },
         )
-        w.put(f"b/{b36(n)}", doc.body)
+        lead, rest = split_lead(doc.body or "", body_lead)
+        if rest:
+            w.put(f"b/{b36(n)}", [lead])
+            w.put(f"c/{b36(n)}", rest)
+        else:
+            w.put(f"b/{b36(n)}", doc.body)
         ids.append(doc.id)
         n += 1
 

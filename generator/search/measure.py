@@ -55,8 +55,8 @@ class _Quiet(SimpleHTTPRequestHandler):
 def index_size(site: Path) -> dict[str, int]:
     """Bytes of the index on disk, by part."""
     root = site / "search"
-    parts = {"meta": 0, "shards": 0, "cards": 0, "bodies": 0, "facets": 0, "ids": 0}
-    names = {"t": "shards", "d": "cards", "b": "bodies", "f": "facets"}
+    parts = {"meta": 0, "shards": 0, "tails": 0, "cards": 0, "bodies": 0, "facets": 0, "ids": 0}
+    names = {"t": "shards", "u": "tails", "d": "cards", "b": "bodies", "c": "bodies", "f": "facets"}
     files = 0
     for f in root.rglob("*.js"):
         rel = f.relative_to(root).parts

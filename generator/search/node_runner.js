@@ -3,7 +3,7 @@
  * Usage: node node_runner.js SEARCH_JS SITE_DIR LIMIT < queries.jsonl
  * Input lines: {"id": ..., "text": ...}; output lines: {"query_id", "results"}.
  * Index files are the same classic scripts the browser loads: each is run
- * with vm.runInThisContext and registers itself via __archiveSearch.put.
+ * with vm.runInThisContext and registers itself via __as (__archiveSearch.put).
  * All queries go through one process so the index is parsed once.
  */
 'use strict';

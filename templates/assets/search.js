@@ -2,7 +2,7 @@
  *
  * A classic script (no modules, no fetch) so it works from file://, where
  * Chromium blocks both.  Index files under search/ are scripts that call
- * __archiveSearch.put(key, data); the engine inserts <script> tags for the
+ * __as(key, data) (= __archiveSearch.put); the engine inserts <script> tags for the
  * shards a query needs.  The same file runs under Node for the command line
  * (generator/search/node_runner.js) and the unit tests (tests/js/).
  *
@@ -265,6 +265,8 @@
     };
     global.__archiveSearch = registry;
   }
+  // The short name the index files call (it is repeated in every file loaded).
+  global.__as = function (key, value) { registry.put(key, value); };
 
   /* Browser loader: a <script src> per index file (works from file://). */
   function scriptLoader(base) {
@@ -429,15 +431,19 @@
   }
 
   /* A document's card (d/: title, url, date, source, entities), plus its body
-   * (b/, for snippets and phrase checks) when asked: bodies are most of the bytes. */
+   * (b/, for snippets and phrase checks) when asked: bodies are most of the bytes.
+   * withBody 'lead' takes only the lead of a long body (doc.more is then set);
+   * true also loads the rest (c/) when there is one. */
   Engine.prototype.loadDoc = function (n, withBody) {
-    var key = n.toString(36);
+    var self = this, key = n.toString(36);
     var card = this.load('d/' + key);
     if (!withBody) return card;
     return Promise.all([card, this.load('b/' + key)]).then(function (r) {
       var doc = Object.assign({}, r[0]);
-      doc.b = r[1];
-      return doc;
+      if (typeof r[1] === 'string') { doc.b = r[1]; return doc; }
+      doc.b = r[1][0];
+      if (withBody === 'lead') { doc.more = true; return doc; }
+      return self.load('c/' + key).then(function (rest) { doc.b += rest; return doc; });
     });
   };
 
@@ -448,7 +454,12 @@
   };
 
   /* Search.  opts: {prefix, limit, facets: {type:[], entity:["type:id"], year:[], source:[]},
-   * withFacets}.  Resolves to {total, approx, hits: [{n, score, doc}], facets, query}. */
+   * withFacets, bodies (how many hits get a body; default all), leads (only the
+   * lead of long bodies), docs (false: no cards), exhaustive (load every tail
+   * block, the reference the pruning is tested against), isStale}.
+   * Resolves to {total, approx, hits: [{n, score, doc}], facets, query}; hits are
+   * the exhaustive top `limit` in order, score the part of it known from the
+   * blocks loaded; total is an estimate (approx) unless every block was needed. */
   Engine.prototype.search = function (text, opts) {
     var self = this;
     opts = opts || {};
@@ -725,7 +736,8 @@
       if (opts.docs === false || (opts.isStale && opts.isStale())) return result;
       return Promise.all(result.hits.map(function (h) {
         var i = result.hits.indexOf(h);
-        return self.loadDoc(h.n, opts.bodies === undefined || i < opts.bodies).then(function (doc) { h.doc = doc; });
+        var body = (opts.bodies === undefined || i < opts.bodies) && (opts.leads ? 'lead' : true);
+        return self.loadDoc(h.n, body).then(function (doc) { h.doc = doc; });
       })).then(function () { return result; });
     };
     if (!q.phrases.length) return finish(take(docs.slice(0, limit)));
@@ -872,7 +884,7 @@
     var s = toks[start].s, e = toks[end].e;
     var parts = highlight(text.slice(s, e), q);
     if (s > 0) parts.unshift({text: '\u2026 ', hit: false});
-    if (e < text.length) parts.push({text: ' \u2026', hit: false});
+    if (e < text.length || doc.more) parts.push({text: ' \u2026', hit: false});
     return parts;
   }
 
@@ -1039,7 +1051,7 @@
       var my = ++seq;
       if (!text.trim()) { cb.render([], ''); close(); return; }
       var stale = function () { return my !== seq; };
-      engine.search(text, {prefix: true, limit: QUICK_RESULTS, bodies: QUICK_SNIPPETS, isStale: stale}).then(function (res) {
+      engine.search(text, {prefix: true, limit: QUICK_RESULTS, bodies: QUICK_SNIPPETS, leads: true, isStale: stale}).then(function (res) {
         if (stale()) return;
         var items = res.hits.map(function (h) { return resultOption(h, res.query, root, h.doc.b !== undefined); });
         // Without the tail blocks of long posting lists the count is an estimate.

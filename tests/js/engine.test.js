@@ -229,3 +229,18 @@ test('facets, exclusions and phrases see every tail block', async () => {
   const ex = await ids(makeEngine(), 'valley -massoud');
   assert.deepEqual(new Set(ex), new Set(['saleh-profile', 'fighting-report', 'undated-note']));
 });
+
+test('long bodies: the box reads only the lead, snippets and phrases see the whole text', async () => {
+  const e = makeEngine();
+  const lead = await e.search('panjshir', {limit: 1, leads: true});
+  const doc = lead.hits[0].doc;
+  assert.equal(doc.id, 'panjshir-battle');
+  assert.ok(doc.more && doc.b.length <= 120, doc.b);
+  assert.ok(!e.loaded.some((k) => k.startsWith('c/')));
+  const parts = S.snippet(doc, lead.query);
+  assert.equal(parts[parts.length - 1].text, ' \u2026');
+  const full = await makeEngine().search('panjshir', {limit: 1});
+  assert.ok(full.hits[0].doc.b.length > 300 && full.hits[0].doc.b.startsWith(doc.b));
+  // a phrase near the end of the body is still verified on the whole text
+  assert.deepEqual(await ids(makeEngine(), '"northern alliance spokesperson"'), ['panjshir-battle']);
+});
