@@ -232,3 +232,28 @@ def test_asset_edits_are_copied_without_a_rebuild(tmp_path: Path, capsys: pytest
     base.write_text(base.read_text().replace("Skip to content", "Skip to the article"))
     assert rebuilder.on_change([str(base)]) == str(base)
     assert "Skip to the article" in (opts.out / "index.html").read_text()
+
+
+def test_slow_scans_are_spaced_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.serve as serve_mod
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    scans: list[int] = []
+    real_snapshot = serve_mod.snapshot
+
+    def slow_snapshot(roots):
+        scans.append(1)
+        time.sleep(0.25)  # like a 100,000-file archive
+        return real_snapshot(roots)
+
+    monkeypatch.setattr(serve_mod, "snapshot", slow_snapshot)
+    watcher = BurstWatcher([seeds], lambda paths: "*")
+    assert len(scans) == 1
+    watcher.examine()  # scans, then waits ~4 scan-times before the next
+    watcher.examine()
+    watcher.examine()
+    assert len(scans) == 2
+    time.sleep(1.1)
+    watcher.examine()
+    assert len(scans) == 3
