@@ -29,8 +29,13 @@ def whoosh_dir_for(site: Path) -> Path:
     return Path(str(site).rstrip("/") + ".whoosh")
 
 
-def run_client(site: Path, queries: list[tuple[object, str]], limit: int) -> list[list[str]]:
-    """Rankings from search.js under Node: one process for all queries."""
+def run_client(site: Path, queries: list[tuple[object, str]], limit: int, exhaustive: bool = False) -> list[list[str]]:
+    """Rankings from search.js under Node: one process for all queries.
+
+    ``exhaustive`` makes the engine load every tail block instead of stopping
+    once its top ``limit`` is proven: the reference the evaluation checks the
+    pruning against.
+    """
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("node is not installed; the client engine runs search.js under Node")
@@ -38,7 +43,7 @@ def run_client(site: Path, queries: list[tuple[object, str]], limit: int) -> lis
         raise RuntimeError(f"{site}/search/meta.js not found: build the site first")
     stdin = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, (_qid, t) in enumerate(queries))
     proc = subprocess.run(
-        [node, str(NODE_RUNNER), str(SEARCH_JS), str(site), str(limit)],
+        [node, str(NODE_RUNNER), str(SEARCH_JS), str(site), str(limit)] + (["exhaustive"] if exhaustive else []),
         input=stdin, capture_output=True, text=True, check=False,
     )
     if proc.returncode != 0:

@@ -1,6 +1,7 @@
 /* Run the site's own search engine (templates/assets/search.js) under Node.
  *
- * Usage: node node_runner.js SEARCH_JS SITE_DIR LIMIT < queries.jsonl
+ * Usage: node node_runner.js SEARCH_JS SITE_DIR LIMIT [exhaustive] < queries.jsonl
+ * (exhaustive: load every tail block, no top-k pruning: the reference ranking)
  * Input lines: {"id": ..., "text": ...}; output lines: {"query_id", "results"}.
  * Index files are the same classic scripts the browser loads: each is run
  * with vm.runInThisContext and registers itself via __as (__archiveSearch.put).
@@ -12,7 +13,7 @@ const path = require('path');
 const vm = require('vm');
 const readline = require('readline');
 
-const [searchJs, siteDir, limitArg] = process.argv.slice(2);
+const [searchJs, siteDir, limitArg, mode] = process.argv.slice(2);
 const api = require(path.resolve(searchJs));
 const limit = parseInt(limitArg || '10', 10);
 
@@ -35,7 +36,7 @@ async function main() {
   for await (const line of rl) {
     if (!line.trim()) continue;
     const q = JSON.parse(line);
-    const res = await engine.search(String(q.text || ''), {limit: limit, docs: false});
+    const res = await engine.search(String(q.text || ''), {limit: limit, docs: false, exhaustive: mode === 'exhaustive'});
     out.push(JSON.stringify({query_id: q.id === undefined ? null : q.id, results: res.hits.map((h) => ids[h.n])}));
     if (out.length >= 200) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; }
   }

@@ -673,6 +673,8 @@
     // Proof that the first k = min(limit, matches) known matches are the exhaustive top k, in order.
     var k = Math.min(limit, docs.length);
     var kth = k ? scores[docs[k - 1]] : 0;
+    // Fewer known matches than asked for: every match is needed, so every block.
+    if (k < limit) { out.proven = false; return out; }
     var contenders = [];
     var unsureTop = [];
     // 1. within the top k: an unsure document must stay below everything above it, and
@@ -686,14 +688,13 @@
         minUnsure = Math.min(minUnsure, scores[dj]);
       } else if (!(minUnsure > scores[dj])) broken = true;
     }
-    // 2. no other document, known match or not, can climb into the top k (or, when
-    //    fewer than `limit` matches are known, turn out to match at all).
+    // 2. no other document, known match or not, can climb into the top k.
     var inTop = new Uint8Array(N);
     for (var j1 = 0; j1 < k; j1++) inTop[docs[j1]] = 1;
     for (var d7 = 0; d7 < N; d7++) {
       if (inTop[d7] || ex[d7] || (allow !== null && !allow[d7]) || (required.length && !hit[d7])) continue;
       if (unsure[d7]) {
-        if (k < limit || !(upper[d7] < kth)) contenders.push(d7);
+        if (!(upper[d7] < kth)) contenders.push(d7);
       } else if (hit[d7] && !(scores[d7] < minUnsure)) broken = true;
     }
     if (broken) contenders = contenders.concat(unsureTop);
