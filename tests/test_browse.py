@@ -33,12 +33,14 @@ def _walk(page: Page, start: str) -> list[str]:
     expect(page.locator("h1")).to_have_text("Test Archive")
     visited.append(page.url)
 
+    page.wait_for_load_state("load")  # let scripts and styles finish: leaving earlier aborts them
     page.locator("main a.title", has_text="Taliban suffer heavy losses").click()
     expect(page).to_have_url(re.compile(re.escape("/articles/000_88806ccc1889e30e.html") + "$"))
     expect(page.locator("h1")).to_have_text("Taliban suffer heavy losses as Panjshir resistance holds the valley")
     expect(page.locator("main h2#situation-in-panjshir")).to_have_text("Situation in Panjshir")
     visited.append(page.url)
 
+    page.wait_for_load_state("load")
     page.locator("main .body a.mention", has_text="Amrullah Saleh").first.click()
     expect(page).to_have_url(re.compile(re.escape("/entity/amrullah-saleh.html") + "$"))
     expect(page.locator("h1")).to_have_text("Amrullah Saleh")
@@ -47,6 +49,7 @@ def _walk(page: Page, start: str) -> list[str]:
     expect(items.first.locator("mark")).to_have_text("Amrullah Saleh")
     visited.append(page.url)
 
+    page.wait_for_load_state("load")
     page.locator("main ol.mentions a.title", has_text="Blasts outside Kabul airport").click()
     expect(page).to_have_url(re.compile(re.escape("/articles/kabul-airport.html") + "$"))
     expect(page.locator("h1")).to_have_text("Blasts outside Kabul airport as evacuations go on")
@@ -54,6 +57,7 @@ def _walk(page: Page, start: str) -> list[str]:
     visited.append(page.url)
 
     # And back home through the site chrome.
+    page.wait_for_load_state("load")
     page.locator("header a.brand").click()
     expect(page.locator("h1")).to_have_text("Test Archive")
     page.wait_for_load_state("load")
