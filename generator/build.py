@@ -8,7 +8,6 @@ only when every step succeeded, so a failed build never leaves a half-written
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -219,6 +218,7 @@ def build(opts: BuildOptions) -> BuildResult:
         if staged_whoosh is not None:
             discard(staged_whoosh)
         raise
-    result.files = sum(len(files) for _, _, files in os.walk(opts.out))
-    result.bytes = sum(f.stat().st_size for f in opts.out.rglob("*") if f.is_file())
+    # Counted as written (a walk over 100k files after the build would cost seconds).
+    result.files = writer.count + (result.search.files if result.search else 0)
+    result.bytes = writer.bytes + (result.search.bytes if result.search else 0)
     return result

@@ -106,13 +106,44 @@ def parse_record(line: str) -> Record:
     )
 
 
-def load_labels(path: Path | None) -> dict[str, dict[str, str]]:
+@dataclass(frozen=True)
+class Label:
+    """What the labels file says of one code: a display name and maybe a description."""
+
+    name: str
+    description: str = ""
+
+
+def _label_of(value: Any) -> Label | None:
+    """A label is either a name or an object with ``label`` (or ``name``) and ``description``."""
+    if isinstance(value, Label):
+        return value
+    if isinstance(value, str) and value.strip():
+        return Label(" ".join(value.split()))
+    if isinstance(value, dict):
+        name = value.get("label") or value.get("name")
+        if isinstance(name, str) and name.strip():
+            desc = value.get("description")
+            return Label(" ".join(name.split()), desc.strip() if isinstance(desc, str) else "")
+    return None
+
+
+def load_labels(path: Path | None) -> dict[str, dict[str, Label]]:
     if path is None:
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError("the labels file must map groups (people, orgs, places, ...) to {code: name}")
-    return {g: {str(k): str(v) for k, v in (m or {}).items()} for g, m in data.items() if isinstance(m, dict)}
+    return normalize_labels(data)
+
+
+def normalize_labels(data: dict[str, Any]) -> dict[str, dict[str, Label]]:
+    """Labels as parsed from JSON (names or {label, description} objects) to :class:`Label` maps."""
+    out: dict[str, dict[str, Label]] = {}
+    for group, mapping in data.items():
+        if isinstance(mapping, dict):
+            out[group] = {str(k): lab for k, v in mapping.items() if (lab := _label_of(v)) is not None}
+    return out
 
 
 def _dump(data: dict[str, Any]) -> str:
@@ -122,10 +153,10 @@ def _dump(data: dict[str, Any]) -> str:
 class Importer:
     """Writes seeds, metadata and registry entries; one instance per import run."""
 
-    def __init__(self, seeds: Path, content: Path, labels: dict[str, dict[str, str]]) -> None:
+    def __init__(self, seeds: Path, content: Path, labels: dict[str, dict[str, Label]]) -> None:
         self.seeds = seeds
         self.content = content
-        self.labels = labels
+        self.labels = normalize_labels(labels)
         self.entity_ids: dict[tuple[str, str], str] = {}  # (field, code) -> entity id
         self.entity_types: dict[str, str] = {}  # entity id -> type
         self.stats = ImportStats()
@@ -135,8 +166,8 @@ class Importer:
         for path in (content / "entities").glob("*.yaml"):
             self.entity_types[path.stem] = ""
 
-    def _label(self, group: str, code: str) -> str:
-        return self.labels.get(LABEL_GROUPS.get(group, group), {}).get(code) or code
+    def _label(self, group: str, code: str) -> Label:
+        return self.labels.get(LABEL_GROUPS.get(group, group), {}).get(code) or Label(code)
 
     def _entity(self, group: str, etype: str, code: str) -> str:
         key = (group if etype != "organisation" else "orgs", code)
@@ -150,7 +181,16 @@ class Importer:
         if path.exists():
             self.stats.entities_kept += 1
         else:
-            path.write_text(_dump({"type": etype, "name": self._label(group, code)}), encoding="utf-8")
+            label = self._label(group, code)
+            entry: dict[str, Any] = {"type": etype, "name": label.name}
+            words = label.name.split()
+            if etype == "person" and len(words) >= 2 and len(words[-1]) > 3 and words[-1][0].isupper():
+                # Reports name people by surname after the first mention ("Baker said").
+                # A surname two people share is linked only where the article names one of them.
+                entry["aliases"] = [words[-1]]
+            if label.description:
+                entry["description"] = label.description
+            path.write_text(_dump(entry), encoding="utf-8")
             self.stats.entities_new += 1
         self.entity_types[eid] = etype
         self.entity_ids[key] = eid
@@ -171,7 +211,7 @@ class Importer:
         meta: dict[str, Any] = {"title": rec.title or f"(untitled {rec.id})"}
         if rec.source:
             meta["source"] = rec.source
-        tags = [self._label("topics", t) for t in rec.topics]
+        tags = [self._label("topics", t).name for t in rec.topics]
         if tags:
             meta["tags"] = tags
         if entities:
@@ -182,7 +222,7 @@ class Importer:
         self.stats.undated += rec.date is None
 
 
-def import_jsonl(path: Path, seeds: Path, content: Path, labels: dict[str, dict[str, str]], limit: int | None = None) -> ImportStats:
+def import_jsonl(path: Path, seeds: Path, content: Path, labels: dict[str, dict[str, Label]], limit: int | None = None) -> ImportStats:
     imp = Importer(seeds, content, labels)
     with path.open("rb") as handle:
         for line_no, raw in enumerate(handle, start=1):

@@ -161,3 +161,24 @@ def test_non_utf8_line_is_refused_and_reading_goes_on(tmp_path):
     assert stats.refused == 1
     assert len(stats.problems) == 1 and stats.problems[0].startswith(f"{path}:2: error: not UTF-8")
     assert sorted(p.name for p in (tmp_path / "seeds").iterdir()) == ["a1.txt", "a3.txt"]
+
+
+def test_label_objects_give_name_description_and_surname_alias(tmp_path):
+    labels = {"people": {"james-baker": {"label": "James Baker", "description": "Treasury Secretary James Baker",
+                                         "group": "United States"}}}
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "7", "title": "BAKER SPEAKS", "date": "1987-03-01",
+                                  "body": "Treasury Secretary James Baker spoke. Baker said rates would hold.",
+                                  "people": ["james-baker"]}) + "\n", encoding="utf-8")
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    stats = import_jsonl(corpus, seeds, content, labels)
+    assert stats.articles == 1
+    entity = (content / "entities" / "james-baker.yaml").read_text()
+    assert "name: James Baker" in entity
+    assert "description: Treasury Secretary James Baker" in entity
+    assert "- Baker" in entity
+    assert "{" not in entity  # the object is never written out as a name
+    out = tmp_path / "site"
+    build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
+    html = (out / "articles" / "7.html").read_text()
+    assert html.count('href="../entity/james-baker.html"') >= 2  # the full name and the surname
