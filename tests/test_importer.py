@@ -76,7 +76,7 @@ def test_import_refuses_bad_lines_with_numbers_and_imports_the_rest(tmp_path):
     # labels map codes to names
     assert _yaml(content / "entities" / "usa.yaml") == {"type": "place", "name": "United States"}
     assert _yaml(content / "entities" / "icco.yaml") == {"type": "organisation", "name": "International Cocoa Organization"}
-    assert _yaml(content / "entities" / "james-baker.yaml") == {"type": "person", "name": "James Baker"}
+    assert _yaml(content / "entities" / "james-baker.yaml") == {"type": "person", "name": "James Baker", "aliases": ["Baker"]}
     assert stats.entities_new == 4
     assert (content / "site.yaml").is_file()
 
