@@ -6,6 +6,7 @@ there through the server's rebuild and livereload's websocket.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -239,21 +240,21 @@ def test_slow_scans_are_spaced_out(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    scans: list[int] = []
+    scans: list[float] = []
     real_snapshot = serve_mod.snapshot
 
     def slow_snapshot(roots):
-        scans.append(1)
-        time.sleep(0.25)  # like a 100,000-file archive
+        scans.append(time.monotonic())
+        time.sleep(0.25)  # a scan as slow as a 100,000-file archive's
         return real_snapshot(roots)
 
     monkeypatch.setattr(serve_mod, "snapshot", slow_snapshot)
     watcher = BurstWatcher([seeds], lambda paths: "*")
-    assert len(scans) == 1
-    watcher.examine()  # scans, then waits ~4 scan-times before the next
-    watcher.examine()
-    watcher.examine()
-    assert len(scans) == 2
-    time.sleep(1.1)
-    watcher.examine()
-    assert len(scans) == 3
+    deadline = time.monotonic() + 20
+    while len(scans) < 4 and time.monotonic() < deadline:
+        watcher.examine()  # livereload polls every 0.8 s; here as fast as we can
+        time.sleep(0.02)
+    assert len(scans) == 4
+    # After each scan the watcher waits at least four scan-times (>= 4 x 0.25 s) before the next.
+    gaps = [b - a for a, b in itertools.pairwise(scans[1:])]  # scans[0]: at start-up
+    assert all(gap >= 1.0 for gap in gaps), gaps
