@@ -210,9 +210,10 @@ def build(opts: BuildOptions) -> BuildResult:
         if staged_whoosh is not None:
             with _step(result, "whoosh index"):
                 write_whoosh_index(search_docs(archive), staged_whoosh)
-        swap_into_place(staged, opts.out)
-        if staged_whoosh is not None:
-            swap_into_place(staged_whoosh, whoosh_final)
+        with _step(result, "swap"):  # includes deleting the previous site
+            swap_into_place(staged, opts.out)
+            if staged_whoosh is not None:
+                swap_into_place(staged_whoosh, whoosh_final)
     except BaseException:
         discard(staged)
         if staged_whoosh is not None:
