@@ -10,7 +10,8 @@ writer stays the only code touching disk.
 from __future__ import annotations
 
 import multiprocessing as mp
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import jinja2
@@ -56,3 +57,48 @@ def render_all(
                 yield from rendered
     finally:
         _STATE.clear()
+
+
+class Background:
+    """Run ``fn()`` in a forked process while the parent goes on; ``result()`` joins it.
+
+    The search indexes are written this way during rendering: both are long,
+    and one is mostly file-system calls while the other is mostly Python, so
+    they overlap well even on two cores. Without ``fork`` it simply runs
+    ``fn`` at ``result()``.
+    """
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self._fn = fn
+        self._proc = None
+        if "fork" in mp.get_all_start_methods():
+            ctx = mp.get_context("fork")
+            self._recv, send = ctx.Pipe(duplex=False)
+            self._proc = ctx.Process(target=self._child, args=(send,))  # not daemonic: whoosh forks workers
+            self._proc.start()
+            send.close()
+
+    def _child(self, send: Any) -> None:
+        try:
+            send.send(("ok", self._fn()))
+        except BaseException:  # reported to the parent, which re-raises
+            send.send(("error", traceback.format_exc()))
+        finally:
+            send.close()
+
+    def result(self) -> Any:
+        if self._proc is None:
+            return self._fn()
+        try:
+            status, value = self._recv.recv()
+        except EOFError:
+            status, value = "error", f"the background process died (exit code {self._proc.exitcode})"
+        self._proc.join()
+        if status != "ok":
+            raise RuntimeError(f"background step failed:\n{value}")
+        return value
+
+    def cancel(self) -> None:
+        if self._proc is not None and self._proc.is_alive():
+            self._proc.terminate()
+            self._proc.join()

@@ -51,6 +51,19 @@ class Writer:
                 rel = f"{rel_dir}/{path.relative_to(src).as_posix()}"
                 self.write(rel, path.read_bytes(), origin=str(path))
 
+    def adopt(self, src: Path, rel_dir: str) -> None:
+        """Move a folder written elsewhere (the search index) into the site, by renames.
+
+        Its top-level entries must not clash with pages already written there.
+        """
+        target = self._target(rel_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        for entry in sorted(src.iterdir()):
+            dest = target / entry.name
+            if dest.exists():
+                raise WriteError(f"two writers want the same path {rel_dir}/{entry.name}")
+            os.rename(entry, dest)
+
     def paths(self) -> list[str]:
         return [rel for rel, _ in self._written.values()]
 
