@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import feeds
-from generator.content import SiteConfig, load_article_meta, load_entities, load_pages, load_site
+from generator.content import SiteConfig, listed, load_article_meta, load_entities, load_pages, load_site
 from generator.diagnostics import BuildError, Diagnostics
 from generator.generators import nav_data
 from generator.model import Archive, build_archive
@@ -98,16 +98,8 @@ def load_seeds(folder: Path, diag: Diagnostics) -> list[Seed]:
 
 
 def load_metas(content: Path, diag: Diagnostics) -> dict:
-    folder = content / "articles"
     metas = {}
-    if not folder.is_dir():
-        return metas
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
-            continue
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            diag.warn(path, None, "ignored: article metadata must be a .yaml file")
-            continue
+    for path in listed(content / "articles", (".yaml", ".yml"), "article metadata", diag):
         key = slugify(path.stem)
         if key in metas:
             diag.error(path, None, f"two metadata files for the article '{key}'")

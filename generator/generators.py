@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.model import Archive, Article, Entity
-from generator.render import PageSpec, body_html, format_date, month_name
+from generator.render import PageSpec, body_html, month_name
 from generator.svg import timeline
 from generator.textutil import slugify
 
@@ -52,12 +52,6 @@ class Pager:
             elif out and out[-1] is not None:
                 out.append(None)
         return out
-
-
-def paginate(items: Sequence[Any], per_page: int, first_path: str) -> Iterator[tuple[Pager, Sequence[Any]]]:
-    total = max(1, math.ceil(len(items) / per_page))
-    for n in range(1, total + 1):
-        yield Pager(n, total, first_path), items[(n - 1) * per_page: n * per_page]
 
 
 def nav_data(archive: Archive) -> dict[str, Any]:
@@ -242,13 +236,9 @@ def entity_index_page(archive: Archive, type_id: str | None) -> PageSpec:
     )
 
 
-def _by_month(archive: Archive) -> tuple[dict[int, dict[int, list[Article]]], list[Article]]:
-    return archive.by_month
-
-
 def archive_keys(archive: Archive) -> list[Hashable]:
     per = archive.site.per_page
-    by_month, undated = _by_month(archive)
+    by_month, undated = archive.by_month
     keys: list[Hashable] = [("index",)]
     keys += [("year", y) for y in sorted(by_month, reverse=True)]
     for y in sorted(by_month):
@@ -261,7 +251,7 @@ def archive_keys(archive: Archive) -> list[Hashable]:
 def archive_page(archive: Archive, key: tuple) -> PageSpec:
     """One date-archive page (index, year, a page of a month, or of the undated)."""
     site = archive.site
-    by_month, undated = _by_month(archive)
+    by_month, undated = archive.by_month
     years = sorted(by_month, reverse=True)
     kind = key[0]
     if kind == "index":
@@ -362,11 +352,3 @@ FAMILIES = (
     Family("special", lambda a: ["search", "404"], special_page),
 )
 
-
-def all_pages(archive: Archive) -> Iterator[PageSpec]:
-    for family in FAMILIES:
-        for key in family.keys(archive):
-            yield family.page(archive, key)
-
-
-__all__ = ["FAMILIES", "Family", "all_pages", "format_date", "nav_data", "paginate"]

@@ -130,9 +130,6 @@ class Archive:
                 months[a.date.year][a.date.month].append(a)
         return months, undated
 
-    def dated(self) -> list[Article]:
-        return [a for a in self.articles if a.date is not None]
-
     def date_range(self) -> tuple[dt.date, dt.date] | None:
         dated = [a.date for a in self.articles if a.date is not None]
         return (min(dated), max(dated)) if dated else None

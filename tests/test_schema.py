@@ -33,6 +33,15 @@ def _one_error(tmp_path, seeds, content) -> str:
     return errors[0]
 
 
+def _append_entities(content: Path, text: str) -> tuple[Path, int]:
+    """Append ``text`` to the fixture registry; returns its path and the line count before."""
+    ents = content / "entities.yaml"
+    n = len(ents.read_text(encoding="utf-8").splitlines())
+    with ents.open("a", encoding="utf-8") as fh:
+        fh.write(text)
+    return ents, n
+
+
 def _meta(content: Path, name: str, text: str | bytes) -> Path:
     path = content / "articles" / name
     if isinstance(text, bytes):
@@ -115,11 +124,8 @@ def test_bad_source_url(tmp_path, url):
 
 def test_bad_entity_link_and_site_base_url(tmp_path):
     seeds, content = _archive(tmp_path)
-    ents = content / "entities.yaml"
-    n = len(ents.read_text(encoding="utf-8").splitlines())
-    with ents.open("a", encoding="utf-8") as fh:
-        fh.write("zz:\n  type: place\n  name: Zz\n  links:\n    - {title: ok, url: 'https://example.org/'}\n"
-                 "    - {title: t, url: 'javascript:alert(1)'}\n")
+    ents, n = _append_entities(content, "zz:\n  type: place\n  name: Zz\n  links:\n    - {title: ok, url: 'https://example.org/'}\n"
+                                    "    - {title: t, url: 'javascript:alert(1)'}\n")
     (content / "site.yaml").write_text("title: T\nbase_url: javascript:alert(1)\n", encoding="utf-8")
     errors = _errors(tmp_path, seeds, content)
     assert f"{ents}:{n + 6}: error: 'links' item 2 must have an http(s) 'url'" in errors, errors
@@ -168,10 +174,7 @@ def test_invalid_entity_id_in_article(tmp_path):
 
 def test_unknown_entity_type(tmp_path):
     seeds, content = _archive(tmp_path)
-    ents = content / "entities.yaml"
-    n = len(ents.read_text(encoding="utf-8").splitlines())
-    with ents.open("a", encoding="utf-8") as fh:
-        fh.write("zz:\n  name: Zz\n  type: animal\n")
+    ents, n = _append_entities(content, "zz:\n  name: Zz\n  type: animal\n")
     msg = _one_error(tmp_path, seeds, content)
     assert msg.startswith(f"{ents}:{n + 3}: error: entity 'zz' has unknown type 'animal'; known types: event, organisation"), msg
 
@@ -189,10 +192,7 @@ def test_custom_entity_type_from_site_yaml_is_accepted(tmp_path):
 
 def test_missing_required_entity_name(tmp_path):
     seeds, content = _archive(tmp_path)
-    ents = content / "entities.yaml"
-    n = len(ents.read_text(encoding="utf-8").splitlines())
-    with ents.open("a", encoding="utf-8") as fh:
-        fh.write("zz:\n  type: place\n")
+    ents, n = _append_entities(content, "zz:\n  type: place\n")
     msg = _one_error(tmp_path, seeds, content)
     assert msg == f"{ents}:{n + 2}: error: entity 'zz' is missing required key 'name'"
 
@@ -300,10 +300,7 @@ def test_impossible_date_as_key_or_list_item(tmp_path):
 
 def test_entity_that_is_not_a_mapping_names_its_line(tmp_path):
     seeds, content = _archive(tmp_path)
-    ents = content / "entities.yaml"
-    n = len(ents.read_text(encoding="utf-8").splitlines())
-    with ents.open("a", encoding="utf-8") as fh:
-        fh.write("zz: Zzland\n")
+    ents, n = _append_entities(content, "zz: Zzland\n")
     msg = _one_error(tmp_path, seeds, content)
     assert msg.startswith(f"{ents}:{n + 1}: error: entity 'zz' must be a mapping"), msg
 

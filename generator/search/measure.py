@@ -114,6 +114,16 @@ def _wait_results(page, selector: str) -> None:
     page.wait_for_timeout(400)
 
 
+def _open(browser, site: Path, url: str) -> tuple:
+    """A fresh browser context (empty cache) on ``url``, counting the search bytes it loads."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    counter = _Counter(site)
+    page.on("response", counter.on_response)
+    page.goto(url)
+    return ctx, page, counter
+
+
 def measure(site: Path, queries: list[str], chromium: str = CHROMIUM) -> list[dict]:
     """One dict per query with the byte counts described in the module docstring."""
     from playwright.sync_api import sync_playwright
@@ -130,11 +140,7 @@ def measure(site: Path, queries: list[str], chromium: str = CHROMIUM) -> list[di
                 nxt = queries[(i + 1) % len(queries)]
                 row: dict = {"query": q, "next_query": nxt}
                 # first + next, query set at once
-                ctx = browser.new_context()
-                page = ctx.new_page()
-                c = _Counter(site)
-                page.on("response", c.on_response)
-                page.goto(base + "index.html")
+                ctx, page, c = _open(browser, site, base + "index.html")
                 page.wait_for_load_state("load")
                 c.take()
                 box = page.locator("#as-q")
@@ -149,11 +155,7 @@ def measure(site: Path, queries: list[str], chromium: str = CHROMIUM) -> list[di
                 row["engine_js"] = c.engine
                 ctx.close()
                 # typed one key at a time
-                ctx = browser.new_context()
-                page = ctx.new_page()
-                c = _Counter(site)
-                page.on("response", c.on_response)
-                page.goto(base + "index.html")
+                ctx, page, c = _open(browser, site, base + "index.html")
                 page.wait_for_load_state("load")
                 c.take()
                 page.locator("#as-q").press_sequentially(q, delay=TYPING_DELAY_MS)
@@ -162,11 +164,7 @@ def measure(site: Path, queries: list[str], chromium: str = CHROMIUM) -> list[di
                 row["typed"], _ = c.take()
                 ctx.close()
                 # the full search page, with facets
-                ctx = browser.new_context()
-                page = ctx.new_page()
-                c = _Counter(site)
-                page.on("response", c.on_response)
-                page.goto(base + "search/index.html?q=" + quote(q))
+                ctx, page, c = _open(browser, site, base + "search/index.html?q=" + quote(q))
                 _wait_results(page, "#as-page-status")
                 row["page"], files = c.take()
                 row["page_facet_bytes"] = sum(
