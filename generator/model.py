@@ -37,7 +37,6 @@ class Article:
     id: str
     seed_path: Path
     title: str
-    title_derived: bool
     date: dt.date | None
     source: str | None
     source_url: str | None
@@ -157,8 +156,7 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
     if not seed.blocks:
         diag.warn(seed.path, None, "the article has no body text")
     title = meta.title if meta and meta.title else None
-    derived = title is None
-    if derived:
+    if title is None:
         title = derive_title(seed.blocks[0].text) if seed.blocks else f"(untitled {seed.id})"
         if meta is None:
             diag.warn(seed.path, None, f"no metadata file content/articles/{seed.path.stem}.yaml; title derived from the text")
@@ -176,7 +174,6 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
         id=seed.id,
         seed_path=seed.path,
         title=title,
-        title_derived=derived,
         date=date,
         source=meta.source if meta else None,
         source_url=meta.source_url if meta else None,

@@ -13,6 +13,7 @@ from conftest import FIXTURE, copy_fixture
 
 from generator.build import TEMPLATES, BuildOptions, build, load
 from generator.diagnostics import BuildError, Diagnostics
+from generator.textutil import derive_title
 
 SEED_IDS = sorted(p.stem.lower() for p in (FIXTURE / "seeds").glob("*.txt"))
 
@@ -210,12 +211,36 @@ def test_every_seed_has_an_article_page(site):
     assert len(SEED_IDS) == 5
     pages = sorted(p.stem for p in (site / "articles").glob("*.html"))
     assert pages == SEED_IDS
-    for sid in SEED_IDS:
-        d = doc(site, f"articles/{sid}.html")
-        assert d.h1
+    titles = {sid: doc(site, f"articles/{sid}.html").h1 for sid in SEED_IDS}
+    assert titles == {
+        "000_88806ccc1889e30e": "Taliban suffer heavy losses as Panjshir resistance holds the valley",
+        "anniversary": "A year before the fall of Kabul, the Northern Alliance veterans met in Panjshir to…",  # no metadata
+        "clipping": "An undated clipping about the Panjshir Valley and its rivers",  # no metadata
+        "hostile": "Council note <script>alert(1)</script> on the blockade",  # escaped in the HTML, text here
+        "kabul-airport": "Blasts outside Kabul airport as evacuations go on",
+    }
     home = doc(site, "index.html")
     linked = {a["href"].removeprefix("./") for a in home.all("a") if "articles/" in (a.get("href") or "")}
     assert linked == {f"articles/{s}.html" for s in SEED_IDS}  # latest: 5 shows them all
+
+
+@pytest.mark.parametrize(("first_paragraph", "title"), [
+    ("An undated clipping about the Panjshir Valley and its rivers.", "An undated clipping about the Panjshir Valley and its rivers"),
+    ("Kabul fell. The Taliban entered the city.", "Kabul fell"),  # the first sentence only, its full stop dropped
+    ("Where is Massoud? Nobody knows.", "Where is Massoud?"),  # ? and ! stay
+    ("U.S. forces left Kabul. Then the airport closed.", "U.S. forces left Kabul"),  # no cut inside "U.S. forces"
+    ("Talks ended at 3.30 p.m. in Doha", "Talks ended at 3.30 p.m. in Doha"),  # a full stop before a lower-case word ends no sentence
+    ("No full stop at all", "No full stop at all"),
+    # Longer than 90 characters: cut at the last whole word, trailing comma dropped, an ellipsis added.
+    ("A year before the fall of Kabul, the Northern Alliance veterans met in Panjshir to remember Ahmad Shah Massoud.",
+     "A year before the fall of Kabul, the Northern Alliance veterans met in Panjshir to…"),
+    ("Word " * 16 + "twenty, more words follow here.", "Word " * 16 + "twenty…"),
+    ("   ", "(untitled)"),
+])
+def test_derived_title(first_paragraph: str, title: str) -> None:
+    """The title an article without one gets: its first sentence, at most 90 characters plus '…'."""
+    assert derive_title(first_paragraph) == title
+    assert len(title) <= 91
 
 
 def test_article_page_shows_metadata_and_linked_mentions(site):
