@@ -30,6 +30,23 @@ def test_help():
     assert "--base-url" in proc.stdout and "--seeds" in proc.stdout and "--strict" in proc.stdout
 
 
+def test_query_is_parsed_by_the_same_parser(tmp_path):
+    """``query`` is a subcommand like the others: its help, usage errors and failures go through one parser."""
+    proc = run("query", "--help")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("usage: python -m generator query [-h] [--site SITE] [--engine {client,whoosh}]")
+    assert "--queries QUERIES     JSON Lines file of" in proc.stdout
+    proc = run("query")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1] == "python -m generator query: error: give TEXT or --queries FILE"
+    proc = run("query", "--engine", "lucene", "x")
+    assert proc.returncode == 2
+    assert "python -m generator query: error: argument --engine: invalid choice: 'lucene'" in proc.stderr
+    proc = run("query", "--site", str(tmp_path / "nowhere"), "x")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"error: {tmp_path / 'nowhere' / 'search' / 'meta.js'} not found: build the site first\n"
+
+
 def test_no_command_prints_help_and_fails():
     proc = run()
     assert proc.returncode == 2
