@@ -49,6 +49,7 @@ def _add_build(sub: Subparsers) -> None:
     b.add_argument("--no-whoosh", action="store_true", help="skip the whoosh index (used by 'query --engine whoosh')")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors (the old site is kept)")
     b.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
+    b.add_argument("--full", action="store_true", help="ignore the build cache: rebuild everything (a clean build)")
     b.set_defaults(run=_build)
 
 
@@ -85,7 +86,7 @@ def _build(args: argparse.Namespace) -> int:
     opts = BuildOptions(
         seeds=args.seeds, content=args.content, out=args.out, base_url=args.base_url,
         templates=args.templates or TEMPLATES, whoosh=not args.no_whoosh, jobs=max(1, args.jobs),
-        strict=args.strict,
+        strict=args.strict, full=args.full,
     )
     try:
         result = build(opts)
@@ -98,9 +99,15 @@ def _build(args: argparse.Namespace) -> int:
     diag = result.diagnostics
     diag.print_warnings()
     if not args.quiet:
+        if result.note:
+            print(f"note: {result.note}; building everything")
         steps = ", ".join(f"{name} {sec:.2f}s" for name, sec in result.steps)
-        print(f"built {result.articles} articles, {result.entities} entities: {result.files} files, "
-              f"{result.bytes / 1e6:.1f} MB in {opts.out}/ in {result.seconds:.2f}s ({steps})")
+        if result.mode == "unchanged":
+            print(f"nothing changed: {opts.out}/ is up to date ({result.articles} articles) in {result.seconds:.2f}s")
+        else:
+            print(f"built {result.articles} articles, {result.entities} entities ({result.mode}): {result.files} files, "
+                  f"{result.written} written, {result.deleted} removed, {result.bytes / 1e6:.1f} MB in {opts.out}/ "
+                  f"in {result.seconds:.2f}s ({steps})")
     return 0
 
 
