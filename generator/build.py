@@ -23,7 +23,7 @@ from generator.parallel import Background, render_all
 from generator.render import make_env
 from generator.search import SearchDoc
 from generator.seeds import Seed, read_seed
-from generator.textutil import slugify
+from generator.textutil import key_of, slugify
 from generator.writer import Writer, discard, staging_dir, swap_into_place
 from generator.yamlio import URL_RE
 
@@ -119,10 +119,11 @@ def search_docs(archive: Archive) -> Iterator[SearchDoc]:
             url=art.url,
             title=art.title,
             date=art.date.isoformat() if art.date else None,
-            source=art.source,
+            source=art.source_name,
             summary=art.summary,
             body=art.text,
             entities=tuple((eid, archive.entities[eid].name, archive.entities[eid].type) for eid, _ in ents),
+            tags=tuple((key, archive.tags[key].name) for key in dict.fromkeys(key_of(t) for t in art.tags)),
         )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.diagnostics import BuildError
+from generator.textutil import plural
 from generator.writer import WriteError
 
 
@@ -67,13 +68,14 @@ def _build(args: argparse.Namespace) -> int:
         for p in exc.problems:
             print(p, file=sys.stderr)
         why = " (--strict: warnings count as errors)" if args.strict else ""
-        print(f"build failed: {len(exc.problems)} error(s){why}; {opts.out}/ was left as it was", file=sys.stderr)
+        print(f"build failed: {plural(len(exc.problems), 'error')}{why}; {opts.out}/ was left as it was", file=sys.stderr)
         return 1
     diag = result.diagnostics
     diag.print_warnings()
     if not args.quiet:
         steps = ", ".join(f"{name} {sec:.2f}s" for name, sec in result.steps)
-        print(f"built {result.articles} articles, {result.entities} entities: {result.files} files, "
+        print(f"built {plural(result.articles, 'article')}, {plural(result.entities, 'entity', 'entities')}: "
+              f"{plural(result.files, 'file')}, "
               f"{result.bytes / 1e6:.1f} MB in {opts.out}/ in {result.seconds:.2f}s ({steps})")
     return 0
 

@@ -430,11 +430,13 @@ def free_page(archive: Archive, i: int) -> PageSpec:
 def special_page(archive: Archive, key: str) -> PageSpec:
     if key == "search":
         return PageSpec(urls.SEARCH, "search.html", "Search", breadcrumbs=_crumbs(("Search", urls.SEARCH)))
-    # A server shows 404.html for any missing path, at any depth: relative links
-    # would break, so this page links from the site's root (base_url's path, or /).
+    # A server shows 404.html for any missing path, at any depth, where its relative
+    # links would break; opened from disk, only relative links work. So the links stay
+    # relative and a script loaded from the site's root (base_url's path, or /) sets
+    # the page's <base> when a server shows it (see assets/notfound.js).
     base = archive.site.base_url
-    root = "/" + base.split("://", 1)[1].partition("/")[2] if base else "/"
-    return PageSpec(urls.NOT_FOUND, "404.html", "Page not found", root=root)
+    site_root = "/" + base.split("://", 1)[1].partition("/")[2] if base else "/"
+    return PageSpec(urls.NOT_FOUND, "404.html", "Page not found", context={"site_root": site_root})
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ def test_cli_import_limit_and_missing_file(tmp_path):
          "--seeds", str(tmp_path / "s"), "--content", str(tmp_path / "c")],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
-    assert "imported 1 articles" in proc.stdout
+    assert "imported 1 article (" in proc.stdout
     assert [p.name for p in (tmp_path / "s").iterdir()] == ["1001.txt"]
     proc = subprocess.run([sys.executable, "-m", "generator", "import", "jsonl", str(tmp_path / "nope.jsonl")],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120, env=_env())
