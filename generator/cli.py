@@ -36,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-whoosh", action="store_true", help="skip the whoosh index (used by 'query --engine whoosh')")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors (the old site is kept)")
     b.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
+    b.add_argument("--full", action="store_true", help="ignore the build cache: rebuild everything (a clean build)")
 
     s = sub.add_parser("serve", help="live-reloading dev server", description="Rebuild on changes and reload the browser.")
     _add_paths(s)
@@ -60,7 +61,7 @@ def _build(args: argparse.Namespace) -> int:
     opts = BuildOptions(
         seeds=args.seeds, content=args.content, out=args.out, base_url=args.base_url,
         templates=args.templates or TEMPLATES, whoosh=not args.no_whoosh, jobs=max(1, args.jobs),
-        strict=args.strict,
+        strict=args.strict, full=args.full,
     )
     try:
         result = build(opts)
@@ -73,10 +74,15 @@ def _build(args: argparse.Namespace) -> int:
     diag = result.diagnostics
     diag.print_warnings()
     if not args.quiet:
+        if result.note:
+            print(f"note: {result.note}; building everything")
         steps = ", ".join(f"{name} {sec:.2f}s" for name, sec in result.steps)
-        print(f"built {plural(result.articles, 'article')}, {plural(result.entities, 'entity', 'entities')}: "
-              f"{plural(result.files, 'file')}, "
-              f"{result.bytes / 1e6:.1f} MB in {opts.out}/ in {result.seconds:.2f}s ({steps})")
+        if result.mode == "unchanged":
+            print(f"nothing changed: {opts.out}/ is up to date ({plural(result.articles, 'article')}) in {result.seconds:.2f}s")
+        else:
+            print(f"built {plural(result.articles, 'article')}, {plural(result.entities, 'entity', 'entities')} "
+                  f"({result.mode}): {plural(result.files, 'file')}, {result.written} written, {result.deleted} removed, "
+                  f"{result.bytes / 1e6:.1f} MB in {opts.out}/ in {result.seconds:.2f}s ({steps})")
     return 0
 
 

@@ -61,9 +61,11 @@ def make_dist(site: Path, content: Path, out: Path) -> tuple[Path, int]:
     config = load_site(content, diag)
     if diag.errors:
         raise DistError("\n".join(str(p) for p in diag.errors))
-    stamp = dt.datetime.fromtimestamp(marker.stat().st_mtime, dt.UTC).replace(microsecond=0)
-    name = dist_name(config.title, stamp.date())
     files = sorted(p for p in site.rglob("*") if p.is_file() and p != marker)
+    # The build date: when the site last changed (an incremental build rewrites only changed files).
+    newest = max((p.stat().st_mtime for p in files), default=marker.stat().st_mtime)
+    stamp = dt.datetime.fromtimestamp(newest, dt.UTC).replace(microsecond=0)
+    name = dist_name(config.title, stamp.date())
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{name}.zip"
     partial = target.with_suffix(".zip.part")

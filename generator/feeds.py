@@ -118,7 +118,7 @@ def feed(archive: Archive, path: str, title: str, page: str, entries: list[Artic
     body = []
     for a in entries:
         when = f"{a.date.isoformat()}T00:00:00Z"
-        summary = a.summary or (a.blocks[0].text[:300] if a.blocks else "")
+        summary = a.summary or a.lead[:300]
         parts = [
             f"<entry><title>{escape(a.title)}</title>",
             f'<link rel="alternate" type="text/html" href="{link(a.url)}"/>',
