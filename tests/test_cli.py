@@ -52,7 +52,7 @@ def test_bad_yaml_build_exits_1_with_file_line_and_no_traceback(tmp_path):
     lines = proc.stderr.splitlines()
     assert any(re.fullmatch(rf"{re.escape(str(meta))}:\d+: error: invalid YAML: .+", ln) for ln in lines), proc.stderr
     assert f"{content / 'articles' / 'hostile.yaml'}:1: error: unknown key 'titel' in article metadata (did you mean 'title'?)" in proc.stderr
-    assert "build failed: 2 error(s)" in proc.stderr
+    assert "build failed: 2 errors;" in proc.stderr
     assert (out / "index.html").read_bytes() == before
 
 
