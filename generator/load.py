@@ -117,6 +117,7 @@ def load(
     site = load_config(content, base_url, diag)
     defs = load_entities(content, site, diag)
     pages = load_pages(content, diag)
+    diag.check()  # a broken registry would make every declared entity look unknown
     seed_files = list_seeds(seeds_dir, diag)
     meta_files = list_metas(content, diag)
     seed_ids = {sid for sid, _ in seed_files}

@@ -56,7 +56,8 @@ class Writer:
         self._previous = previous or {}
         self._owner: dict[str, str] = {}  # lower-cased path -> producer, for clash messages
         self.manifest: dict[str, bytes] = {}  # path -> digest of what the site holds after this build
-        self.written = 0  # files whose bytes were written this build
+        self._pending: list[tuple[Path, bytes]] = []  # in place: written by commit(), once nothing can fail
+        self.written = 0  # files whose bytes were written (or are to be, in place) this build
         self.bytes = 0
         self.deleted = 0
 
@@ -82,7 +83,11 @@ class Writer:
         self.manifest[rel] = d
         if self.in_place and self._previous.get(rel) == d:
             return False
-        self._put(target, data)
+        if self.in_place:
+            self._pending.append((target, data))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         self.written += 1
         self.bytes += len(data)
         return True
@@ -111,11 +116,9 @@ class Writer:
         self._owner.pop(rel.lower(), None)
         self.manifest.pop(rel, None)
 
-    def _put(self, target: Path, data: bytes) -> None:
-        if not self.in_place:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            return
+    @staticmethod
+    def _replace(target: Path, data: bytes) -> None:
+        """Write to a temporary name in the same folder, then rename over the target: readers see old or new, never half."""
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
@@ -134,10 +137,17 @@ class Writer:
                 rel = f"{rel_dir}/{path.relative_to(src).as_posix()}"
                 self.write(rel, path.read_bytes(), origin=str(path))
 
-    def finish(self) -> None:
-        """In place: remove the files the previous build wrote and this one did not (deleted seeds, …)."""
+    def commit(self) -> None:
+        """In place: write the changed files, then remove those the previous build wrote and this one did not.
+
+        Until now nothing touched the site, so an error while rendering left
+        it as it was; from here on the build journal covers a crash.
+        """
         if not self.in_place:
             return
+        for target, data in self._pending:
+            self._replace(target, data)
+        self._pending.clear()
         gone = sorted(set(self._previous) - set(self.manifest))
         folders = set()
         for rel in gone:

@@ -26,10 +26,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, copy_fixture
 from whoosh import index
 from whoosh.qparser import QueryParser
 
-from conftest import ROOT, copy_fixture
 from generator import cache as cachemod
 from generator.build import BuildOptions, build
 from generator.diagnostics import BuildError
@@ -396,7 +396,7 @@ def test_a_build_killed_halfway_is_repaired_by_the_next(tmp_path):
         if (cachemod.cache_dir(out) / "writing").exists():
             killed_writing += 1
         finish = _cli(seeds, content, out)
-        stdout, stderr = finish.communicate()
+        _, stderr = finish.communicate()
         assert finish.returncode == 0, stderr
         build(BuildOptions(seeds=seeds, content=content, out=ref, cache=False))
         assert_same_tree(out, ref, f"kill {i}")
