@@ -140,17 +140,17 @@ class BurstWatcher(Watcher):
 
 
 def error_banner(problems: list[str]) -> bytes:
-    """The fixed-position alert listing build problems, every message escaped."""
-    items = "".join(
-        f'<li style="margin:.2em 0;white-space:pre-wrap;word-break:break-word"><code>{html.escape(p)}</code></li>'
-        for p in problems
-    )
+    """The alert listing build problems, every message escaped.
+
+    Styled by the site's stylesheet (``#build-error`` in style.css: pinned to
+    the bottom of the window, so the top bar and search stay usable), with no
+    inline style, which a strict Content-Security-Policy would refuse.
+    """
+    items = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
     return (
-        '<div id="build-error" role="alert" style="position:sticky;top:0;z-index:2147483647;'
-        "margin:0;padding:1em 1.25em;background:#fff0f0;color:#5c0000;border-bottom:4px solid #c00;"
-        'font:15px/1.4 system-ui,sans-serif;text-align:left">'
-        '<strong style="font-size:1.1em">The build failed: this page is from the last good build.</strong>'
-        f'<ul style="margin:.5em 0;padding-left:1.25em;font-family:ui-monospace,monospace">{items}</ul>'
+        '<div id="build-error" role="alert">'
+        "<strong>The build failed: this page is from the last good build.</strong>"
+        f"<ul>{items}</ul>"
         "<span>Fix the files above and save: the page reloads by itself.</span></div>"
     ).encode()
 
@@ -169,8 +169,8 @@ def error_page(problems: list[str]) -> bytes:
     into the real site once the build succeeds.
     """
     return inject_banner(
-        b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Build failed</title></head>'
-        b"<body></body></html>",
+        b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Build failed</title>'
+        b'<link rel="stylesheet" href="/assets/style.css"></head><body></body></html>',
         error_banner(problems),
     )
 
