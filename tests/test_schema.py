@@ -283,12 +283,17 @@ def test_every_error_is_reported_in_one_run(tmp_path):
     ghost = _meta(content, "ghost.yaml", "title: Ghost\n")
     bad = seeds / "bad.txt"
     bad.write_text("date 2021-02-30\nx\n", encoding="utf-8")
+    # Every file is read and every error in any of them reported together...
     assert _errors(tmp_path, seeds, content) == [
-        f"{ghost}: error: metadata for a seed that does not exist: expected seeds/ghost.txt",
         f"{bad}:1: error: impossible date '2021-02-30': day is out of range for month",
         f"{kabul}:1: error: unknown key 'titel' in article metadata (did you mean 'title'?); known keys: authors, date,"
         " entities, source, source_url, summary, tags, title",
     ]
+    # ...and checks across files (metadata without its seed) follow once every file could be read.
+    bad.unlink()
+    kabul.write_text("title: Blasts\n", encoding="utf-8")
+    assert _errors(tmp_path, seeds, content) == [
+        f"{ghost}: error: metadata for a seed that does not exist: expected seeds/ghost.txt"]
 
 
 def test_impossible_yaml_date_is_an_error_not_a_crash(tmp_path):
