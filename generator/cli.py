@@ -59,6 +59,7 @@ def _add_serve(sub: Subparsers) -> None:
     _add_paths(s)
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--poll", action="store_true", help="find changes by scanning the folders (for file systems without change events)")
     s.set_defaults(run=_serve)
 
 

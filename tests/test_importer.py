@@ -182,4 +182,5 @@ def test_label_objects_give_name_description_and_surname_alias(tmp_path):
     out = tmp_path / "site"
     build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
     html = (out / "articles" / "7.html").read_text()
-    assert html.count('href="../entity/james-baker.html"') >= 2  # the full name and the surname
+    link = '<a class="mention" href="../entity/james-baker.html">'
+    assert (html.count(f"{link}James Baker</a>"), html.count(f"{link}Baker</a>"), html.count(link)) == (1, 1, 2)
