@@ -553,8 +553,8 @@ def targets(results: list[Measurement], limit: int) -> list[str]:
     lines = []
     ours, hugo = find("ours", "cold build"), find(TUNED_HUGO, "cold build")
     if ours is None:
-        lines.append("  cold build <= 1.0x tuned Hugo: not measured (no corpus)")
-    elif hugo is None:
+        return ["  not measured: they need the Reuters corpus (../shared/corpus/reuters21578/)"]
+    if hugo is None:
         lines.append(f"  cold build <= 1.0x tuned Hugo: ours {ours.seconds:.1f}s; Hugo not measured (--peers hugo)")
     else:
         ratio = ours.seconds / hugo.seconds
