@@ -74,6 +74,7 @@ class BuildResult:
     steps: list[tuple[str, float]] = field(default_factory=list)
     diagnostics: Diagnostics | None = None
     state: BuildState | None = None
+    load_blob: bytes | None = field(default=None, repr=False)  # the article records, pickled early
 
     @property
     def seconds(self) -> float:
@@ -206,7 +207,7 @@ def build(
         cachemod.begin_writing(folder)
     elif opts.cache:
         with _step(result, "save cache", progress):
-            cachemod.save(folder, new_state)
+            cachemod.save(folder, new_state, result.load_blob)
             cachemod.end_writing(folder)
     result.state = new_state
     return result
@@ -310,6 +311,8 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
                 background.cancel()
                 raise
         with _step(result, "search indexes (rest)", progress):
+            if opts.cache:  # idle time while the index finishes: pickle the article records meanwhile
+                result.load_blob = cachemod.encode_load(state.load)
             state.search, manifest, written, size, state.whoosh = background.result()
             writer.adopt(manifest, PRODUCER, written, size)
             state.search_files = writer.owned_by(PRODUCER)
