@@ -14,11 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeAlias
+from typing import TextIO, TypeAlias
 
 from generator import __version__
 from generator.diagnostics import BuildError
+from generator.textutil import plural
 from generator.writer import WriteError
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -58,6 +61,7 @@ def _add_serve(sub: Subparsers) -> None:
     _add_paths(s)
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--poll", action="store_true", help="find changes by scanning the folders (for file systems without change events)")
     s.set_defaults(run=_serve)
 
 
@@ -80,6 +84,20 @@ def _add_query(sub: Subparsers) -> None:
     q.set_defaults(run=lambda args: _query(args, q))
 
 
+def terminal_progress(stream: TextIO) -> Callable[[str], None] | None:
+    """Show the build's steps on one line of a terminal; None in pipes and CI (their logs want no \\r)."""
+    if not stream.isatty() or os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        return None
+    started = time.perf_counter()
+
+    def show(message: str) -> None:
+        text = f"{time.perf_counter() - started:6.1f}s  {message}" if message else ""
+        stream.write("\r\x1b[K" + text[:200])
+        stream.flush()
+
+    return show
+
+
 def _build(args: argparse.Namespace) -> int:
     from generator.build import TEMPLATES, BuildOptions, build
 
@@ -88,14 +106,19 @@ def _build(args: argparse.Namespace) -> int:
         templates=args.templates or TEMPLATES, whoosh=not args.no_whoosh, jobs=max(1, args.jobs),
         strict=args.strict, full=args.full,
     )
+    show = None if args.quiet else terminal_progress(sys.stderr)
     try:
-        result = build(opts)
+        result = build(opts, progress=show)
     except BuildError as exc:
+        if show:
+            show("")
         for p in exc.problems:
             print(p, file=sys.stderr)
         why = " (--strict: warnings count as errors)" if args.strict else ""
-        print(f"build failed: {len(exc.problems)} error(s){why}; {opts.out}/ was left as it was", file=sys.stderr)
+        print(f"build failed: {plural(len(exc.problems), 'error')}{why}; {opts.out}/ was left as it was", file=sys.stderr)
         return 1
+    if show:
+        show("")
     diag = result.diagnostics
     diag.print_warnings()
     if not args.quiet:
@@ -103,11 +126,11 @@ def _build(args: argparse.Namespace) -> int:
             print(f"note: {result.note}; building everything")
         steps = ", ".join(f"{name} {sec:.2f}s" for name, sec in result.steps)
         if result.mode == "unchanged":
-            print(f"nothing changed: {opts.out}/ is up to date ({result.articles} articles) in {result.seconds:.2f}s")
+            print(f"nothing changed: {opts.out}/ is up to date ({plural(result.articles, 'article')}) in {result.seconds:.2f}s")
         else:
-            print(f"built {result.articles} articles, {result.entities} entities ({result.mode}): {result.files} files, "
-                  f"{result.written} written, {result.deleted} removed, {result.bytes / 1e6:.1f} MB in {opts.out}/ "
-                  f"in {result.seconds:.2f}s ({steps})")
+            print(f"built {plural(result.articles, 'article')}, {plural(result.entities, 'entity', 'entities')} "
+                  f"({result.mode}): {plural(result.files, 'file')}, {result.written} written, {result.deleted} removed, "
+                  f"{result.bytes / 1e6:.1f} MB in {opts.out}/ in {result.seconds:.2f}s ({steps})")
     return 0
 
 

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from generator import urls
+from generator import facets, urls
 from generator.content import ArticleMeta, EntityDef, FreePage, SiteConfig
 from generator.diagnostics import Diagnostics
 from generator.mentions import Matcher, Mention, fold
 from generator.seeds import Block, Seed
-from generator.textutil import derive_title, first_sentence, sentence_around
+from generator.textutil import derive_title, first_sentence, key_of, sentence_around
 
 RELATED_WINDOW = 40  # articles looked at on each side of an article in each entity's list
 RELATED_COUNT = 5
@@ -71,6 +71,11 @@ class Article:
     body: Any  # (blocks, mentions per block), or those pickled while cached
     index: int = 0  # position in date order (derived on every build, never cached)
     related: list[int] = field(default_factory=list)
+    source_name: str | None = None  # the source as shown: its name from site.yaml, else as written
+
+    @property
+    def source_id(self) -> str | None:
+        return key_of(self.source) if self.source else None
 
     def _decoded(self) -> tuple[tuple[Block, ...], tuple[tuple[Mention, ...], ...]]:
         if isinstance(self.body, bytes):
@@ -127,6 +132,10 @@ class Entity:
     mentions: int = 0
     months: Counter = field(default_factory=Counter)
     together: Counter = field(default_factory=Counter)
+    # Set only when some of its articles are undated: the reading order (dated
+    # newest first, then the undated by title) and how many are dated.
+    reading: tuple[int, ...] | None = None
+    dated: int | None = None
 
     @property
     def id(self) -> str:
@@ -166,6 +175,24 @@ class Archive:
             else:
                 months[a.date.year][a.date.month].append(a)
         return months, undated
+
+    @cached_property
+    def undated_by_title(self) -> list[Article]:
+        """The undated articles A–Z: with no date, the title is the only order a reader can follow."""
+        return sorted(self.by_month[1], key=facets.title_key)
+
+    @cached_property
+    def undated_starts(self) -> tuple[tuple[str, int], ...]:
+        return facets.letter_starts(a.title for a in self.undated_by_title)
+
+    @cached_property
+    def tags(self) -> dict[str, facets.Collection]:
+        return facets.group(self.articles, lambda a: a.tags, key_of)
+
+    @cached_property
+    def sources(self) -> dict[str, facets.Collection]:
+        names = {k: (s.name, s.url) for k, s in self.site.sources.items()}
+        return facets.group(self.articles, lambda a: (a.source,) if a.source else (), key_of, names)
 
     def date_range(self) -> tuple[dt.date, dt.date] | None:
         dated = [a.date for a in self.articles if a.date is not None]
@@ -260,6 +287,9 @@ def index_archive(
     entities = {d.id: Entity(d) for d in defs}
     for i, art in enumerate(articles):
         art.index = i
+        if art.source:
+            known = site.sources.get(key_of(art.source))
+            art.source_name = known.name if known else art.source
         ids = art.entity_ids
         for eid in ids:
             ent = entities[eid]
@@ -274,6 +304,9 @@ def index_archive(
                 for b in ids:
                     if a != b:
                         together[b] += 1
+    for ent in entities.values():
+        if ent.articles and articles[ent.articles[0]].date is None:  # undated sort first
+            ent.reading, ent.dated = facets.reading_order(articles, ent.articles)
     archive = Archive(site, articles, entities, pages)
     archive.relate_state = _relate(articles, entities, related)
     return archive
@@ -399,5 +432,15 @@ def build_archive(site: SiteConfig, seeds: list[Seed], metas: dict[str, ArticleM
         art = build_article(seed, metas.get(seed.id), matcher, known, diag)
         if art is not None:
             articles.append(art)
+    check_sources(site, articles, diag)
     diag.check()
     return index_archive(site, articles, defs, pages)
+
+
+def check_sources(site: SiteConfig, articles: list[Article], diag: Diagnostics) -> None:
+    """A source named in site.yaml that no article has is most likely a misspelt key: say so."""
+    used = {a.source_id for a in articles}
+    for key, src in site.sources.items():
+        if key not in used:
+            diag.warn(src.path, src.line, f"source '{src.name}' (key '{key}') is not the source of any article; "
+                      "its key must be the article metadata's 'source' (case and punctuation aside)")

@@ -69,7 +69,7 @@ def test_bad_yaml_build_exits_1_with_file_line_and_no_traceback(tmp_path):
         f"{content / 'articles' / 'hostile.yaml'}:1: error: unknown key 'titel' in article metadata (did you mean 'title'?);"
         " known keys: authors, date, entities, source, source_url, summary, tags, title",
         f"{meta}:3: error: invalid YAML: while parsing a flow sequence: did not find expected ',' or ']' (started on line 2)",
-        f"build failed: 2 error(s); {out}/ was left as it was",
+        f"build failed: 2 errors; {out}/ was left as it was",
     ]
     assert (out / "index.html").read_bytes() == before
 
@@ -97,7 +97,7 @@ def test_strict_turns_warnings_into_failure(tmp_path):
     assert proc.stderr.splitlines() == [
         f"{seeds / name}.txt: error: no metadata file content/articles/{name}.yaml; title derived from the text"
         for name in ("anniversary", "clipping")
-    ] + [f"build failed: 2 error(s) (--strict: warnings count as errors); {tmp_path / 's'}/ was left as it was"]
+    ] + [f"build failed: 2 errors (--strict: warnings count as errors); {tmp_path / 's'}/ was left as it was"]
     assert not (tmp_path / "s").exists()  # nothing was written
 
 
@@ -132,6 +132,6 @@ def test_bad_base_url_is_refused(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
         "--base-url: error: must be an http:// or https:// address, got 'javascript:alert(1)//'",
-        f"build failed: 1 error(s); {tmp_path / 's'}/ was left as it was",
+        f"build failed: 1 error; {tmp_path / 's'}/ was left as it was",
     ]
     assert not (tmp_path / "s").exists()
