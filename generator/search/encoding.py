@@ -109,6 +109,16 @@ def file_name(text: str) -> str:
     return "".join(out)
 
 
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a over UTF-16 code units: a hash the browser computes the same way (lexicon files)."""
+    h = 0x811C9DC5
+    data = text.encode("utf-16-le", "surrogatepass")
+    for i in range(0, len(data), 2):
+        h ^= data[i] | (data[i + 1] << 8)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
 def script(key: str, data: object) -> bytes:
     """One index file: a classic script registering ``data`` under ``key`` (works from file://)."""
     body = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)

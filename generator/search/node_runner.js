@@ -1,6 +1,6 @@
-/* Run the site's own search engine (templates/assets/search.js) under Node.
+/* Run the site's own search engine (templates/assets/search-*.js) under Node.
  *
- * Usage: node node_runner.js SEARCH_JS SITE_DIR LIMIT [exhaustive] < queries.jsonl
+ * Usage: node node_runner.js ASSETS_DIR SITE_DIR LIMIT [exhaustive] < queries.jsonl
  * (exhaustive: load every tail block, no top-k pruning: the reference ranking)
  * Input lines: {"id": ..., "text": ...}; output lines: {"query_id", "results"}.
  * Index files are the same classic scripts the browser loads: each is run
@@ -13,8 +13,9 @@ const path = require('path');
 const vm = require('vm');
 const readline = require('readline');
 
-const [searchJs, siteDir, limitArg, mode] = process.argv.slice(2);
-const api = require(path.resolve(searchJs));
+const [assets, siteDir, limitArg, mode] = process.argv.slice(2);
+require(path.resolve(assets, 'search-analysis.js'));
+const api = require(path.resolve(assets, 'search-engine.js'));
 const limit = parseInt(limitArg || '10', 10);
 
 function load(key) {

@@ -53,11 +53,14 @@ test('quoted phrases match the exact phrase only', async () => {
 
 test('prefix: the last word is completed only when asked', async () => {
   const e = makeEngine();
-  assert.deepEqual(await ids(e, 'massou', {prefix: true}), ['panjshir-battle']);
-  assert.deepEqual(await ids(e, 'massou'), []);
-  assert.deepEqual(await ids(e, 'amrull', {prefix: true}).then((r) => new Set(r)), new Set(['panjshir-battle', 'saleh-profile']));
-  // a trailing space ends the word: no completion
-  assert.deepEqual(await ids(e, 'massou ', {prefix: true}), []);
+  const r = await e.search('massou', {prefix: true, limit: 5});
+  assert.deepEqual(r.hits.map((h) => h.doc.id), ['panjshir-battle']);
+  assert.deepEqual(r.corrections, []);  // a completion, not a correction
+  assert.deepEqual(await ids(e, 'amrull', {prefix: true}).then((x) => new Set(x)), new Set(['panjshir-battle', 'saleh-profile']));
+  // without completion (and after a trailing space) the unknown word is corrected instead
+  const exact = await makeEngine().search('massou ', {prefix: true, limit: 5});
+  assert.deepEqual(exact.corrections, [{word: 'massou', to: 'massoud', replaced: true}]);
+  assert.deepEqual(await ids(makeEngine(), 'massou', {spell: false}), []);
 });
 
 test('-word excludes', async () => {
@@ -222,21 +225,26 @@ test('a query answered from the heads loads no tail block; one that needs a bloc
   assert.deepEqual(all.list, full.list);
 });
 
-test('facets, exclusions and phrases see every tail block', async () => {
+test('exclusions and phrases see every tail block; facet counts say when they are partial', async () => {
   const e = makeEngine();
   const res = await e.search('valley', {limit: 1, withFacets: true});
-  assert.equal(res.total, 4);
-  assert.equal(res.approx, false);
+  // the top result is proven from the head; counts cover only the matches loaded so far
+  assert.equal(res.approx, true);
+  assert.equal(res.facetsApprox, true);
+  const full = await makeEngine().search('valley', {limit: 1, withFacets: true, exhaustive: true});
+  assert.equal(full.total, 4);
+  assert.equal(full.approx, false);
+  assert.equal(full.facetsApprox, false);
   const ex = await ids(makeEngine(), 'valley -massoud');
   assert.deepEqual(new Set(ex), new Set(['saleh-profile', 'fighting-report', 'undated-note']));
 });
 
 test('long bodies: the box reads only the lead, snippets and phrases see the whole text', async () => {
   const e = makeEngine();
-  const lead = await e.search('panjshir', {limit: 1, leads: true});
+  const lead = await e.search('panjshir', {limit: 1});
   const doc = lead.hits[0].doc;
   assert.equal(doc.id, 'panjshir-battle');
-  assert.ok(doc.more && doc.b.length <= 120, doc.b);
+  assert.ok(doc.more && doc.b.length <= 120, doc.b);  // the fixture's lead is 120 characters
   assert.ok(!e.loaded.some((k) => k.startsWith('c/')));
   const parts = S.snippet(doc, lead.query);
   assert.equal(parts[parts.length - 1].text, ' \u2026');
