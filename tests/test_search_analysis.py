@@ -1,4 +1,4 @@
-"""The Python analyzer matches the committed vectors (search.js is checked against the same file)."""
+"""The Python analyzer matches the committed vectors (search-analysis.js is checked against the same file)."""
 
 import json
 from pathlib import Path

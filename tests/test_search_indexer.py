@@ -14,7 +14,7 @@ from generator import evaluate
 from generator.search import SearchDoc
 from generator.search.analysis import analyze
 from generator.search.cli import run_query
-from generator.search.encoding import ALPHABET, b36, encode_postings, encode_runs, file_name, utf16_key
+from generator.search.encoding import ALPHABET, b36, encode_postings, encode_runs, file_name, front_code, utf16_key
 from generator.search.fixture import FIXTURES, PARAMS, fixture_docs
 from generator.search.impacts import split_tiers
 from generator.search.indexer import write_browser_index, write_whoosh_index
@@ -50,10 +50,19 @@ def decode_postings(s: str) -> list[tuple[int, int]]:
     return out
 
 
+def separators(meta: dict) -> list[str]:
+    """meta's front-coded separators, decoded (A-Z: how many characters the one before shares)."""
+    out: list[str] = []
+    for w in meta["shards"].split(" ") if meta["shards"] else []:
+        if "A" <= w[0] <= "Z":
+            w = out[-1][: ord(w[0]) - 64] + w[1:]
+        out.append(w)
+    return out
+
+
 def shard_keys(meta: dict) -> list[str]:
     """Shard file keys in term order, as the engine derives them from the separators."""
-    seps = meta["shards"].split(" ") if meta["shards"] else []
-    return ["t/_"] + [f"t/{file_name(s)}" for s in seps]
+    return ["t/_"] + [f"t/{file_name(s)}" for s in separators(meta)]
 
 
 def term_postings(idx: dict[str, object]) -> dict[str, list[tuple[int, int]]]:
@@ -129,7 +138,7 @@ def test_every_term_is_in_the_shard_meta_points_to(site: Path) -> None:
     keys = shard_keys(meta)
     assert len(keys) >= 5, "fixture should have several shards"
     assert sorted(keys) == sorted(k for k in idx if k.startswith("t/"))
-    bounds = [utf16_key(b) for b in meta["shards"].split(" ")]
+    bounds = [utf16_key(b) for b in separators(meta)]
     seen = set()
     for key, data in idx.items():
         if not key.startswith("t/"):
@@ -244,6 +253,11 @@ def test_encoders() -> None:
     assert b36(0) == "0" and b36(36 * 36 + 1) == "101"
 
 
+def test_front_coding() -> None:
+    assert front_code(["a", "af", "ag", "arr", "bo", "oil", "oilse", "oilseed"]) == "a Af Ag Arr bo oil Cse Eed"
+    assert separators({"shards": front_code(["x1", "x19", "x2", "y"])}) == ["x1", "x19", "x2", "y"]
+
+
 def test_file_names_are_portable_and_distinct() -> None:
     assert file_name("zürich") == "z_00fcrich"
     assert file_name("a b") == "a_0020b"
@@ -303,7 +317,7 @@ def test_eval_without_collections_fails_clearly(tmp_path: Path, capsys: pytest.C
 
 
 def test_client_ranks_tiered_index_like_the_untiered_one(tmp_path: Path) -> None:
-    """The real search.js under Node: pruning by tail-block bounds gives the exhaustive top k.
+    """The real search engine under Node: pruning by tail-block bounds gives the exhaustive top k.
 
     A deterministic Zipf-like corpus where common words have long lists cut into
     a head of 8 and blocks of 4, queried at several k, compared with the same

@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from generator.search import SearchDoc
 from generator.search.analysis import analyze, keep, spell_keys, spellable, words
-from generator.search.encoding import encode_runs, separator, utf16_key
+from generator.search.encoding import encode_runs, front_code, separator, utf16_key
 from generator.search.impacts import FIELDS, K1, LEVELS, field_norms, impact, quantised_average
 from generator.search.layout import (
     FORMAT,
@@ -222,7 +222,7 @@ def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple
             years[-1][2] = n
         else:
             years.append([year, n, n])
-    sep_text = " ".join(sep for _p, sep, _a, _b in shards[1:])
+    sep_text = front_code([sep for _p, sep, _a, _b in shards[1:]])
     types = sorted(t for t in state.facet_sizes if t != "\0src")
     return render_meta({
         "n": len(docs),
@@ -230,7 +230,7 @@ def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple
         "levels": LEVELS,
         "bundle": state.params.bundle,
         "rest": state.params.rest_bundle,
-        "shards": sep_text,  # terms never contain spaces; one string is smaller than a list
+        "shards": sep_text,  # front-coded (encoding.front_code); terms never contain spaces
         "years": years,
         "types": [[t, facet_key(t), state.facet_sizes[t]] for t in types],
         "sources": SOURCES_KEY if state.facet_sizes.get("\0src") else "",

@@ -29,12 +29,14 @@ def whoosh_dir_for(site: Path) -> Path:
     return Path(str(site).rstrip("/") + ".whoosh")
 
 
-def run_client(site: Path, queries: list[tuple[object, str]], limit: int, exhaustive: bool = False) -> list[list[str]]:
+def run_client(site: Path, queries: list[tuple[object, str]], limit: int, exhaustive: bool = False,
+               blocks: int | None = None) -> list[list[str]]:
     """Rankings from the site's search engine under Node: one process for all queries.
 
     ``exhaustive`` makes the engine load every tail block instead of stopping
     once its top ``limit`` is proven: the reference the evaluation checks the
-    pruning against.
+    pruning against.  ``blocks`` caps the tail blocks a query may load, as
+    the browser's search UI does (search-ui.js: PAGE_BLOCKS, QUICK_BLOCKS).
     """
     node = shutil.which("node")
     if node is None:
@@ -43,7 +45,8 @@ def run_client(site: Path, queries: list[tuple[object, str]], limit: int, exhaus
         raise RuntimeError(f"{site}/search/meta.js not found: build the site first")
     stdin = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, (_qid, t) in enumerate(queries))
     proc = subprocess.run(
-        [node, str(NODE_RUNNER), str(ASSETS), str(site), str(limit)] + (["exhaustive"] if exhaustive else []),
+        [node, str(NODE_RUNNER), str(ASSETS), str(site), str(limit)]
+        + (["exhaustive"] if exhaustive else [f"blocks={blocks}"] if blocks is not None else []),
         input=stdin, capture_output=True, text=True, check=False,
     )
     if proc.returncode != 0:

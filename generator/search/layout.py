@@ -33,13 +33,13 @@ class Params:
     """
 
     shard_min: int = 900
-    shard_max: int = 2400
+    shard_max: int = 1800
     shard_mod: int = 4
     head: int = 400
-    block: int = 96
+    block: int = 192
     bundle: int = 2
     rest_bundle: int = 16
-    lead: int = 180
+    lead: int = 150
 
 
 def path(key: str) -> str:
