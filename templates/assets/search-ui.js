@@ -38,7 +38,9 @@
 
   function debounce(fn, ms) {
     var t = null;
-    return function () { clearTimeout(t); t = setTimeout(fn, ms); };
+    var call = function () { clearTimeout(t); t = setTimeout(fn, ms); };
+    call.cancel = function () { clearTimeout(t); };
+    return call;
   }
 
   function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
@@ -267,9 +269,14 @@
       group('Year', 'year', f.years.map(function (y) { return {value: y[0], name: y[0], count: y[1]}; }));
       group('Source', 'source', f.sources.map(function (s) { return {value: s[0], name: s[0], count: s[1]}; }));
     }
+    var shownKey = null;
     function run() {
       state.q = input.value;
       syncUrl();
+      // Enter after typing, or a debounced keystroke after Enter, asks for what is shown already.
+      var key = url(state);
+      if (key === shownKey) return;
+      shownKey = key;
       var my = ++seq;
       note.textContent = '';
       if (!state.q.trim() && !A.anySelected(state.facets)) {
@@ -295,10 +302,17 @@
         }
         moreBtn.hidden = !(res.total > res.hits.length);
         renderFacets(res.total ? res.facets : null, res.facetsApprox);
-      }).catch(function (e) { status.textContent = 'Search unavailable: ' + e.message; });
+      }).catch(function (e) { shownKey = null; status.textContent = 'Search unavailable: ' + e.message; });
     }
-    form.addEventListener('submit', function (ev) { ev.preventDefault(); state.limit = PAGE_SIZE; state.exact = false; run(); });
-    input.addEventListener('input', debounce(function () { state.limit = PAGE_SIZE; state.exact = false; run(); }, DEBOUNCE_MS));
+    var typed = debounce(function () { state.limit = PAGE_SIZE; state.exact = false; run(); }, DEBOUNCE_MS);
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      typed.cancel();
+      state.limit = PAGE_SIZE;
+      state.exact = false;
+      run();
+    });
+    input.addEventListener('input', typed);
     run();
   }
 
