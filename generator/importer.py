@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from generator.textutil import slugify
+from generator.textutil import plural, slugify
 
 ENTITY_FIELDS = (("people", "person"), ("orgs", "organisation"), ("exchanges", "organisation"), ("places", "place"))
 LABEL_GROUPS = {"people": "people", "orgs": "orgs", "exchanges": "exchanges", "places": "places", "topics": "topics"}
@@ -258,9 +258,10 @@ def run_import(args: argparse.Namespace) -> int:
     for line in stats.problems[:100]:
         print(line, file=sys.stderr)
     if len(stats.problems) > 100:
-        print(f"... and {len(stats.problems) - 100} more refused lines", file=sys.stderr)
+        print(f"... and {plural(len(stats.problems) - 100, 'more refused line')}", file=sys.stderr)
     print(
-        f"imported {stats.articles} articles ({stats.empty_bodies} without body text, {stats.undated} undated), "
-        f"{stats.entities_new} new entities ({stats.entities_kept} kept as they were), refused {stats.refused} lines"
+        f"imported {plural(stats.articles, 'article')} ({stats.empty_bodies} without body text, {stats.undated} undated), "
+        f"{plural(stats.entities_new, 'new entity', 'new entities')} ({stats.entities_kept} kept as they were), "
+        f"refused {plural(stats.refused, 'line')}"
     )
     return 1 if stats.refused else 0

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.content import (
     ArticleMeta,
@@ -32,7 +34,7 @@ from generator.content import (
 )
 from generator.diagnostics import Diagnostics, Problem
 from generator.mentions import Matcher
-from generator.model import Archive, Article, build_article, index_archive, make_matcher
+from generator.model import Archive, Article, RelateState, build_article, check_sources, index_archive, make_matcher
 from generator.seeds import Seed, list_seeds, read_seed
 from generator.yamlio import URL_RE
 
@@ -53,19 +55,42 @@ def stat_key(path: Path) -> StatKey | None:
 
 @dataclass
 class ArticleRecord:
-    """What the build learnt from one seed and its metadata file."""
+    """What the build learnt from one seed and its metadata file.
+
+    Pickled as a flat tuple, with the parsed files (needed only when the
+    entity names change) as one opaque blob: loading a 20,000-article cache
+    then builds few Python objects.
+    """
 
     seed_path: str
     seed_stat: StatKey
     meta_path: str | None
     meta_stat: StatKey | None
     names: bytes  # digest of the entity names the mentions were found with
-    seed: Seed  # without blocks: they live in ``article.body``
-    meta: ArticleMeta | None
+    parsed: Any  # (seed without blocks, meta) — or those pickled while cached
     read_problems: tuple[Problem, ...]  # reading and parsing both files
     build_problems: tuple[Problem, ...]  # combining them (derived titles, ...)
     article: Article
     racy: bool = False  # a file changed just before it was read: do not trust its status next time
+
+    @property
+    def seed_and_meta(self) -> tuple[Seed, ArticleMeta | None]:
+        if isinstance(self.parsed, bytes):
+            self.parsed = pickle.loads(self.parsed)
+        return self.parsed
+
+    def __reduce__(self) -> tuple:
+        parsed = self.parsed if isinstance(self.parsed, bytes) else pickle.dumps(self.parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        return (ArticleRecord, (
+            self.seed_path, self.seed_stat, self.meta_path, self.meta_stat, self.names, parsed,
+            tuple((p.path, p.line, p.level, p.message) for p in self.read_problems),
+            tuple((p.path, p.line, p.level, p.message) for p in self.build_problems),
+            self.article, self.racy,
+        ))
+
+    def __post_init__(self) -> None:
+        self.read_problems = tuple(p if isinstance(p, Problem) else Problem(*p) for p in self.read_problems)
+        self.build_problems = tuple(p if isinstance(p, Problem) else Problem(*p) for p in self.build_problems)
 
 
 @dataclass
@@ -76,6 +101,7 @@ class LoadCache:
     reused: int = 0  # articles taken from the cache in the last load
     rebuilt: int = 0  # articles whose mentions were found again (entity names changed)
     read: int = 0  # articles read from disk
+    related: RelateState | None = None  # what the related articles were computed from
 
 
 def names_digest(defs: list[EntityDef]) -> bytes:
@@ -120,66 +146,93 @@ def load(
     diag.check()  # a broken registry would make every declared entity look unknown
     seed_files = list_seeds(seeds_dir, diag)
     meta_files = list_metas(content, diag)
+    old = previous.records if previous is not None else {}
+    names = names_digest(defs)
+    cache = LoadCache()
+    now = time.time_ns()
+    # Phase 1: read what changed (every file's own errors, all reported together).
+    parts = [_read(sid, path, meta_files.get(sid), old.get(sid), names, diag, cache) for sid, path in seed_files]
+    diag.check()
+    # Phase 2: checks across files, and each article made from its seed, metadata and the registry.
     seed_ids = {sid for sid, _ in seed_files}
     for mid, path in sorted(meta_files.items()):
         if mid not in seed_ids:
             diag.error(path, None, f"metadata for a seed that does not exist: expected seeds/{path.stem}.txt")
     matcher = make_matcher(defs, diag)
     known = {d.id for d in defs}
-    names = names_digest(defs)
-    old = previous.records if previous is not None else {}
-    cache = LoadCache()
-    now = time.time_ns()
     articles: list[Article] = []
-    for sid, path in seed_files:
-        meta_path = meta_files.get(sid)
-        rec = _article(sid, path, meta_path, old.get(sid), matcher, known, names, diag, cache)
+    for part in parts:
+        rec = part if isinstance(part, ArticleRecord) else _build(part, matcher, known, names, diag)
+        if isinstance(part, ArticleRecord):
+            _replay(diag, rec.build_problems)
         if rec is not None:
             rec.racy = max(rec.seed_stat[0], rec.meta_stat[0] if rec.meta_stat else 0) > now - RACY_NS
-            cache.records[sid] = rec
+            cache.records[rec.article.id] = rec
             articles.append(rec.article)
+    check_sources(site, articles, diag)
     diag.check()
-    return index_archive(site, articles, defs, pages), cache
+    archive = index_archive(site, articles, defs, pages, previous.related if previous is not None else None)
+    cache.related = archive.relate_state
+    return archive, cache
 
 
-def _article(
-    sid: str, path: Path, meta_path: Path | None, rec: ArticleRecord | None, matcher: Matcher, known: set[str],
-    names: bytes, diag: Diagnostics, cache: LoadCache,
-) -> ArticleRecord | None:
-    """One article: from the cache when its files are unchanged, else read again."""
+@dataclass
+class _Parsed:
+    """An article's files, read (or taken from the cache when only the entity names changed), to be combined."""
+
+    path: Path
+    seed_stat: StatKey
+    meta_path: Path | None
+    meta_stat: StatKey | None
+    seed: Seed
+    meta: ArticleMeta | None
+    read_problems: tuple[Problem, ...]
+
+
+def _read(
+    sid: str, path: Path, meta_path: Path | None, rec: ArticleRecord | None, names: bytes, diag: Diagnostics,
+    cache: LoadCache,
+) -> ArticleRecord | _Parsed | None:
+    """One article's files: the cached record when nothing it depends on changed, else parsed again."""
     seed_stat = stat_key(path)
     meta_stat = stat_key(meta_path) if meta_path else None
     same_files = (
         rec is not None and not rec.racy and seed_stat is not None and rec.seed_path == str(path) and rec.seed_stat == seed_stat
         and rec.meta_path == (str(meta_path) if meta_path else None) and rec.meta_stat == meta_stat
     )
-    if same_files and rec is not None:
+    if same_files and rec is not None and seed_stat is not None:
         _replay(diag, rec.read_problems)
         if rec.names == names:
-            _replay(diag, rec.build_problems)
             cache.reused += 1
             rec.article.index, rec.article.related = 0, []
             return rec
         # The entity names changed: find the mentions again, without reading the files.
-        seed = Seed(rec.seed.id, path, rec.seed.date, rec.seed.has_date_line, rec.article.blocks, rec.seed.first_line)
-        meta, read_problems = rec.meta, rec.read_problems
+        head, meta = rec.seed_and_meta
         cache.rebuilt += 1
-    else:
-        sub = _capture(diag)
-        seed = read_seed(path, sid, sub)
-        meta = load_article_meta(meta_path, sub) if meta_path else None
-        read_problems = tuple(sub.problems)
-        _replay(diag, read_problems)
-        if seed is None or sub.error_count or seed_stat is None:
-            return None
-        cache.read += 1
+        seed = Seed(head.id, path, head.date, head.has_date_line, rec.article.blocks, head.first_line)
+        return _Parsed(path, seed_stat, meta_path, meta_stat, seed, meta, rec.read_problems)
     sub = _capture(diag)
-    article = build_article(seed, meta, matcher, known, sub)
+    seed = read_seed(path, sid, sub)
+    meta = load_article_meta(meta_path, sub) if meta_path else None
+    _replay(diag, tuple(sub.problems))
+    if seed is None or sub.error_count or seed_stat is None:
+        return None
+    cache.read += 1
+    return _Parsed(path, seed_stat, meta_path, meta_stat, seed, meta, tuple(sub.problems))
+
+
+def _build(part: _Parsed | None, matcher: Matcher, known: set[str], names: bytes, diag: Diagnostics) -> ArticleRecord | None:
+    if part is None:
+        return None
+    sub = _capture(diag)
+    article = build_article(part.seed, part.meta, matcher, known, sub)
     _replay(diag, tuple(sub.problems))
     if article is None:
         return None
+    seed = part.seed
     return ArticleRecord(
-        seed_path=str(path), seed_stat=seed_stat, meta_path=str(meta_path) if meta_path else None, meta_stat=meta_stat,
-        names=names, seed=Seed(seed.id, seed.path, seed.date, seed.has_date_line, (), seed.first_line), meta=meta,
-        read_problems=read_problems, build_problems=tuple(sub.problems), article=article,
+        seed_path=str(part.path), seed_stat=part.seed_stat, meta_path=str(part.meta_path) if part.meta_path else None,
+        meta_stat=part.meta_stat, names=names,
+        parsed=(Seed(seed.id, seed.path, seed.date, seed.has_date_line, (), seed.first_line), part.meta),
+        read_problems=part.read_problems, build_problems=tuple(sub.problems), article=article,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import heapq
 import math
 import pickle
 import re
@@ -21,12 +22,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from generator import urls
+from generator import facets, urls
 from generator.content import ArticleMeta, EntityDef, FreePage, SiteConfig
 from generator.diagnostics import Diagnostics
 from generator.mentions import Matcher, Mention, fold
 from generator.seeds import Block, Seed
-from generator.textutil import derive_title, first_sentence, sentence_around
+from generator.textutil import derive_title, first_sentence, key_of, sentence_around
 
 RELATED_WINDOW = 40  # articles looked at on each side of an article in each entity's list
 RELATED_COUNT = 5
@@ -70,6 +71,11 @@ class Article:
     body: Any  # (blocks, mentions per block), or those pickled while cached
     index: int = 0  # position in date order (derived on every build, never cached)
     related: list[int] = field(default_factory=list)
+    source_name: str | None = None  # the source as shown: its name from site.yaml, else as written
+
+    @property
+    def source_id(self) -> str | None:
+        return key_of(self.source) if self.source else None
 
     def _decoded(self) -> tuple[tuple[Block, ...], tuple[tuple[Mention, ...], ...]]:
         if isinstance(self.body, bytes):
@@ -126,6 +132,10 @@ class Entity:
     mentions: int = 0
     months: Counter = field(default_factory=Counter)
     together: Counter = field(default_factory=Counter)
+    # Set only when some of its articles are undated: the reading order (dated
+    # newest first, then the undated by title) and how many are dated.
+    reading: tuple[int, ...] | None = None
+    dated: int | None = None
 
     @property
     def id(self) -> str:
@@ -152,6 +162,7 @@ class Archive:
     articles: list[Article]  # date order, undated first
     entities: dict[str, Entity]
     pages: list[FreePage]
+    relate_state: RelateState | None = None  # what related articles were computed from (kept by the build cache)
 
     @cached_property
     def by_month(self) -> tuple[dict[int, dict[int, list[Article]]], list[Article]]:
@@ -164,6 +175,24 @@ class Archive:
             else:
                 months[a.date.year][a.date.month].append(a)
         return months, undated
+
+    @cached_property
+    def undated_by_title(self) -> list[Article]:
+        """The undated articles A–Z: with no date, the title is the only order a reader can follow."""
+        return sorted(self.by_month[1], key=facets.title_key)
+
+    @cached_property
+    def undated_starts(self) -> tuple[tuple[str, int], ...]:
+        return facets.letter_starts(a.title for a in self.undated_by_title)
+
+    @cached_property
+    def tags(self) -> dict[str, facets.Collection]:
+        return facets.group(self.articles, lambda a: a.tags, key_of)
+
+    @cached_property
+    def sources(self) -> dict[str, facets.Collection]:
+        names = {k: (s.name, s.url) for k, s in self.site.sources.items()}
+        return facets.group(self.articles, lambda a: (a.source,) if a.source else (), key_of, names)
 
     def date_range(self) -> tuple[dt.date, dt.date] | None:
         dated = [a.date for a in self.articles if a.date is not None]
@@ -250,12 +279,17 @@ def sort_key(article: Article) -> tuple[dt.date, str]:
     return (article.date or dt.date.min, article.id)
 
 
-def index_archive(site: SiteConfig, articles: list[Article], defs: list[EntityDef], pages: list[FreePage]) -> Archive:
-    """Order articles and compute the entity indexes and related articles."""
+def index_archive(
+    site: SiteConfig, articles: list[Article], defs: list[EntityDef], pages: list[FreePage], related: RelateState | None = None,
+) -> Archive:
+    """Order articles and compute the entity indexes and related articles (incrementally, given ``related``)."""
     articles.sort(key=sort_key)
     entities = {d.id: Entity(d) for d in defs}
     for i, art in enumerate(articles):
         art.index = i
+        if art.source:
+            known = site.sources.get(key_of(art.source))
+            art.source_name = known.name if known else art.source
         ids = art.entity_ids
         for eid in ids:
             ent = entities[eid]
@@ -270,8 +304,12 @@ def index_archive(site: SiteConfig, articles: list[Article], defs: list[EntityDe
                 for b in ids:
                     if a != b:
                         together[b] += 1
-    _relate(articles, entities)
-    return Archive(site, articles, entities, pages)
+    for ent in entities.values():
+        if ent.articles and articles[ent.articles[0]].date is None:  # undated sort first
+            ent.reading, ent.dated = facets.reading_order(articles, ent.articles)
+    archive = Archive(site, articles, entities, pages)
+    archive.relate_state = _relate(articles, entities, related)
+    return archive
 
 
 def _snippet(blocks: tuple[Block, ...], mentions: tuple[tuple[Mention, ...], ...], summary: str, eid: str) -> Snippet:
@@ -283,29 +321,102 @@ def _snippet(blocks: tuple[Block, ...], mentions: tuple[tuple[Mention, ...], ...
     return Snippet(first_sentence(text), "", "")
 
 
-def _relate(articles: list[Article], entities: dict[str, Entity]) -> None:
-    """Related articles: most shared entities (weighted by rarity), then nearest in time.
+def related_weight(count: int) -> int:
+    """How much sharing an entity named in ``count`` articles relates two articles: rarer counts more.
+
+    An integer (sums do not depend on the order of addition) in half-octave
+    steps of the count, so it rarely changes as an archive grows and an
+    incremental build rarely has to relate every article of a big entity again.
+    """
+    return max(1, 24 - int(2 * math.log2(max(count, 1))))
+
+
+@dataclass
+class RelateState:
+    """What the related articles were computed from, for the next build (article ids, not positions)."""
+
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entity -> its article ids, in date order
+    weights: dict[str, int] = field(default_factory=dict)
+    digests: dict[str, bytes] = field(default_factory=dict)  # article id -> Article.digest
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article id -> related article ids
+
+
+def _changed_span(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[int, int]:
+    """``(p, q)``: ``new[:p]`` and ``new[q:]`` equal the start and end of ``old`` (found by halving, in C-speed slices)."""
+    lo, hi = 0, min(len(old), len(new))
+    while lo < hi:  # longest common prefix
+        mid = (lo + hi + 1) // 2
+        if old[:mid] == new[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    p = lo
+    lo, hi = 0, min(len(old), len(new)) - p
+    while lo < hi:  # longest common suffix not overlapping the prefix
+        mid = (lo + hi + 1) // 2
+        if old[len(old) - mid:] == new[len(new) - mid:]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return p, len(new) - lo
+
+
+def _relate(articles: list[Article], entities: dict[str, Entity], previous: RelateState | None) -> RelateState:
+    """Related articles: most shared entities (weighted by rarity), then nearest in time, then id.
 
     Candidates come from a window of RELATED_WINDOW articles on each side in
     each shared entity's (date-ordered) list, so the cost per article is
-    bounded by its number of entities, not by the size of the archive.
+    bounded by its number of entities, not by the size of the archive.  With
+    ``previous``, only articles whose windows or weights changed (and changed
+    articles) are related again; the rest keep their lists.
     """
-    n = max(len(articles), 1)
-    idf = {eid: math.log(1 + n / len(e.articles)) for eid, e in entities.items() if e.articles}
-    for art in articles:
-        mine = set(art.entity_ids)
-        if not mine:
+    ids = [a.id for a in articles]
+    state = RelateState(
+        lists={eid: tuple(ids[i] for i in e.articles) for eid, e in entities.items() if e.articles},
+        digests={a.id: a.digest for a in articles},
+    )
+    state.weights = {eid: related_weight(len(lst)) for eid, lst in state.lists.items()}
+    if previous is None:
+        dirty: set[int] | range = range(len(articles))
+    else:
+        dirty = {a.index for a in articles if previous.digests.get(a.id) != a.digest or a.id not in previous.related}
+        for eid, lst in state.lists.items():
+            old = previous.lists.get(eid)
+            if old == lst and previous.weights.get(eid) == state.weights[eid]:
+                continue
+            positions = entities[eid].articles
+            if old is None or previous.weights.get(eid) != state.weights[eid]:
+                dirty.update(positions)
+                continue
+            p, q = _changed_span(old, lst)
+            dirty.update(positions[max(0, p - RELATED_WINDOW):min(len(lst), q + RELATED_WINDOW)])
+    for i in dirty:
+        art = articles[i]
+        if not art.mention_counts:
+            state.related[art.id] = ()
             continue
-        scores: dict[int, float] = defaultdict(float)
-        for eid in mine:
+        scores: dict[int, int] = defaultdict(int)
+        for eid in art.mention_counts:
             lst = entities[eid].articles
-            pos = bisect.bisect_left(lst, art.index)
-            lo, hi = max(0, pos - RELATED_WINDOW), min(len(lst), pos + RELATED_WINDOW + 1)
-            for other in lst[lo:hi]:
-                if other != art.index:
-                    scores[other] += idf[eid]
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], abs(kv[0] - art.index), kv[0]))
-        art.related = [i for i, _ in ranked[:RELATED_COUNT]]
+            w = state.weights[eid]
+            pos = bisect.bisect_left(lst, i)
+            for other in lst[max(0, pos - RELATED_WINDOW):pos + RELATED_WINDOW + 1]:
+                scores[other] += w
+        scores.pop(i, None)
+        day = art.date.toordinal() if art.date else None
+        ranked = heapq.nsmallest(RELATED_COUNT, scores.items(), key=lambda kv: (
+            -kv[1], abs(articles[kv[0]].date.toordinal() - day) if day is not None and articles[kv[0]].date else 10**7,
+            articles[kv[0]].id,
+        ))
+        state.related[art.id] = tuple(articles[o].id for o, _ in ranked)
+    if previous is not None:
+        for art in articles:
+            if art.id not in state.related:
+                state.related[art.id] = previous.related[art.id]
+    index = {a.id: a.index for a in articles}
+    for art in articles:
+        art.related = [index[r] for r in state.related[art.id]]
+    return state
 
 
 def build_archive(site: SiteConfig, seeds: list[Seed], metas: dict[str, ArticleMeta], defs: list[EntityDef], pages: list[FreePage], diag: Diagnostics) -> Archive:
@@ -321,5 +432,15 @@ def build_archive(site: SiteConfig, seeds: list[Seed], metas: dict[str, ArticleM
         art = build_article(seed, metas.get(seed.id), matcher, known, diag)
         if art is not None:
             articles.append(art)
+    check_sources(site, articles, diag)
     diag.check()
     return index_archive(site, articles, defs, pages)
+
+
+def check_sources(site: SiteConfig, articles: list[Article], diag: Diagnostics) -> None:
+    """A source named in site.yaml that no article has is most likely a misspelt key: say so."""
+    used = {a.source_id for a in articles}
+    for key, src in site.sources.items():
+        if key not in used:
+            diag.warn(src.path, src.line, f"source '{src.name}' (key '{key}') is not the source of any article; "
+                      "its key must be the article metadata's 'source' (case and punctuation aside)")

@@ -19,6 +19,7 @@ import pickle
 import random
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -415,3 +416,49 @@ def test_a_clean_build_killed_halfway_leaves_the_old_site(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert tree(out) == before
+
+
+def _serve(tmp_path: Path, arch: Archive, out: Path) -> tuple[subprocess.Popen, Path]:
+    log = tmp_path / "serve.log"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    with log.open("w") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--seeds", str(arch.seeds), "--content", str(arch.content),
+             "--out", str(out), "--port", str(port)], cwd=tmp_path, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    return proc, log
+
+
+def _wait_for(log: Path, text: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120  # guards against a hang only
+    while text not in log.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"never saw {text!r}:\n{log.read_text()}")
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("stop", ["interrupt", "kill"])
+def test_the_dev_server_hands_its_state_to_the_next_build(tmp_path, stop):
+    """Stopped with Ctrl+C, the server saves its state (the next build is incremental); killed, it leaves the journal."""
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    out, ref = tmp_path / "site", tmp_path / "ref" / "site"
+    proc, log = _serve(tmp_path, arch, out)
+    try:
+        _wait_for(log, "serving", proc)
+        path = arch.seeds / "kabul-airport.txt"
+        path.write_text(path.read_text(encoding="utf-8") + "\nA new paragraph about the bridge.\n", encoding="utf-8")
+        _wait_for(log, "rebuilt 5 articles", proc)
+        assert (cachemod.cache_dir(out) / "writing").exists()  # the cache on disk is stale while the server runs
+        proc.send_signal(signal.SIGINT if stop == "interrupt" else signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    result = build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out))
+    if stop == "interrupt":
+        assert (result.mode, result.note) == ("incremental", "")
+    else:
+        assert (result.mode, result.note) == ("clean", "the previous build was interrupted")
+    clean_build(arch, ref)
+    assert_same_tree(out, ref, f"a dev server session ended by {stop}")
