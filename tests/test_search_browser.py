@@ -251,6 +251,8 @@ def many_server(tmp_path_factory: pytest.TempPathFactory):
     for i in range(30):
         (seeds / f"story-{i:02d}.txt").write_text(
             f"date 2020-{1 + i % 12:02d}-{1 + i:02d}\n\nThe harvest report number {i} from the valley farms.\n")
+    # a typo in the archive itself: a rare word beside a common one
+    (seeds / "typo.txt").write_text("date 2021-01-01\n\nThe harvets were late this year in the valley.\n")
     build(BuildOptions(seeds=seeds, content=content, out=root / "site"))
     server = serve_dir(root / "site")
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -279,3 +281,14 @@ def test_more_results_and_filters_survive_back(page: Page, many_server: str) -> 
     page.go_back()
     expect(results).to_have_count(20)
     assert "n=20" in page.url and "year=2020" in page.url
+
+
+def test_rare_word_offers_the_common_spelling(page: Page, many_server: str) -> None:
+    page.goto(many_server + "search/index.html?q=harvets")
+    expect(page.locator("[data-correction]")).to_contain_text("Did you mean harvest?")
+    results = page.locator("#as-results a[role=option]")
+    expect(results.first).to_have_attribute("data-id", "typo")  # the exact word first
+    expect(results).to_have_count(10)  # then the variant's articles, below it
+    page.locator("[data-correction] a").click()
+    expect(page.locator("#as-page-q")).to_have_value("harvest")
+    expect(page.locator("#as-page-status")).to_have_text("30 results")

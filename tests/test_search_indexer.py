@@ -12,13 +12,13 @@ import pytest
 
 from generator import evaluate
 from generator.search import SearchDoc
-from generator.search.analysis import analyze
+from generator.search.analysis import analyze, keep, spell_keys, spellable, words
 from generator.search.cli import run_query
 from generator.search.encoding import ALPHABET, b36, encode_postings, encode_runs, file_name, front_code, utf16_key
 from generator.search.fixture import FIXTURES, PARAMS, fixture_docs
 from generator.search.impacts import split_tiers
 from generator.search.indexer import write_browser_index, write_whoosh_index
-from generator.search.layout import Params, split_lead
+from generator.search.layout import Params, df_digit, lexicon_key, split_lead
 
 PUT = re.compile(r'^__as\("([^"]+)",(.*)\);\n$', re.DOTALL)
 
@@ -187,10 +187,31 @@ def test_cards_hold_what_the_results_show(site: Path) -> None:
 def test_years_are_runs_and_facets_list_documents(site: Path) -> None:
     idx = read_index(site)
     meta = idx["meta"]
-    assert meta["years"] == [["", 0, 0], ["2019", 1, 1], ["2020", 2, 2], ["2021", 3, 7]]
-    assert meta["types"] == [["org", "f/org", 3], ["person", "f/person", 2], ["place", "f/place", 3]]
+    assert meta["years"] == [["", 0, 0], ["2019", 1, 1], ["2020", 2, 2], ["2021", 3, 7], ["2022", 8, 14]]
+    assert meta["types"] == [["org", "f/org", 3], ["person", "f/person", 4], ["place", "f/place", 3]]
     # runs: Massoud in doc 3 ((3 + 1) * 2 = "8"), Saleh in docs 2-3 ((2 + 1) * 2 + 1 = "7", then 1 more)
-    assert idx["f/person"] == [["ahmad-massoud", "Ahmad Massoud", "8"], ["amrullah-saleh", "Amrullah Saleh", "71"]]
+    assert idx["f/person"][:2] == [["ahmad-massoud", "Ahmad Massoud", "8"], ["amrullah-saleh", "Amrullah Saleh", "71"]]
+
+
+def test_lexicon_holds_every_spellable_word_under_both_keys(site: Path) -> None:
+    """Each word of >= 4 letters is in the files of its two spelling keys, with its df as a log2 digit."""
+    idx = read_index(site)
+    files = idx["meta"]["lexicon"]
+    lexicon: dict[str, dict[str, int]] = {}
+    for key, data in idx.items():
+        if key.startswith("w/"):
+            lexicon[key] = {e[:-1]: int(e[-1]) for e in data.split(" ")}
+    df: dict[str, int] = {}
+    for d in fixture_docs():
+        text = " ".join([d.title, d.summary, " ".join(e[1] for e in d.entities), d.body])
+        for w in {w for w in words(text) if spellable(w) and keep(w)}:
+            df[w] = df.get(w, 0) + 1
+    assert "mourinho" in df and "valley" in df
+    for w, n in df.items():
+        for k in spell_keys(w):
+            assert lexicon[lexicon_key(k, files)][w] == df_digit(n), w
+    assert sum(len(v) for v in lexicon.values()) <= 2 * len(df)
+    assert df_digit(1) == 0 and df_digit(8) == 3 and df_digit(10**6) == 9
 
 
 def test_tiers_hold_the_same_postings_as_one_list(tmp_path: Path) -> None:

@@ -280,7 +280,6 @@ def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params,
             if tp is None:
                 tp = postings[term] = TermPostings()
             tp.docs.append(n)
-            tp.packed.append(packed)
             tp.imps.append(impact(packed, norms))
     state.terms = sorted(postings, key=utf16_key)
     state.keys = [utf16_key(t) for t in state.terms]
@@ -425,7 +424,7 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
                 state.lengths[f].append(a.lengths[f])
         norms = _norms(state, d)
         for term, packed in zip(a.terms, a.packed, strict=True):
-            own(term).put(d, packed, impact(packed, norms))
+            own(term).put(d, impact(packed, norms))
             touched[term].add(d)
         types = _facet_types(docs[d])
         rest = 1 if split_lead(docs[d].body or "", params.lead)[1] else 0

@@ -126,11 +126,10 @@ def file_name(text: str) -> str:
 
 
 def fnv1a(text: str) -> int:
-    """32-bit FNV-1a over UTF-16 code units: a hash the browser computes the same way (lexicon files)."""
+    """32-bit FNV-1a over the UTF-16LE bytes: a hash the browser computes the same way (lexicon files)."""
     h = 0x811C9DC5
-    data = text.encode("utf-16-le", "surrogatepass")
-    for i in range(0, len(data), 2):
-        h ^= data[i] | (data[i + 1] << 8)
+    for byte in text.encode("utf-16-le", "surrogatepass"):
+        h ^= byte
         h = (h * 0x01000193) & 0xFFFFFFFF
     return h
 

@@ -382,13 +382,12 @@
       var rare = !p || p.df <= RARE;
       if (qt.phrase || !rare || comps.length || spell === false) return extra.then(function () { return group; });
       return Promise.all([extra, self.spellings(qt.word)]).then(function (r2) {
-        var alts = r2[1];
-        if (!alts.length) return group;
+        // Unknown: results are for the variants ("Showing results for").  Rare: only
+        // variants at least 8 times as common join ("Did you mean").
         var digit = p ? Math.floor(Math.log2(p.df)) : -1;
-        // Unknown: results are for the variant ("Showing results for").  Rare: a
-        // variant at least 8 times as common is offered ("Did you mean").
-        if (!p) group.correction = {word: qt.word, to: alts[0].word, replaced: true};
-        else if (alts[0].df >= digit + 3) group.correction = {word: qt.word, to: alts[0].word, replaced: false};
+        var alts = p ? r2[1].filter(function (a) { return a.df >= digit + 3; }) : r2[1];
+        if (!alts.length) return group;
+        group.correction = {word: qt.word, to: alts[0].word, replaced: !p};
         return Promise.all(alts.map(function (a) {
           return self.getPostings(a.term).then(function (ap) {
             if (ap) group.entries.push({term: a.term, p: ap, factor: SPELL_WEIGHT[a.dist]});
@@ -782,7 +781,7 @@
   /* Re-order each page of RERANK results by closeness: a result moves up one place
    * per MOVE of closeness.  Only the proven order is used (not the scores, of
    * which a pruned run may know just a part), so pruned and exhaustive runs agree. */
-  var MOVE = 0.25;
+  var MOVE = 0.2;
   function rerank(hits, q) {
     var terms = q.terms.filter(function (t) { return t.term; }).map(function (t) { return t.term; });
     if (terms.length < 2) return hits;
