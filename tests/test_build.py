@@ -154,7 +154,7 @@ def test_hostile_article_text_and_metadata_are_escaped(site):
     html = (site / "articles" / "hostile.html").read_text(encoding="utf-8")
     d = Doc(html)
     # Only the two bundled scripts; no img element at all; no event handler attributes anywhere.
-    assert [s.get("src") for s in _scripts(d)] == ["../assets/site.js", "../assets/search.js"]
+    assert [s.get("src") for s in _scripts(d)] == ["../assets/site.js", "../assets/search-analysis.js", "../assets/search-engine.js", "../assets/search-ui.js"]
     assert d.all("img") == []
     assert d.all("b") == []
     assert not any(k.startswith("on") for _, attrs in d.elements for k in attrs)
@@ -188,7 +188,7 @@ def test_markdown_pages_are_sanitised(site):
     assert not any(h and h.strip().lower().startswith(("javascript:", "data:", "vbscript:")) for h in hrefs)
     # The refused link keeps its text but is no link and carries no rel (invalid without href).
     assert "<a>bad</a>" in html
-    assert [s.get("src") for s in _scripts(d)] == ["../assets/site.js", "../assets/search.js"]
+    assert [s.get("src") for s in _scripts(d)] == ["../assets/site.js", "../assets/search-analysis.js", "../assets/search-engine.js", "../assets/search-ui.js"]
     # '## Sources' is the page's first section: an h2 after the h1, never an h3 skipping a level.
     body = html.split('<article class="free-page">')[1].split("</article>")[0]
     assert re.findall(r"<h(\d)", body) == ["1", "2"]
