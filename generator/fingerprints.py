@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from generator.content import EntityDef, FreePage, SiteConfig
+from generator.facets import Collection
 from generator.generators import neighbours
 from generator.model import Archive, Article, Entity
 from generator.render import PageSpec
@@ -80,6 +81,9 @@ class Encoder:
                 out.append(k)
                 self.encode(v, out)
             out.append("}")
+        elif isinstance(value, Collection):
+            # A tag or source page shows its name, link and size; its articles appear as the page's items.
+            out.append(("C", value.key, value.name, len(value.articles), value.dated, value.starts, value.url))
         elif isinstance(value, EntityDef):
             out.append(("D", self._defs.get(value.id) or defn_digest(value)))
         elif isinstance(value, FreePage):
@@ -103,17 +107,23 @@ def base_digest(site: SiteConfig, nav: Any, templates: Digest) -> Digest:
 
 
 def article_deps(archive: Archive, i: int, enc: Encoder) -> Digest:
-    """An article page: the article, its neighbours' and related articles' cards, the entities it names."""
+    """An article page: the article, its neighbours' and related articles' cards, the entities it names.
+
+    Fed to the hash as bytes, not through ``repr``: it runs for every article of every build.
+    """
     arts = archive.articles
     art = arts[i]
-    prev, nxt = neighbours(archive, art)
-    return _h_of((
-        art.digest,
-        prev.card if prev else None,
-        nxt.card if nxt else None,
-        [arts[j].card for j in art.related],
-        [(enc._defs[eid], n) for eid, n in art.mention_counts.items()],
-    ))
+    h = hashlib.blake2b(art.digest, digest_size=16)
+    for other in neighbours(archive, art):
+        h.update(other.card if other is not None else b"-" * 16)
+    h.update(b"r%d" % len(art.related))
+    for j in art.related:
+        h.update(arts[j].card)
+    defs = enc._defs
+    for eid, n in art.mention_counts.items():
+        h.update(defs[eid])
+        h.update(b"%d," % n)
+    return h.digest()
 
 
 # Families whose pages have an explicit fingerprint (the rest: their PageSpec).
