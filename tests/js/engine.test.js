@@ -346,3 +346,36 @@ test('encoding twins: fnv1a and front coding agree with encoding.py', () => {
   assert.deepEqual(S.frontDecode('a Af oil Cse Eed'), ['a', 'af', 'oil', 'oilse', 'oilseed']);
   assert.deepEqual(S.frontDecode(''), []);
 });
+
+test('every word within reach of an archive word finds it: all single edits of four names', async () => {
+  // Within reach (README "Spelling"): the first or the last three skeleton letters right and the
+  // skeletons within 1 edit (2 from 6 letters).  Every single-letter deletion, insertion,
+  // substitution and adjacent swap of these names that meets that and is not itself a word
+  // of the archive must bring the name back among its spellings.
+  const e = makeEngine();
+  await e.init();
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  let checked = 0;
+  for (const name of ['mourinho', 'panjshir', 'massoud', 'chelsea']) {
+    const variants = new Set();
+    for (let i = 0; i <= name.length; i++) {
+      if (i < name.length) variants.add(name.slice(0, i) + name.slice(i + 1));
+      if (i + 1 < name.length) variants.add(name.slice(0, i) + name[i + 1] + name[i] + name.slice(i + 2));
+      for (const c of letters) {
+        variants.add(name.slice(0, i) + c + name.slice(i));
+        if (i < name.length) variants.add(name.slice(0, i) + c + name.slice(i + 1));
+      }
+    }
+    const sk = S.skeleton(name), keys = S.spellKeys(name);
+    for (const v of variants) {
+      if (v === name || !S.spellable(v) || S.stem(v) === S.stem(name)) continue;
+      const vk = S.spellKeys(v), vs = S.skeleton(v);
+      const reach = (vk[0] === keys[0] || vk[1] === keys[1]) && S.editDistance(vs, sk, 2) <= (vs.length >= 6 ? 2 : 1);
+      if (!reach || (await e.getPostings(S.stem(v)))) continue;
+      const found = await e.spellings(v);
+      assert.ok(found.some((f) => f.word === name), v + ' -> ' + JSON.stringify(found.map((f) => f.word)));
+      checked++;
+    }
+  }
+  assert.ok(checked > 400, String(checked));
+});
