@@ -120,14 +120,16 @@ def test_writes_only_under_search_and_starts_afresh(tmp_path: Path) -> None:
     out = tmp_path / "site"
     (out / "search" / "t").mkdir(parents=True)
     (out / "search" / "t" / "stale.js").write_text("old")
+    (out / "search" / "index.html").write_text("search page")
     (out / "index.html").write_text("page")
     docs = fixture_docs()
     stats = write_browser_index((d for d in docs), out)  # a generator: consumed once
     assert stats.docs == len(docs)
     assert not (out / "search" / "t" / "stale.js").exists()
     assert (out / "index.html").read_text() == "page"
+    assert (out / "search" / "index.html").read_text() == "search page"
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "search"]
-    files = [p for p in (out / "search").rglob("*") if p.is_file()]
+    files = [p for p in (out / "search").rglob("*.js") if p.is_file()]
     assert stats.files == len(files)
     assert stats.bytes == sum(p.stat().st_size for p in files)
 

@@ -1,4 +1,4 @@
-"""Text analysis shared by the indexer (here) and the browser engine (search.js).
+"""Text analysis shared by the indexer (here) and the browser (templates/assets/search-analysis.js).
 
 Both sides must turn the same text into the same terms, or a query typed in
 the browser would miss words the indexer stored.  Every step is therefore

@@ -1,8 +1,9 @@
-"""Write the search indexes to disk: the whoosh index, and (temporarily) the browser index.
+"""Write search indexes to disk: the whoosh index, and the browser index for tools.
 
 The browser index itself is built by ``browser_index.build_browser_index``, a
-pure function returning the files; ``write_browser_index`` below only writes
-them and exists until the build writes them through ``generator/writer.py``.
+pure function returning the files, which the site build writes through
+``generator/writer.py``; ``write_browser_index`` below writes them for the
+evaluation, the fixture and the tests.
 """
 
 from __future__ import annotations
@@ -34,16 +35,24 @@ class IndexStats:
 
 
 def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path, params: Params | None = None) -> IndexStats:
-    """TEMPORARY compatibility wrapper: build the browser index and write it to ``site_dir/search/``.
+    """Build the browser index from scratch and write it under ``site_dir/search/``, for tools.
 
-    To be removed once generator/build.py passes the files of
-    ``build_browser_index`` to the site's writer (see README.md).
+    The evaluation, the fixture and the tests index documents without a site
+    build; the build itself writes ``build_browser_index``'s files through
+    ``generator/writer.py`` (``generator/indexes.py``).  Index files from an
+    earlier run are removed first; other files under search/ (the search
+    page) are left alone.
     """
     t0 = time.perf_counter()
     state, files = build_browser_index(list(docs), None, params)
     root = Path(site_dir)
-    if (root / "search").exists():
-        shutil.rmtree(root / "search")
+    old = root / "search"
+    if old.is_dir():
+        for entry in old.iterdir():
+            if entry.is_dir() and len(entry.name) == 1:
+                shutil.rmtree(entry)
+            elif entry.name == "meta.js":
+                entry.unlink()
     size = 0
     made: set[Path] = set()
     for rel, data in sorted(files.items()):

@@ -3,7 +3,7 @@
     python -m generator.search.vectors > tests/fixtures/search_vectors.json
 
 Expected values come from the Python analyzer; pytest re-checks them against
-analysis.py and ``node --test`` against search.js, so a change on one side
+analysis.py and ``node --test`` against search-analysis.js, so a change on one side
 without the other fails both suites.  The inputs are fixed in this file (no
 corpus needed) so the vectors are reproducible.
 """
