@@ -50,6 +50,17 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--limit", type=int, help="import only the first N good lines")
 
     sub.add_parser("query", help="search a built site from the shell", add_help=False)
+
+    d = sub.add_parser("discover", help="propose entities the registry lacks (writes a file to review)",
+                       description="Read every seed and propose the people, organisations and places that are not in "
+                                   "the registry yet, in a YAML file to review; --accept FILE turns the reviewed file "
+                                   "into content/entities/<id>.yaml. The registry itself is never changed by discover.")
+    d.add_argument("--seeds", type=Path, default=Path("seeds"))
+    d.add_argument("--content", type=Path, default=Path("content"))
+    d.add_argument("--out", type=Path, help="proposals file (default: CONTENT/entities.proposed.yaml)")
+    d.add_argument("--min-articles", type=int, default=2, help="propose names found in at least N articles (default: 2)")
+    d.add_argument("--accept", type=Path, metavar="FILE", help="write the entries of a reviewed proposals file to the registry")
+    d.add_argument("--min-confidence", type=float, default=0.0, help="with --accept: skip entries below this confidence (0-1)")
     return ap
 
 
@@ -96,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
             from generator.importer import run_import
 
             return run_import(args)
+        if args.command == "discover":
+            from generator.discover_run import run_discover
+
+            return run_discover(args)
     except (WriteError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
