@@ -51,6 +51,14 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("query", help="search a built site from the shell", add_help=False)
 
+    c = sub.add_parser("check", help="validate the sources (and a built site's links) without writing anything",
+                       description="Everything the build validates, plus duplicate articles, without writing; "
+                                   "--site DIR also checks every internal link and #anchor of a built site.")
+    c.add_argument("--seeds", type=Path, default=Path("seeds"))
+    c.add_argument("--content", type=Path, default=Path("content"))
+    c.add_argument("--site", type=Path, help="a built site to link-check")
+    c.add_argument("--strict", action="store_true", help="warnings count as errors")
+
     d = sub.add_parser("discover", help="propose entities the registry lacks (writes a file to review)",
                        description="Read every seed and propose the people, organisations and places that are not in "
                                    "the registry yet, in a YAML file to review; --accept FILE turns the reviewed file "
@@ -107,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
             from generator.importer import run_import
 
             return run_import(args)
+        if args.command == "check":
+            from generator.check import run_check
+
+            return run_check(args)
         if args.command == "discover":
             from generator.discover_run import run_discover
 

@@ -129,6 +129,7 @@ def article_page(archive: Archive, i: int) -> PageSpec:
             "body": body,
             "groups": _grouped_entities(archive, art),
             "related": [arts[j] for j in art.related],
+            "original": arts[art.original] if art.original is not None else None,
         },
         breadcrumbs=_crumbs(*crumbs, (art.title, path)),
         toc=toc,

@@ -50,6 +50,8 @@ class Article:
     mention_counts: dict[str, int]  # entity id -> mentions in the text (0 if only declared)
     index: int = 0  # position in date order
     related: list[int] = field(default_factory=list)
+    duplicate_of: str | None = None  # metadata: this article copies that one (search shows the original only)
+    original: int | None = None  # index of that article, set by index_archive
 
     @property
     def url(self) -> str:
@@ -187,6 +189,7 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
         mentions=mentions,
         declared=tuple(declared),
         mention_counts=counts,
+        duplicate_of=meta.duplicate_of if meta else None,
     )
 
 
@@ -211,8 +214,11 @@ def index_archive(site: SiteConfig, articles: list[Article], defs: list[EntityDe
     """Order articles and compute the entity indexes and related articles."""
     articles.sort(key=sort_key)
     entities = {d.id: Entity(d) for d in defs}
+    position = {a.id: i for i, a in enumerate(articles)}
     for i, art in enumerate(articles):
         art.index = i
+        if art.duplicate_of is not None:
+            art.original = position.get(art.duplicate_of)
         ids = art.entity_ids
         for eid in ids:
             ent = entities[eid]
@@ -279,5 +285,23 @@ def build_archive(site: SiteConfig, seeds: list[Seed], metas: dict[str, ArticleM
         art = build_article(seed, metas.get(seed.id), matcher, known, diag)
         if art is not None:
             articles.append(art)
+    _check_duplicate_of(articles, metas, diag)
     diag.check()
     return index_archive(site, articles, defs, pages)
+
+
+def _check_duplicate_of(articles: list[Article], metas: dict[str, ArticleMeta], diag: Diagnostics) -> None:
+    """``duplicate_of`` must name another article that is itself an original."""
+    by_id = {a.id: a for a in articles}
+    for art in articles:
+        target = art.duplicate_of
+        if target is None:
+            continue
+        meta = metas[art.id]
+        if target == art.id:
+            diag.error(meta.path, meta.duplicate_line, "'duplicate_of' names the article itself")
+        elif target not in by_id:
+            diag.error(meta.path, meta.duplicate_line, f"'duplicate_of': there is no article '{target}' (expected seeds/{target}.txt)")
+        elif by_id[target].duplicate_of:
+            diag.error(meta.path, meta.duplicate_line, f"'duplicate_of': '{target}' is itself a copy of "
+                       f"'{by_id[target].duplicate_of}'; point to the original instead")
