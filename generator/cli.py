@@ -2,6 +2,11 @@
 
 User mistakes (bad YAML, a seed without a date, ...) end with a list of
 ``file:line: error: message`` lines and exit status 1, never a traceback.
+
+One argparse parser for every command. A command is added by one function,
+``_add_<command>(sub)``, that registers its subparser and sets ``run`` (the
+function :func:`main` calls with the parsed arguments); list it in
+:func:`parser`.
 """
 
 from __future__ import annotations
@@ -10,10 +15,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TypeAlias
 
 from generator import __version__
 from generator.diagnostics import BuildError
 from generator.writer import WriteError
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _add_paths(p: argparse.ArgumentParser) -> None:
@@ -25,22 +33,35 @@ def _add_paths(p: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The one parser: each subcommand is registered by its own ``_add_<command>`` function below."""
     ap = argparse.ArgumentParser(prog="python -m generator", description="Build a static news-archive website from seeds and YAML.")
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (_add_build, _add_serve, _add_import, _add_query, _add_check, _add_discover):
+        add(sub)
+    return ap
 
+
+def _add_build(sub: Subparsers) -> None:
     b = sub.add_parser("build", help="build the site", description="Build the site into a temporary folder and swap it in.")
     _add_paths(b)
     b.add_argument("--jobs", "-j", type=int, default=min(2, os.cpu_count() or 1), help="processes for rendering (default: %(default)s)")
     b.add_argument("--no-whoosh", action="store_true", help="skip the whoosh index (used by 'query --engine whoosh')")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors (the old site is kept)")
     b.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
+    b.add_argument("--full", action="store_true", help="ignore the build cache: rebuild everything (a clean build)")
+    b.set_defaults(run=_build)
 
+
+def _add_serve(sub: Subparsers) -> None:
     s = sub.add_parser("serve", help="live-reloading dev server", description="Rebuild on changes and reload the browser.")
     _add_paths(s)
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(run=_serve)
 
+
+def _add_import(sub: Subparsers) -> None:
     i = sub.add_parser("import", help="import a corpus into seeds and metadata")
     i.add_argument("format", choices=["jsonl"], help="input format")
     i.add_argument("file", type=Path, help="JSON Lines file: one article per line")
@@ -48,28 +69,15 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--seeds", type=Path, default=Path("seeds"))
     i.add_argument("--content", type=Path, default=Path("content"))
     i.add_argument("--limit", type=int, help="import only the first N good lines")
+    i.set_defaults(run=_import)
 
-    sub.add_parser("query", help="search a built site from the shell", add_help=False)
 
-    c = sub.add_parser("check", help="validate the sources (and a built site's links) without writing anything",
-                       description="Everything the build validates, plus duplicate articles, without writing; "
-                                   "--site DIR also checks every internal link and #anchor of a built site.")
-    c.add_argument("--seeds", type=Path, default=Path("seeds"))
-    c.add_argument("--content", type=Path, default=Path("content"))
-    c.add_argument("--site", type=Path, help="a built site to link-check")
-    c.add_argument("--strict", action="store_true", help="warnings count as errors")
+def _add_query(sub: Subparsers) -> None:
+    from generator.search.cli import DESCRIPTION, add_query_arguments
 
-    d = sub.add_parser("discover", help="propose entities the registry lacks (writes a file to review)",
-                       description="Read every seed and propose the people, organisations and places that are not in "
-                                   "the registry yet, in a YAML file to review; --accept FILE turns the reviewed file "
-                                   "into content/entities/<id>.yaml. The registry itself is never changed by discover.")
-    d.add_argument("--seeds", type=Path, default=Path("seeds"))
-    d.add_argument("--content", type=Path, default=Path("content"))
-    d.add_argument("--out", type=Path, help="proposals file (default: CONTENT/entities.proposed.yaml)")
-    d.add_argument("--min-articles", type=int, default=2, help="propose names found in at least N articles (default: 2)")
-    d.add_argument("--accept", type=Path, metavar="FILE", help="write the entries of a reviewed proposals file to the registry")
-    d.add_argument("--min-confidence", type=float, default=0.0, help="with --accept: skip entries below this confidence (0-1)")
-    return ap
+    q = sub.add_parser("query", help="search a built site from the shell", description=DESCRIPTION)
+    add_query_arguments(q)
+    q.set_defaults(run=lambda args: _query(args, q))
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -78,7 +86,7 @@ def _build(args: argparse.Namespace) -> int:
     opts = BuildOptions(
         seeds=args.seeds, content=args.content, out=args.out, base_url=args.base_url,
         templates=args.templates or TEMPLATES, whoosh=not args.no_whoosh, jobs=max(1, args.jobs),
-        strict=args.strict,
+        strict=args.strict, full=args.full,
     )
     try:
         result = build(opts)
@@ -91,42 +99,83 @@ def _build(args: argparse.Namespace) -> int:
     diag = result.diagnostics
     diag.print_warnings()
     if not args.quiet:
+        if result.note:
+            print(f"note: {result.note}; building everything")
         steps = ", ".join(f"{name} {sec:.2f}s" for name, sec in result.steps)
-        print(f"built {result.articles} articles, {result.entities} entities: {result.files} files, "
-              f"{result.bytes / 1e6:.1f} MB in {opts.out}/ in {result.seconds:.2f}s ({steps})")
+        if result.mode == "unchanged":
+            print(f"nothing changed: {opts.out}/ is up to date ({result.articles} articles) in {result.seconds:.2f}s")
+        else:
+            print(f"built {result.articles} articles, {result.entities} entities ({result.mode}): {result.files} files, "
+                  f"{result.written} written, {result.deleted} removed, {result.bytes / 1e6:.1f} MB in {opts.out}/ "
+                  f"in {result.seconds:.2f}s ({steps})")
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from generator.serve import serve
+
+    return serve(args)
+
+
+def _add_check(sub: Subparsers) -> None:
+    c = sub.add_parser("check", help="validate the sources (and a built site's links) without writing anything",
+                       description="Everything the build validates, plus duplicate articles, without writing; "
+                                   "--site DIR also checks every internal link and #anchor of a built site.")
+    c.add_argument("--seeds", type=Path, default=Path("seeds"))
+    c.add_argument("--content", type=Path, default=Path("content"))
+    c.add_argument("--site", type=Path, help="a built site to link-check")
+    c.add_argument("--strict", action="store_true", help="warnings count as errors")
+    c.set_defaults(run=_check)
+
+
+def _add_discover(sub: Subparsers) -> None:
+    d = sub.add_parser("discover", help="propose entities the registry lacks (writes a file to review)",
+                       description="Read every seed and propose the people, organisations and places that are not in "
+                                   "the registry yet, in a YAML file to review; --accept FILE turns the reviewed file "
+                                   "into content/entities/<id>.yaml. The registry itself is never changed by discover.")
+    d.add_argument("--seeds", type=Path, default=Path("seeds"))
+    d.add_argument("--content", type=Path, default=Path("content"))
+    d.add_argument("--out", type=Path, help="proposals file (default: CONTENT/entities.proposed.yaml)")
+    d.add_argument("--min-articles", type=int, default=2, help="propose names found in at least N articles (default: 2)")
+    d.add_argument("--accept", type=Path, metavar="FILE", help="write the entries of a reviewed proposals file to the registry")
+    d.add_argument("--min-confidence", type=float, default=0.0, help="with --accept: skip entries below this confidence (0-1)")
+    d.set_defaults(run=_discover)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from generator.check import run_check
+
+    return run_check(args)
+
+
+def _discover(args: argparse.Namespace) -> int:
+    from generator.discover_run import run_discover
+
+    return run_discover(args)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from generator.importer import run_import
+
+    return run_import(args)
+
+
+def _query(args: argparse.Namespace, ap: argparse.ArgumentParser) -> int:
+    from generator.search.cli import query
+
+    return query(args, ap)
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "query":
-        from generator.search.cli import run_query
-
-        return run_query(argv[1:])
-    args = parser().parse_args(argv)
+    ap = parser()
+    args = ap.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command is None:
+        ap.print_help()
+        return 2
     try:
-        if args.command == "build":
-            return _build(args)
-        if args.command == "serve":
-            from generator.serve import serve
-
-            return serve(args)
-        if args.command == "import":
-            from generator.importer import run_import
-
-            return run_import(args)
-        if args.command == "check":
-            from generator.check import run_check
-
-            return run_check(args)
-        if args.command == "discover":
-            from generator.discover_run import run_discover
-
-            return run_discover(args)
+        return args.run(args)
     except (WriteError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    parser().print_help()
-    return 2

@@ -254,6 +254,28 @@ def load_entities(content: Path, site: SiteConfig, diag: Diagnostics) -> list[En
     return [found[k] for k in sorted(found)]
 
 
+def list_metas(content: Path, diag: Diagnostics) -> dict[str, Path]:
+    """Article id -> its metadata file in ``content/articles/``."""
+    found: dict[str, Path] = {}
+    for path in listed(content / "articles", (".yaml", ".yml"), "article metadata", diag):
+        key = slugify(path.stem)
+        if key in found:
+            diag.error(path, None, f"two metadata files for the article '{key}'")
+            continue
+        found[key] = path
+    return found
+
+
+def load_metas(content: Path, diag: Diagnostics) -> dict[str, ArticleMeta]:
+    """Read every article's metadata (the build reads them through its cache instead)."""
+    metas = {}
+    for key, path in list_metas(content, diag).items():
+        meta = load_article_meta(path, diag)
+        if meta is not None:
+            metas[key] = meta
+    return metas
+
+
 def listed(folder: Path, suffixes: tuple[str, ...], what: str, diag: Diagnostics) -> list[Path]:
     """The files of ``folder`` with one of ``suffixes``; anything else is reported, never skipped silently."""
     if not folder.is_dir():

@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 SHINGLE = 5
 SKETCH = 4  # smallest shingle hashes kept per article
@@ -88,7 +89,7 @@ def report_duplicates(archive: object, diag: object) -> None:
     for d in find_duplicates(texts):
         if d.copy in marked or d.original in marked:
             continue
-        orig, copy = arts[d.original], arts[d.copy]
+        orig, copy = Path(arts[d.original].path), Path(arts[d.copy].path)
         how = "is identical to" if d.identical else f"repeats {d.share:.0%} of"
-        diag.warn(copy.seed_path, None, f"{copy.seed_path.name} {how} {orig.seed_path.name}; if it is a copy, "  # type: ignore[attr-defined]
-                  f"add 'duplicate_of: {orig.id}' to content/articles/{copy.seed_path.stem}.yaml")
+        diag.warn(copy, None, f"{copy.name} {how} {orig.name}; if it is a copy, "  # type: ignore[attr-defined]
+                  f"add 'duplicate_of: {d.original}' to content/articles/{copy.stem}.yaml")

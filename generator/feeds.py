@@ -34,7 +34,7 @@ def extra_files(archive: Archive, page_paths: list[str]) -> Iterator[tuple[str, 
     entries = []
     for a in newest:
         url = escape(base + a.url)
-        summary = escape(a.summary or (a.blocks[0].text[:300] if a.blocks else ""))
+        summary = escape(a.summary or a.lead[:300])
         entries.append(
             f"<entry><title>{escape(a.title)}</title><link href=\"{url}\"/><id>{url}</id>"
             f"<updated>{a.date.isoformat()}T00:00:00Z</updated><summary>{summary}</summary></entry>"

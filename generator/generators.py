@@ -55,17 +55,18 @@ class Pager:
 
 
 def nav_data(archive: Archive) -> dict[str, Any]:
-    """The left navigation, the same on every page."""
-    years = Counter(a.date.year for a in archive.articles if a.date)
-    undated = sum(1 for a in archive.articles if a.date is None)
-    types = Counter(e.type for e in archive.entities.values() if e.articles)
+    """The left navigation, the same on every page.
+
+    It holds no counts: a count here would change every page of the site
+    whenever one article is added, and an incremental build would have to
+    rewrite them all.  Counts live on the pages the links lead to.
+    """
+    years = {a.date.year for a in archive.articles if a.date}
+    types = {e.type for e in archive.entities.values() if e.articles}
     return {
-        "years": [(y, years[y], urls.year(y)) for y in sorted(years, reverse=True)],
-        "undated": undated,
-        "types": [
-            (t, label, types[t], urls.entity_type(t))
-            for t, label in archive.site.entity_types.items() if types[t]
-        ],
+        "years": [(y, urls.year(y)) for y in sorted(years, reverse=True)],
+        "undated": any(a.date is None for a in archive.articles),
+        "types": [(t, label, urls.entity_type(t)) for t, label in archive.site.entity_types.items() if t in types],
         "pages": [(p.title, urls.page(p.slug)) for p in archive.pages],
     }
 
@@ -135,7 +136,7 @@ def article_page(archive: Archive, i: int) -> PageSpec:
         toc=toc,
         prev=(prev.title, prev.url) if prev else None,
         next=(nxt.title, nxt.url) if nxt else None,
-        description=art.summary or (art.blocks[0].text[:200] if art.blocks else ""),
+        description=art.summary or art.lead[:200],
     )
 
 

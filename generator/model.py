@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
 import math
+import pickle
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from typing import Any, NamedTuple
 
 from generator import urls
 from generator.content import ArticleMeta, EntityDef, FreePage, SiteConfig
@@ -30,28 +32,65 @@ RELATED_WINDOW = 40  # articles looked at on each side of an article in each ent
 RELATED_COUNT = 5
 
 
-@dataclass
+class Snippet(NamedTuple):
+    """The sentence around an entity's first mention in an article."""
+
+    before: str
+    match: str
+    after: str
+
+
+@dataclass(eq=False)
 class Article:
-    """One article, with its mentions found."""
+    """One article, with its mentions found.
+
+    What lists and search need (title, date, text, counts, snippets) is held
+    as plain values; the parsed blocks and their mentions, needed only to
+    render the article's own page, stay pickled while the article sits in
+    the build cache and are decoded on first use (a large cache loads in a
+    fraction of the time that way).
+    """
 
     id: str
-    seed_path: Path
+    path: str  # the seed file, for messages
     title: str
-    title_derived: bool
     date: dt.date | None
     source: str | None
     source_url: str | None
     authors: tuple[str, ...]
     tags: tuple[str, ...]
     summary: str
-    blocks: tuple[Block, ...]
-    mentions: tuple[tuple[Mention, ...], ...]  # per block
+    text: str  # the body as plain text, paragraphs separated by blank lines
+    word_count: int
     declared: tuple[str, ...]  # entity ids from the metadata
     mention_counts: dict[str, int]  # entity id -> mentions in the text (0 if only declared)
-    index: int = 0  # position in date order
+    snippets: dict[str, Snippet]  # entity id -> the sentence around its first mention
+    card: bytes  # digest of what a list of articles shows of it (see generator.fingerprints)
+    digest: bytes  # digest of everything its own page shows
+    body: Any  # (blocks, mentions per block), or those pickled while cached
+    index: int = 0  # position in date order (derived on every build, never cached)
     related: list[int] = field(default_factory=list)
     duplicate_of: str | None = None  # metadata: this article copies that one (search shows the original only)
+    duplicate_where: tuple[str, int | None] | None = None  # (metadata file, line) of duplicate_of, for errors
     original: int | None = None  # index of that article, set by index_archive
+
+    def _decoded(self) -> tuple[tuple[Block, ...], tuple[tuple[Mention, ...], ...]]:
+        if isinstance(self.body, bytes):
+            self.body = pickle.loads(self.body)
+        return self.body
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return self._decoded()[0]
+
+    @property
+    def mentions(self) -> tuple[tuple[Mention, ...], ...]:
+        return self._decoded()[1]
+
+    @property
+    def lead(self) -> str:
+        """The first paragraph (or heading): page descriptions and feed summaries."""
+        return self.text.partition("\n\n")[0]
 
     @property
     def url(self) -> str:
@@ -65,22 +104,19 @@ class Article:
     def month_key(self) -> str | None:
         return None if self.date is None else f"{self.date.year:04d}-{self.date.month:02d}"
 
-    @property
-    def word_count(self) -> int:
-        return sum(len(b.text.split()) for b in self.blocks)
+    def __reduce__(self) -> tuple:
+        body = self.body if isinstance(self.body, bytes) else pickle.dumps(self.body, protocol=pickle.HIGHEST_PROTOCOL)
+        return (_restore_article, (
+            self.id, self.path, self.title, self.date, self.source, self.source_url, self.authors, self.tags,
+            self.summary, self.text, self.word_count, self.declared, self.mention_counts,
+            {k: tuple(v) for k, v in self.snippets.items()}, self.card, self.digest, body,
+        ))
 
-    @property
-    def text(self) -> str:
-        return "\n\n".join(b.text for b in self.blocks)
 
-
-@dataclass
-class Snippet:
-    """The sentence around an entity's first mention in an article."""
-
-    before: str
-    match: str
-    after: str
+def _restore_article(*fields: Any) -> Article:
+    art = Article(*fields)
+    art.snippets = {k: Snippet(*v) for k, v in art.snippets.items()}
+    return art
 
 
 @dataclass
@@ -137,6 +173,10 @@ class Archive:
         return (min(dated), max(dated)) if dated else None
 
 
+def _digest(*parts: object) -> bytes:
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known: set[str], diag: Diagnostics) -> Article | None:
     """Combine a seed and its metadata; None when it cannot be trusted (errors reported)."""
     ok = True
@@ -159,8 +199,7 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
     if not seed.blocks:
         diag.warn(seed.path, None, "the article has no body text")
     title = meta.title if meta and meta.title else None
-    derived = title is None
-    if derived:
+    if title is None:
         title = derive_title(seed.blocks[0].text) if seed.blocks else f"(untitled {seed.id})"
         if meta is None:
             diag.warn(seed.path, None, f"no metadata file content/articles/{seed.path.stem}.yaml; title derived from the text")
@@ -174,22 +213,29 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
             counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
     for eid in declared:
         counts.setdefault(eid, 0)
+    summary = meta.summary if meta else ""
+    text = "\n\n".join(b.text for b in seed.blocks)
+    fields = dict(
+        title=title, date=date, source=meta.source if meta else None, source_url=meta.source_url if meta else None,
+        authors=meta.authors if meta else (), tags=meta.tags if meta else (), summary=summary,
+        duplicate_of=meta.duplicate_of if meta else None,
+    )
+    where = (str(meta.path), meta.duplicate_line) if meta and meta.duplicate_of else None
+    card = _digest(seed.id, *fields.values(), text.partition("\n\n")[0])
+    snippets = {eid: _snippet(seed.blocks, mentions, summary, eid) for eid in counts}
     return Article(
         id=seed.id,
-        seed_path=seed.path,
-        title=title,
-        title_derived=derived,
-        date=date,
-        source=meta.source if meta else None,
-        source_url=meta.source_url if meta else None,
-        authors=meta.authors if meta else (),
-        tags=meta.tags if meta else (),
-        summary=meta.summary if meta else "",
-        blocks=seed.blocks,
-        mentions=mentions,
+        path=str(seed.path),
+        text=text,
+        word_count=sum(len(b.text.split()) for b in seed.blocks),
         declared=tuple(declared),
         mention_counts=counts,
-        duplicate_of=meta.duplicate_of if meta else None,
+        snippets=snippets,
+        card=card,
+        digest=_digest(card, seed.blocks, mentions, counts, declared),
+        body=(seed.blocks, mentions),
+        duplicate_where=where,
+        **fields,
     )
 
 
@@ -226,7 +272,7 @@ def index_archive(site: SiteConfig, articles: list[Article], defs: list[EntityDe
             ent.mentions += art.mention_counts[eid]
             if art.month_key:
                 ent.months[art.month_key] += 1
-            ent.snippets[i] = _snippet(art, eid)
+            ent.snippets[i] = art.snippets[eid]
         if len(ids) <= 60:  # co-occurrence is k² per article: bounded for pathological articles
             for a in ids:
                 together = entities[a].together
@@ -237,13 +283,12 @@ def index_archive(site: SiteConfig, articles: list[Article], defs: list[EntityDe
     return Archive(site, articles, entities, pages)
 
 
-def _snippet(art: Article, eid: str) -> Snippet:
-    for block, mentions in zip(art.blocks, art.mentions, strict=True):
-        for m in mentions:
+def _snippet(blocks: tuple[Block, ...], mentions: tuple[tuple[Mention, ...], ...], summary: str, eid: str) -> Snippet:
+    for block, found in zip(blocks, mentions, strict=True):
+        for m in found:
             if m.entity_id == eid:
-                before, match, after = sentence_around(block.text, m.start, m.end)
-                return Snippet(before, match, after)
-    text = art.summary or (art.blocks[0].text if art.blocks else "")
+                return Snippet(*sentence_around(block.text, m.start, m.end))
+    text = summary or (blocks[0].text if blocks else "")
     return Snippet(first_sentence(text), "", "")
 
 
@@ -285,23 +330,23 @@ def build_archive(site: SiteConfig, seeds: list[Seed], metas: dict[str, ArticleM
         art = build_article(seed, metas.get(seed.id), matcher, known, diag)
         if art is not None:
             articles.append(art)
-    _check_duplicate_of(articles, metas, diag)
+    check_duplicate_of(articles, diag)
     diag.check()
     return index_archive(site, articles, defs, pages)
 
 
-def _check_duplicate_of(articles: list[Article], metas: dict[str, ArticleMeta], diag: Diagnostics) -> None:
-    """``duplicate_of`` must name another article that is itself an original."""
+def check_duplicate_of(articles: list[Article], diag: Diagnostics) -> None:
+    """``duplicate_of`` must name another article, one that is itself an original."""
     by_id = {a.id: a for a in articles}
     for art in articles:
         target = art.duplicate_of
         if target is None:
             continue
-        meta = metas[art.id]
+        path, line = art.duplicate_where or (art.path, None)
         if target == art.id:
-            diag.error(meta.path, meta.duplicate_line, "'duplicate_of' names the article itself")
+            diag.error(path, line, "'duplicate_of' names the article itself")
         elif target not in by_id:
-            diag.error(meta.path, meta.duplicate_line, f"'duplicate_of': there is no article '{target}' (expected seeds/{target}.txt)")
+            diag.error(path, line, f"'duplicate_of': there is no article '{target}' (expected seeds/{target}.txt)")
         elif by_id[target].duplicate_of:
-            diag.error(meta.path, meta.duplicate_line, f"'duplicate_of': '{target}' is itself a copy of "
+            diag.error(path, line, f"'duplicate_of': '{target}' is itself a copy of "
                        f"'{by_id[target].duplicate_of}'; point to the original instead")

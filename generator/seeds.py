@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostics
 from generator.textio import read_text
+from generator.textutil import slugify
 
 MONTHS = {
     name: i
@@ -157,3 +158,43 @@ def read_seed(path: Path, seed_id: str, diag: Diagnostics) -> Seed | None:
     if text is None:
         return None
     return parse_seed(text, path, seed_id, diag)
+
+
+def list_seeds(folder: Path, diag: Diagnostics) -> list[tuple[str, Path]]:
+    """``(id, path)`` of every ``*.txt`` in ``folder``; anything else there is reported, never dropped silently."""
+    if not folder.is_dir():
+        diag.error(folder, None, "the seeds folder does not exist")
+        return []
+    found: list[tuple[str, Path]] = []
+    owners: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            diag.warn(path, None, "sub-folders of seeds/ are not read; move its articles up")
+            continue
+        if path.suffix.lower() != ".txt":
+            diag.warn(path, None, "ignored: seeds must be .txt files")
+            continue
+        seed_id = slugify(path.stem)
+        if not seed_id:
+            diag.error(path, None, "the file name gives an empty id; rename it with letters or digits")
+            continue
+        if seed_id in owners:
+            diag.error(path, None, f"two seeds give the id '{seed_id}': {owners[seed_id].name} and {path.name}; rename one")
+            continue
+        owners[seed_id] = path
+        found.append((seed_id, path))
+    if not owners:
+        diag.warn(folder, None, "no seed files (*.txt): the site will have no articles")
+    return found
+
+
+def load_seeds(folder: Path, diag: Diagnostics) -> list[Seed]:
+    """Read every seed of ``folder`` (the build reads them through its cache instead)."""
+    seeds = []
+    for seed_id, path in list_seeds(folder, diag):
+        seed = read_seed(path, seed_id, diag)
+        if seed is not None:
+            seeds.append(seed)
+    return seeds

@@ -1,16 +1,36 @@
 """The only code that writes the site to disk.
 
-It keeps every path inside the output folder, refuses two pages on one path
-(naming both), and writes into a fresh temporary folder that replaces the
-old site only when the whole build succeeded — a failed build leaves the
-previous ``site/`` untouched.
+Every file of ``site/`` — pages, feeds, assets and the search index — goes
+through :class:`Writer`, which keeps every path inside the output folder,
+refuses two files on one path (naming both producers) and remembers a digest
+of each file's bytes (the build's manifest).
+
+It writes in one of two ways:
+
+* **fresh** (a clean build): into a new temporary folder beside the site,
+  which :func:`swap_into_place` then exchanges with the old site in one atomic
+  step, so a failed build leaves the previous ``site/`` untouched and there is
+  never a moment without a site;
+* **in place** (an incremental build): each changed file is written to a
+  temporary name in its folder and renamed over the old one (atomic per
+  file); a file whose bytes did not change is not touched at all; files the
+  build no longer produces are removed by :meth:`Writer.finish`.  A build
+  killed halfway is noticed by the next one through the build journal (see
+  ``generator.cache``) and repaired by a clean build.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
+import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path, PurePosixPath
 
 
@@ -18,58 +38,138 @@ class WriteError(Exception):
     """A page could not be written where it was meant to go."""
 
 
-class Writer:
-    """Writes files below ``root``; one path, one writer call."""
+def digest(data: bytes) -> bytes:
+    """What the manifest remembers of a file: 16 bytes of BLAKE2b (collisions are not a practical concern)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
-    def __init__(self, root: Path) -> None:
+
+class Writer:
+    """Writes files below ``root``; one path, one producer per build.
+
+    ``previous`` is the manifest of the site already in ``root`` (path ->
+    digest) when writing in place, or None for a fresh folder.
+    """
+
+    def __init__(self, root: Path, previous: dict[str, bytes] | None = None) -> None:
         self.root = root
-        self._written: dict[str, tuple[str, str]] = {}
+        self.in_place = previous is not None
+        self._previous = previous or {}
+        self._owner: dict[str, str] = {}  # lower-cased path -> producer, for clash messages
+        self.manifest: dict[str, bytes] = {}  # path -> digest of what the site holds after this build
+        self._pending: list[tuple[Path, bytes]] = []  # in place: written by commit(), once nothing can fail
+        self.written = 0  # files whose bytes were written (or are to be, in place) this build
         self.bytes = 0
+        self.deleted = 0
 
     def _target(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel:
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel or rel != pure.as_posix():
             raise WriteError(f"refusing to write outside the site: {rel!r}")
         return self.root.joinpath(*pure.parts)
 
-    def write(self, rel: str, content: str | bytes, origin: str = "") -> None:
-        """Write one file; ``origin`` names what produced it, for clash messages."""
-        key = rel.lower()  # case-insensitive file systems would merge these
-        if key in self._written:
-            raise WriteError(f"two pages want the same path {rel!r}: {self._written[key][1]} and {origin}")
-        self._written[key] = (rel, origin or rel)
+    def _claim(self, rel: str, origin: str) -> Path:
         target = self._target(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        key = rel.lower()  # case-insensitive file systems would merge these
+        if key in self._owner:
+            raise WriteError(f"two pages want the same path {rel!r}: {self._owner[key]} and {origin or rel}")
+        self._owner[key] = origin or rel
+        return target
+
+    def write(self, rel: str, content: str | bytes, origin: str = "") -> bool:
+        """Write one file (unless in place with the same bytes); True if bytes were written."""
+        target = self._claim(rel, origin)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        target.write_bytes(data)
+        d = digest(data)
+        self.manifest[rel] = d
+        if self.in_place and self._previous.get(rel) == d:
+            return False
+        if self.in_place:
+            self._pending.append((target, data))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        self.written += 1
         self.bytes += len(data)
+        return True
+
+    def keep(self, rel: str, origin: str = "") -> None:
+        """Claim a file the previous build wrote and this one would write identically (not rendered again)."""
+        self._claim(rel, origin)
+        if rel not in self._previous:
+            raise WriteError(f"internal: {rel!r} kept but not in the previous build's manifest")
+        self.manifest[rel] = self._previous[rel]
+
+    def owned_by(self, producer: str) -> list[str]:
+        """The paths ``producer`` wrote or kept in this build (the next build keeps them the same way)."""
+        return sorted(rel for rel in self.manifest if self._owner.get(rel.lower()) == producer)
+
+    def adopt(self, manifest: dict[str, bytes], producer: str, written: int = 0, size: int = 0) -> None:
+        """Claim files another process wrote through its own Writer on this root (the search index)."""
+        for rel, d in manifest.items():
+            self._claim(rel, producer)
+            self.manifest[rel] = d
+        self.written += written
+        self.bytes += size
+
+    def delete(self, rel: str) -> None:
+        """Drop a file claimed earlier in this build (the search index replacing or removing one of its files)."""
+        self._owner.pop(rel.lower(), None)
+        self.manifest.pop(rel, None)
+
+    @staticmethod
+    def _replace(target: Path, data: bytes) -> None:
+        """Write to a temporary name in the same folder, then rename over the target: readers see old or new, never half."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def copy_tree(self, src: Path, rel_dir: str) -> None:
         """Copy static assets (sorted, so output order is deterministic)."""
         for path in sorted(src.rglob("*")):
-            if path.is_file():
+            if path.is_file() and not path.name.startswith("."):
                 rel = f"{rel_dir}/{path.relative_to(src).as_posix()}"
                 self.write(rel, path.read_bytes(), origin=str(path))
 
-    def adopt(self, src: Path, rel_dir: str) -> None:
-        """Move a folder written elsewhere (the search index) into the site, by renames.
+    def commit(self) -> None:
+        """In place: write the changed files, then remove those the previous build wrote and this one did not.
 
-        Its top-level entries must not clash with pages already written there.
+        Until now nothing touched the site, so an error while rendering left
+        it as it was; from here on the build journal covers a crash.
         """
-        target = self._target(rel_dir)
-        target.mkdir(parents=True, exist_ok=True)
-        for entry in sorted(src.iterdir()):
-            dest = target / entry.name
-            if dest.exists():
-                raise WriteError(f"two writers want the same path {rel_dir}/{entry.name}")
-            os.rename(entry, dest)
+        if not self.in_place:
+            return
+        for target, data in self._pending:
+            self._replace(target, data)
+        self._pending.clear()
+        gone = sorted(set(self._previous) - set(self.manifest))
+        folders = set()
+        for rel in gone:
+            target = self._target(rel)
+            target.unlink(missing_ok=True)
+            self.deleted += 1
+            folders.update(target.parents)
+        # Folders left empty go too: a clean build would not have them.
+        root = self.root.resolve()
+        for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+            if folder.resolve() != root and root in folder.resolve().parents:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
 
     def paths(self) -> list[str]:
-        return [rel for rel, _ in self._written.values()]
+        return list(self.manifest)
 
     @property
     def count(self) -> int:
-        return len(self._written)
+        return len(self.manifest)
 
 
 def staging_dir(final: Path) -> Path:
@@ -78,16 +178,71 @@ def staging_dir(final: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{final.name}-build-", dir=final.parent))
 
 
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
 def swap_into_place(staged: Path, final: Path) -> None:
-    """Replace ``final`` with ``staged``: two renames, old copy removed afterwards."""
-    old = None
-    if final.exists() or final.is_symlink():
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
-        os.rename(final, old / "site")
-    os.rename(staged, final)
-    os.chmod(final, 0o755)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Replace ``final`` with ``staged`` with no moment where ``final`` is missing.
+
+    Where the kernel can exchange two folders atomically it does; elsewhere
+    it falls back to two quick renames.  The old copy is deleted by a
+    detached process, off the build's critical path (a large site takes
+    seconds to delete); leftovers of an interrupted deletion are collected by
+    the next build (:func:`collect_leftovers`).
+    """
+    os.chmod(staged, 0o755)
+    if not (final.exists() or final.is_symlink()):
+        os.rename(staged, final)
+        return
+    if _exchange(staged, final):
+        old = staged.with_name(staged.name.replace("-build-", "-old-", 1))
+        os.rename(staged, old)
+    else:
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent)) / "site"
+        os.rename(final, old)
+        os.rename(staged, final)
+    remove_later(old)
+
+
+def remove_later(path: Path) -> None:
+    """Delete a folder in a detached process that outlives the build."""
+    try:
+        subprocess.Popen(
+            [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(path)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def collect_leftovers(final: Path) -> None:
+    """Old sites and staging folders of builds that were killed: remove them in the background."""
+    if not final.parent.is_dir():
+        return
+    for entry in final.parent.iterdir():
+        if entry.name.startswith((f".{final.name}-old-", f".{final.name}-build-")) and entry.is_dir():
+            # A build running right now owns its fresh staging folder: leave young ones alone.
+            if entry.name.startswith(f".{final.name}-old-") or time.time() - entry.stat().st_mtime > 3600:
+                remove_later(entry)
 
 
 def discard(staged: Path) -> None:

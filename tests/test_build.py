@@ -13,6 +13,7 @@ from conftest import FIXTURE, copy_fixture
 
 from generator.build import TEMPLATES, BuildOptions, build, load
 from generator.diagnostics import BuildError, Diagnostics
+from generator.textutil import derive_title
 
 SEED_IDS = sorted(p.stem.lower() for p in (FIXTURE / "seeds").glob("*.txt"))
 
@@ -93,7 +94,7 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path):
     out = _build(tmp_path)  # with the whoosh index beside it
     before = snapshot(out)
     whoosh_before = snapshot(tmp_path / "site.whoosh")
-    assert _beside(tmp_path) == ["archive", "site", "site.whoosh"]
+    assert _beside(tmp_path) == [".site-cache", "archive", "site", "site.whoosh"]
     meta = tmp_path / "archive" / "content" / "articles" / "kabul-airport.yaml"
     meta.write_text("title: [unclosed\n", encoding="utf-8")
     with pytest.raises(BuildError) as exc:
@@ -101,7 +102,7 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path):
     assert any(str(p).startswith(f"{meta}:") for p in exc.value.problems)
     assert snapshot(out) == before
     assert snapshot(tmp_path / "site.whoosh") == whoosh_before
-    assert _beside(tmp_path) == ["archive", "site", "site.whoosh"]
+    assert _beside(tmp_path) == [".site-cache", "archive", "site", "site.whoosh"]
 
 
 def test_failure_while_rendering_discards_the_staged_site(tmp_path):
@@ -115,7 +116,7 @@ def test_failure_while_rendering_discards_the_staged_site(tmp_path):
     with pytest.raises(jinja2.UndefinedError):
         _build(tmp_path, templates=templates)
     assert snapshot(out) == before
-    assert _beside(tmp_path) == ["archive", "site", "site.whoosh", "templates"]
+    assert _beside(tmp_path) == [".site-cache", "archive", "site", "site.whoosh", "templates"]
 
 
 def test_two_pages_on_one_path_is_refused_naming_both(tmp_path):
@@ -210,12 +211,36 @@ def test_every_seed_has_an_article_page(site):
     assert len(SEED_IDS) == 5
     pages = sorted(p.stem for p in (site / "articles").glob("*.html"))
     assert pages == SEED_IDS
-    for sid in SEED_IDS:
-        d = doc(site, f"articles/{sid}.html")
-        assert d.h1
+    titles = {sid: doc(site, f"articles/{sid}.html").h1 for sid in SEED_IDS}
+    assert titles == {
+        "000_88806ccc1889e30e": "Taliban suffer heavy losses as Panjshir resistance holds the valley",
+        "anniversary": "A year before the fall of Kabul, the Northern Alliance veterans met in Panjshir to…",  # no metadata
+        "clipping": "An undated clipping about the Panjshir Valley and its rivers",  # no metadata
+        "hostile": "Council note <script>alert(1)</script> on the blockade",  # escaped in the HTML, text here
+        "kabul-airport": "Blasts outside Kabul airport as evacuations go on",
+    }
     home = doc(site, "index.html")
     linked = {a["href"].removeprefix("./") for a in home.all("a") if "articles/" in (a.get("href") or "")}
     assert linked == {f"articles/{s}.html" for s in SEED_IDS}  # latest: 5 shows them all
+
+
+@pytest.mark.parametrize(("first_paragraph", "title"), [
+    ("An undated clipping about the Panjshir Valley and its rivers.", "An undated clipping about the Panjshir Valley and its rivers"),
+    ("Kabul fell. The Taliban entered the city.", "Kabul fell"),  # the first sentence only, its full stop dropped
+    ("Where is Massoud? Nobody knows.", "Where is Massoud?"),  # ? and ! stay
+    ("U.S. forces left Kabul. Then the airport closed.", "U.S. forces left Kabul"),  # no cut inside "U.S. forces"
+    ("Talks ended at 3.30 p.m. in Doha", "Talks ended at 3.30 p.m. in Doha"),  # a full stop before a lower-case word ends no sentence
+    ("No full stop at all", "No full stop at all"),
+    # Longer than 90 characters: cut at the last whole word, trailing comma dropped, an ellipsis added.
+    ("A year before the fall of Kabul, the Northern Alliance veterans met in Panjshir to remember Ahmad Shah Massoud.",
+     "A year before the fall of Kabul, the Northern Alliance veterans met in Panjshir to…"),
+    ("Word " * 16 + "twenty, more words follow here.", "Word " * 16 + "twenty…"),
+    ("   ", "(untitled)"),
+])
+def test_derived_title(first_paragraph: str, title: str) -> None:
+    """The title an article without one gets: its first sentence, at most 90 characters plus '…'."""
+    assert derive_title(first_paragraph) == title
+    assert len(title) <= 91
 
 
 def test_article_page_shows_metadata_and_linked_mentions(site):
@@ -311,8 +336,11 @@ def test_archive_counts(site):
     assert "<small>2 articles</small>" in (site / "archive" / "2021" / "09" / "index.html").read_text(encoding="utf-8")
     undated = (site / "archive" / "undated" / "index.html").read_text(encoding="utf-8")
     assert "clipping.html" in undated and "<small>1 article</small>" in undated
-    nav = (site / "index.html").read_text(encoding="utf-8")
-    assert '2021 <span class="count">3</span>' in nav and 'Undated <span class="count">1</span>' in nav
+    # The navigation on every page links years without counts: a count there would
+    # change every page of the site whenever one article is added.
+    nav = (site / "articles" / "kabul-airport.html").read_text(encoding="utf-8").split('<nav id="sidebar"', 1)[1].split("</nav>", 1)[0]
+    assert 'archive/2021/index.html">2021</a>' in nav and 'archive/undated/index.html">Undated</a>' in nav
+    assert 'class="count"' not in nav
 
 
 def test_404_page_and_special_pages(site):

@@ -264,21 +264,28 @@ def test_page_front_matter_errors_have_file_lines(tmp_path):
     page.write_text("---\ntitle: Contact\norder: [2\n---\nBody.\n", encoding="utf-8")
     errors = _errors(tmp_path, seeds, content)
     assert len(errors) == 1, errors
-    # The unclosed '[' is on file line 3; the parser notices at the end of the front matter.
-    assert errors[0].startswith((f"{page}:3: error: invalid YAML:", f"{page}:4: error: invalid YAML:")), errors
-    assert errors[0].startswith(f"{page}:3:") or "started on line 3" in errors[0], errors
+    # The unclosed '[' is on file line 3; the parser notices on line 4 (the closing ---) and says where it started.
+    assert errors == [f"{page}:4: error: invalid YAML: while parsing a flow sequence: did not find expected ',' or ']'"
+                      " (started on line 3)"]
 
 
 def test_every_error_is_reported_in_one_run(tmp_path):
     seeds, content = _archive(tmp_path)
-    _meta(content, "kabul-airport.yaml", "titel: x\n")
-    _meta(content, "ghost.yaml", "title: Ghost\n")
-    (seeds / "bad.txt").write_text("date 2021-02-30\nx\n", encoding="utf-8")
-    errors = _errors(tmp_path, seeds, content)
-    joined = "\n".join(errors)
-    assert "unknown key 'titel'" in joined
-    assert "impossible date" in joined
-    assert len(errors) >= 2
+    kabul = _meta(content, "kabul-airport.yaml", "titel: x\n")
+    ghost = _meta(content, "ghost.yaml", "title: Ghost\n")
+    bad = seeds / "bad.txt"
+    bad.write_text("date 2021-02-30\nx\n", encoding="utf-8")
+    # Every file is read and every error in any of them reported together...
+    assert _errors(tmp_path, seeds, content) == [
+        f"{bad}:1: error: impossible date '2021-02-30': day is out of range for month",
+        f"{kabul}:1: error: unknown key 'titel' in article metadata (did you mean 'title'?); known keys: authors, date,"
+        " entities, source, source_url, summary, tags, title",
+    ]
+    # ...but checks across files (metadata without its seed) run only once every file could be read.
+    bad.unlink()
+    kabul.write_text("title: Blasts\n", encoding="utf-8")
+    assert _errors(tmp_path, seeds, content) == [
+        f"{ghost}: error: metadata for a seed that does not exist: expected seeds/ghost.txt"]
 
 
 def test_impossible_yaml_date_is_an_error_not_a_crash(tmp_path):

@@ -14,18 +14,11 @@ from generator import evaluate
 from generator.search import SearchDoc
 from generator.search.analysis import analyze
 from generator.search.cli import run_query
-from generator.search.fixture import BODY_LEAD, FIXTURES, SHARD_TARGET, TIER_BLOCK, TIER_HEAD, fixture_docs
-from generator.search.indexer import (
-    ALPHABET,
-    b36,
-    encode_postings,
-    encode_runs,
-    impact_tiers,
-    split_lead,
-    utf16_key,
-    write_browser_index,
-    write_whoosh_index,
-)
+from generator.search.encoding import ALPHABET, b36, encode_postings, encode_runs, file_name, utf16_key
+from generator.search.fixture import FIXTURES, PARAMS, fixture_docs
+from generator.search.impacts import split_tiers
+from generator.search.indexer import write_browser_index, write_whoosh_index
+from generator.search.layout import Params, split_lead
 
 PUT = re.compile(r'^__as\("([^"]+)",(.*)\);\n$', re.DOTALL)
 
@@ -57,6 +50,12 @@ def decode_postings(s: str) -> list[tuple[int, int]]:
     return out
 
 
+def shard_keys(meta: dict) -> list[str]:
+    """Shard file keys in term order, as the engine derives them from the separators."""
+    seps = meta["shards"].split(" ") if meta["shards"] else []
+    return ["t/_"] + [f"t/{file_name(s)}" for s in seps]
+
+
 def term_postings(idx: dict[str, object]) -> dict[str, list[tuple[int, int]]]:
     """Every term's complete posting list (head + tail blocks), checking the tier invariants on the way."""
     out: dict[str, list[tuple[int, int]]] = {}
@@ -70,11 +69,11 @@ def term_postings(idx: dict[str, object]) -> dict[str, list[tuple[int, int]]]:
             if i not in tiers:
                 out[term] = head
                 continue
-            df, first, directory = tiers[i]
+            df, directory = tiers[i]
             blocks = decode_postings(directory)
             tail: list[tuple[int, int]] = []
-            for j, (start, top) in enumerate(blocks):
-                block = decode_postings(idx[f"u/{b36(first + j)}"])
+            for start, top in blocks:
+                block = decode_postings(idx[f"u/{file_name(term)}.{b36(start)}"])
                 assert block[0][0] == start and max(q for _d, q in block) == top
                 assert not tail or tail[-1][0] < start  # blocks follow doc order
                 tail.extend(block)
@@ -85,13 +84,16 @@ def term_postings(idx: dict[str, object]) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
+def cards(idx: dict[str, object], n: int) -> list[list]:
+    """Every document's card, from the bundles, in number order."""
+    per = idx["meta"]["bundle"]
+    return [idx[f"d/{b36(d // per)}"][d % per] for d in range(n)]
+
+
 @pytest.fixture()
 def site(tmp_path: Path) -> Path:
     out = tmp_path / "site"
-    write_browser_index(
-        iter(fixture_docs()), out, shard_target=SHARD_TARGET, tier_head=TIER_HEAD, tier_block=TIER_BLOCK,
-        body_lead=BODY_LEAD,
-    )
+    write_browser_index(fixture_docs(), out, PARAMS)
     return out
 
 
@@ -124,8 +126,10 @@ def test_writes_only_under_search_and_starts_afresh(tmp_path: Path) -> None:
 def test_every_term_is_in_the_shard_meta_points_to(site: Path) -> None:
     idx = read_index(site)
     meta = idx["meta"]
+    keys = shard_keys(meta)
+    assert len(keys) >= 5, "fixture should have several shards"
+    assert sorted(keys) == sorted(k for k in idx if k.startswith("t/"))
     bounds = [utf16_key(b) for b in meta["shards"].split(" ")]
-    assert len(bounds) >= 5, "fixture should have several shards"
     seen = set()
     for key, data in idx.items():
         if not key.startswith("t/"):
@@ -133,7 +137,7 @@ def test_every_term_is_in_the_shard_meta_points_to(site: Path) -> None:
         terms = data[0]
         assert terms == sorted(terms, key=utf16_key)
         for term in terms:
-            assert bisect.bisect_right(bounds, utf16_key(term)) == int(key[2:], 36)
+            assert keys[bisect.bisect_right(bounds, utf16_key(term))] == key
             seen.add(term)
     full = term_postings(idx)
     assert set(full) == seen
@@ -150,8 +154,7 @@ def test_postings_point_at_the_right_documents(site: Path) -> None:
     idx = read_index(site)
     docs = fixture_docs()
     postings = term_postings(idx)
-    for n, d in enumerate(docs):
-        assert idx[f"d/{b36(n)}"]["id"] == d.id
+    assert [c[0] for c in cards(idx, len(docs))] == [d.id for d in docs]
     fight_docs = {docs[n].id for n, _q in postings["fight"]}
     assert fight_docs == {"panjshir-battle", "fighting-report"}
     # title words weigh more than the same word once in a long body
@@ -159,20 +162,32 @@ def test_postings_point_at_the_right_documents(site: Path) -> None:
     battle = next(i for i, d in enumerate(docs) if d.id == "panjshir-battle")
     profile = next(i for i, d in enumerate(docs) if d.id == "saleh-profile")
     assert imp[battle] > imp[profile]
-    assert idx["ids"] == [d.id for d in docs]
+
+
+def test_cards_hold_what_the_results_show(site: Path) -> None:
+    idx = read_index(site)
+    docs = fixture_docs()
+    for d, c in zip(docs, cards(idx, len(docs)), strict=True):
+        full = c + [""] * (9 - len(c))  # trailing empty fields are left out
+        assert full[0:3] == [d.id, d.title, d.date or ""]
+        assert (full[4] or []) == [list(e) for e in d.entities] and full[5] == (d.source or "")
+        assert full[8] in ("", d.url) and (full[8] or f"articles/{d.id}.html") == d.url
 
 
 def test_years_are_runs_and_facets_list_documents(site: Path) -> None:
-    meta = read_index(site)["meta"]
+    idx = read_index(site)
+    meta = idx["meta"]
     assert meta["years"] == [["", 0, 0], ["2019", 1, 1], ["2020", 2, 2], ["2021", 3, 7]]
-    assert [t[0] for t in meta["types"]] == ["org", "person", "place"]
+    assert meta["types"] == [["org", "f/org", 3], ["person", "f/person", 2], ["place", "f/place", 3]]
+    # runs: Massoud in doc 3 ((3 + 1) * 2 = "8"), Saleh in docs 2-3 ((2 + 1) * 2 + 1 = "7", then 1 more)
+    assert idx["f/person"] == [["ahmad-massoud", "Ahmad Massoud", "8"], ["amrullah-saleh", "Amrullah Saleh", "71"]]
 
 
 def test_tiers_hold_the_same_postings_as_one_list(tmp_path: Path) -> None:
     """Tiering only moves postings: the same (doc, impact) pairs as an untiered build."""
     docs = [_doc(i, " ".join(["oil", "price"][: 1 + i % 2] * (1 + i % 5)) + f" w{i % 7}") for i in range(60)]
-    write_browser_index(docs, tmp_path / "tiered", tier_head=5, tier_block=4)
-    write_browser_index(docs, tmp_path / "flat", tier_head=10**9)
+    write_browser_index(docs, tmp_path / "tiered", Params(head=5, block=4))
+    write_browser_index(docs, tmp_path / "flat", Params(head=10**9))
     tiered, flat = read_index(tmp_path / "tiered"), read_index(tmp_path / "flat")
     assert term_postings(tiered) == term_postings(flat)
     assert not any(k.startswith("u/") for k in flat)
@@ -183,13 +198,14 @@ def test_long_bodies_are_split_into_lead_and_rest(site: Path) -> None:
     idx = read_index(site)
     docs = fixture_docs()
     split = 0
-    for n, d in enumerate(docs):
-        body = idx[f"b/{b36(n)}"]
-        if isinstance(body, list):
+    for n, (d, c) in enumerate(zip(docs, cards(idx, len(docs)), strict=True)):
+        lead = c[3] if len(c) > 3 else ""
+        if len(c) > 6 and c[6]:
             split += 1
-            assert len(body[0]) <= BODY_LEAD and body[0] + idx[f"c/{b36(n)}"] == d.body
+            rest = idx[f"c/{b36(n // PARAMS.rest_bundle)}"][n % PARAMS.rest_bundle]
+            assert len(lead) <= PARAMS.lead and lead + rest == d.body
         else:
-            assert body == d.body and f"c/{b36(n)}" not in idx
+            assert lead == d.body
     assert split >= 1
     lead, rest = split_lead("Alpha beta gamma.\n\nThree. " + "x " * 30, 24)
     assert (lead, rest[:5]) == ("Alpha beta gamma.\n\n", "Three")
@@ -197,26 +213,48 @@ def test_long_bodies_are_split_into_lead_and_rest(site: Path) -> None:
     assert split_lead("y" * 100, 20) == ("y" * 20, "y" * 80)
 
 
-def test_impact_tiers_head_is_the_highest_impacts() -> None:
-    tiers = impact_tiers([5, 9, 9, 1, 7, 9, 3], head=3, block=2)
-    # the three 9s (newer first among equals), then doc order in blocks of 2
-    assert tiers == [[1, 2, 5], [0, 3], [4, 6]]
-    tiers = impact_tiers([5, 9, 9, 1, 7, 9, 3], head=2, block=10)
-    assert tiers == [[2, 5], [0, 1, 3, 4, 6]]
-    assert impact_tiers([1, 2], head=2) == [[0, 1]]
+def test_split_tiers_head_is_the_highest_impacts() -> None:
+    # the three 9s (newer first among equals) in the head; the rest in doc order, one block per posting
+    head, blocks = split_tiers([0, 1, 2, 3, 4, 5, 6], [5, 9, 9, 1, 7, 9, 3], head=3, block=1)
+    assert (head, blocks) == ([1, 2, 5], [[0], [3], [4], [6]])
+    head, blocks = split_tiers([0, 1, 2, 3, 4, 5, 6], [5, 9, 9, 1, 7, 9, 3], head=2, block=10**6)
+    assert (head, blocks) == ([2, 5], [[0, 1, 3, 4, 6]])
+    assert split_tiers([0, 1], [1, 2], head=2, block=4) == ([0, 1], [])
+
+
+def test_tail_block_boundaries_do_not_move_when_a_posting_joins() -> None:
+    """Content-defined boundaries: one more posting changes one block, not every later one."""
+    docs = list(range(0, 4000, 3))
+    impacts = [1] * len(docs)
+    _h, before = split_tiers(docs, impacts, head=0, block=8)
+    grown = sorted([*docs, 1000])
+    _h, after = split_tiers(grown, [1] * len(grown), head=0, block=8)
+    firsts = {docs[b[0]] for b in before}
+    assert len(before) > 50
+    assert len(firsts ^ {grown[b[0]] for b in after}) <= 2
+    assert sum(1 for b in before if len(b) > 32) == 0  # capped at 4 x block
 
 
 def test_encoders() -> None:
     assert encode_postings([0, 40, 1040], [5, 63, 1]) == "15x8__81"
     assert encode_runs([0, 1, 2, 3, 10, 12, 13]) == "33e51"
-    assert encode_runs(range(21578)) == encode_runs(range(21578))
-    assert len(encode_runs(range(21578))) <= 6
+    # one run: (gap 1) * 2 + 1, then length - 1 = 21577 = 21*32^2 + 2*32 + 9
+    assert encode_runs(range(21578)) == "3Ry9"
+    assert b36(0) == "0" and b36(36 * 36 + 1) == "101"
+
+
+def test_file_names_are_portable_and_distinct() -> None:
+    assert file_name("zürich") == "z_00fcrich"
+    assert file_name("a b") == "a_0020b"
+    assert file_name("\U0001d538x") == "_d835_dd38x"  # one code point outside the BMP: two UTF-16 units
+    assert file_name("_") != file_name("_005f") and file_name("_src") == "_005fsrc"
 
 
 def test_empty_corpus(tmp_path: Path) -> None:
     stats = write_browser_index([], tmp_path / "site")
     assert stats.docs == 0
-    assert (tmp_path / "site" / "search" / "meta.js").exists()
+    meta = read_index(tmp_path / "site")["meta"]
+    assert (meta["n"], meta["shards"], meta["types"], meta["years"]) == (0, "", [], [])
 
 
 def _doc(i: int, body: str) -> SearchDoc:
@@ -280,8 +318,8 @@ def test_client_ranks_tiered_index_like_the_untiered_one(tmp_path: Path) -> None
     vocab = [f"w{chr(97 + i % 26)}{chr(97 + i // 26)}x" for i in range(80)]
     weights = [1 / (r + 1) for r in range(len(vocab))]
     docs = [_doc(i, " ".join(rng.choices(vocab, weights, k=rng.randint(5, 60)))) for i in range(240)]
-    write_browser_index(docs, tmp_path / "tiered", tier_head=8, tier_block=4)
-    write_browser_index(docs, tmp_path / "flat", tier_head=10**9)
+    write_browser_index(docs, tmp_path / "tiered", Params(head=8, block=4))
+    write_browser_index(docs, tmp_path / "flat", Params(head=10**9))
     assert sum(1 for _ in (tmp_path / "tiered" / "search" / "u").iterdir()) > 100
     queries = [(str(i), " ".join(rng.sample(vocab[:30], rng.randint(1, 4)))) for i in range(120)]
     for k in (1, 3, 10):

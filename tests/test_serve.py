@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +22,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_fixture
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from generator.build import TEMPLATES
 from generator.serve import BurstWatcher, changed_paths, error_banner, inject_banner, snapshot
 
-WAIT_MS = 20_000  # a rebuild lands within ~2 s; generous for a loaded CI machine
+WAIT_MS = 60_000  # a deadline against hangs, not a speed test: a rebuild lands within ~2 s on an idle machine
 
 
 @dataclass
@@ -47,7 +49,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for_port(server: DevServer, timeout: float = 20) -> None:
+def _wait_for_port(server: DevServer, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.proc.poll() is not None:
@@ -102,18 +104,46 @@ def dev_server(tmp_path: Path) -> Iterator[DevServer]:
             proc.wait()
 
 
-def _wait_connected(page: Page) -> None:
-    """Wait until livereload.js has its websocket; an edit before that would reload nobody."""
+_STYLESHEET_HREFS = "() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href).join(' ')"
+
+
+def _wait_connected(page: Page, server: DevServer) -> None:
+    """Wait until the server will send this page its reloads; an edit before that would reload nobody.
+
+    livereload.js fires ``LiveReloadConnect`` after the handshake, but the
+    server adds the page to its list only on the 'info' message sent next.
+    Proof that it did: ask the server (``/forcereload``) to reload a
+    stylesheet, which livereload.js does in place (a new ``<link>`` with a
+    ``?livereload=`` address, no page load), and wait until this page has
+    done so. Asked again every second: a request that came before the page
+    was listed reached nobody.
+    """
     page.wait_for_function("window.__livereloadConnected === true", timeout=WAIT_MS)
-    time.sleep(0.3)  # the server registers the page on the 'info' message sent just after the event
-
-
-def _wait_for_line(server: DevServer, pattern: str, count: int) -> None:
+    before = page.evaluate(_STYLESHEET_HREFS)
     deadline = time.monotonic() + WAIT_MS / 1000
-    while len(re.findall(pattern, server.output(), re.MULTILINE)) < count:
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(server.url + "forcereload?path=assets/style.css", timeout=WAIT_MS / 1000) as r:
+            assert r.read() == b"ok"
+        try:
+            page.wait_for_function(f"(before) => ({_STYLESHEET_HREFS})() !== before", arg=before, timeout=1000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    pytest.fail(f"the server never sent this page a reload within {WAIT_MS} ms:\n{server.output()}")
+
+
+def _rebuilt_lines(server: DevServer) -> list[str]:
+    return re.findall(r"^rebuilt .*$", server.output(), re.MULTILINE)
+
+
+def _wait_for_rebuilds(server: DevServer, count: int) -> list[str]:
+    """The server's 'rebuilt' lines once there are ``count`` of them (the deadline only guards against a hang)."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while len(lines := _rebuilt_lines(server)) < count:
         if time.monotonic() > deadline:
-            pytest.fail(f"expected {count} lines matching {pattern!r}:\n{server.output()}")
+            pytest.fail(f"expected {count} 'rebuilt' lines:\n{server.output()}")
         time.sleep(0.1)
+    return lines
 
 
 def test_edits_reach_the_open_page_and_errors_show_in_it(dev_server: DevServer, page: Page) -> None:
@@ -122,12 +152,13 @@ def test_edits_reach_the_open_page_and_errors_show_in_it(dev_server: DevServer, 
     if Path("/proc/net/tcp").exists():
         assert _listening_addresses(dev_server.port) == {"0100007F"}
 
+    page.context.set_default_timeout(WAIT_MS)  # goto and friends, on a machine as loaded as it may be
     page.add_init_script(
         "document.addEventListener('LiveReloadConnect', () => { window.__livereloadConnected = true; });"
     )
     page.goto(dev_server.url + "articles/kabul-airport.html")
-    expect(page.locator("main")).to_contain_text("Explosions struck crowds")
-    _wait_connected(page)
+    expect(page.locator("main")).to_contain_text("Explosions struck crowds", timeout=WAIT_MS)
+    _wait_connected(page, dev_server)
 
     # 1. A burst of edits (a seed, its metadata, another seed) → one rebuild → the page shows the new text.
     seed = dev_server.seeds / "kabul-airport.txt"
@@ -138,16 +169,24 @@ def test_edits_reach_the_open_page_and_errors_show_in_it(dev_server: DevServer, 
     other = dev_server.seeds / "hostile.txt"
     other.write_text(other.read_text() + "\nOne more paragraph.\n")
     expect(page.locator("main")).to_contain_text("LIVE-EDIT-1", timeout=WAIT_MS)
-    time.sleep(2)  # two more polls: a second rebuild for the same burst would show up by now
-    assert len(re.findall(r"^rebuilt ", dev_server.output(), re.MULTILINE)) == 1, dev_server.output()
+    # A second rebuild for the same burst would come before the rebuild for a later edit: make one and wait
+    # for it. The burst got exactly one rebuild, naming all three files; the later edit one of its own.
+    _wait_connected(page, dev_server)  # the reloaded page
+    marker = dev_server.seeds / "clipping.txt"
+    with page.expect_navigation(timeout=WAIT_MS):  # its reload too must be over before step 2
+        marker.write_text(marker.read_text() + "\nA later edit.\n")
+    assert [line.split(" after changes to ")[1] for line in _wait_for_rebuilds(dev_server, 2)] == [
+        "archive/content/articles/kabul-airport.yaml, archive/seeds/hostile.txt, archive/seeds/kabul-airport.txt",
+        "archive/seeds/clipping.txt",
+    ], dev_server.output()
 
     # 2. Broken YAML → the page (still the last good build) shows the error, file and line; the server lives on.
-    _wait_connected(page)
+    _wait_connected(page, dev_server)
     meta.write_text("title: Blasts <b>outside</b> Kabul\nsummary: a: b\n")
     banner = page.locator("#build-error")
     expect(banner).to_contain_text("kabul-airport.yaml:2: error: invalid YAML", timeout=WAIT_MS)
-    expect(banner).to_have_attribute("role", "alert")
-    expect(page.locator("main")).to_contain_text("LIVE-EDIT-1")  # the last good site, not a blank page
+    expect(banner).to_have_attribute("role", "alert", timeout=WAIT_MS)
+    expect(page.locator("main")).to_contain_text("LIVE-EDIT-1", timeout=WAIT_MS)  # the last good site, not blank
     output = dev_server.output()
     assert "content/articles/kabul-airport.yaml:2: error: invalid YAML" in output
     assert "Traceback" not in output
@@ -156,15 +195,16 @@ def test_edits_reach_the_open_page_and_errors_show_in_it(dev_server: DevServer, 
     # A page the last good build never had gets the error page instead of a bare 404.
     other_page = page.context.new_page()
     other_page.goto(dev_server.url + "articles/not-built-yet.html")
-    expect(other_page.locator("#build-error")).to_contain_text("kabul-airport.yaml:2")
+    expect(other_page.locator("#build-error")).to_contain_text("kabul-airport.yaml:2", timeout=WAIT_MS)
     other_page.close()
 
     # 3. Fixing it → the banner goes and the page shows the rebuilt article.
-    _wait_connected(page)
+    _wait_connected(page, dev_server)
     meta.write_text(good_meta.replace("Blasts outside Kabul airport", "Blasts outside Kabul airport (fixed)"))
     expect(page.locator("h1").first).to_contain_text("(fixed)", timeout=WAIT_MS)
-    expect(banner).to_have_count(0)
-    _wait_for_line(dev_server, r"^rebuilt ", 2)
+    expect(banner).to_have_count(0, timeout=WAIT_MS)
+    assert _wait_for_rebuilds(dev_server, 3)[2].endswith(" after changes to archive/content/articles/kabul-airport.yaml")
+    assert len(re.findall(r"^build failed: ", dev_server.output(), re.MULTILINE)) == 1, dev_server.output()
 
 
 def test_burst_watcher_rebuilds_once_after_a_quiet_poll(tmp_path: Path) -> None:
@@ -250,7 +290,7 @@ def test_slow_scans_are_spaced_out(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(serve_mod, "snapshot", slow_snapshot)
     watcher = BurstWatcher([seeds], lambda paths: "*")
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + WAIT_MS / 1000  # against a hang only
     while len(scans) < 4 and time.monotonic() < deadline:
         watcher.examine()  # livereload polls every 0.8 s; here as fast as we can
         time.sleep(0.02)

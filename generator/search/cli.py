@@ -86,15 +86,27 @@ def _read_queries(path: Path) -> list[tuple[object, str]]:
     return queries
 
 
-def run_query(argv: list[str]) -> int:
-    """Entry point for ``python -m generator query``; prints one JSON line per query."""
-    ap = argparse.ArgumentParser(prog="python -m generator query", description=__doc__.split("\n\n")[0])
+DESCRIPTION = __doc__.split("\n\n")[0]
+
+
+def add_query_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options of ``query``; generator/cli.py registers them on its ``query`` subcommand."""
     ap.add_argument("--site", type=Path, default=Path("site"), help="built site directory (default: site)")
     ap.add_argument("--engine", choices=("client", "whoosh"), default="client")
     ap.add_argument("--limit", type=int, default=10)
     ap.add_argument("--queries", type=Path, help='JSON Lines file of {"id": ..., "text": ...}')
     ap.add_argument("text", nargs="*", help="query text")
-    args = ap.parse_args(argv)
+
+
+def run_query(argv: list[str]) -> int:
+    """``python -m generator query`` with its own arguments (tests and scripts call it so)."""
+    ap = argparse.ArgumentParser(prog="python -m generator query", description=DESCRIPTION)
+    add_query_arguments(ap)
+    return query(ap.parse_args(argv), ap)
+
+
+def query(args: argparse.Namespace, ap: argparse.ArgumentParser) -> int:
+    """Run the parsed ``query`` command; prints one JSON line per query. ``ap`` reports usage errors."""
     if args.queries and args.text:
         ap.error("give either TEXT or --queries, not both")
     if args.queries:

@@ -14,15 +14,13 @@ from pathlib import Path
 
 from generator.search import SearchDoc
 from generator.search.indexer import IndexStats, write_browser_index
+from generator.search.layout import Params
 
-# Tiny shards so the fixture exercises shard lookup and prefixes spanning shards.
-SHARD_TARGET = 60
-# Tiny head tiers and blocks so every term in more than one document has tail blocks (u/),
-# letting the Node tests check the max-score pruning against exhaustive ranking.
-TIER_HEAD = 1
-TIER_BLOCK = 1
-# Short leads so the longer fixture bodies are split into b/ (lead) and c/ (rest).
-BODY_LEAD = 120
+# Tiny shards, heads of 1 posting and tail blocks of 1 (every term in more than one
+# article has blocks the engine may skip, so the Node tests can check the pruning
+# against exhaustive ranking), bundles of 2 cards and 3 rests, short leads (the
+# longer fixture bodies get a rest in c/).
+PARAMS = Params(shard_mod=2, heavy_df=10**9, head=1, block=1, bundle=2, rest_bundle=3, lead=120)
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 
 
@@ -34,10 +32,7 @@ def fixture_docs(path: Path = FIXTURES / "search_docs.json") -> list[SearchDoc]:
 
 def build_fixture(out: Path = FIXTURES / "search_site") -> IndexStats:
     """Write the fixture site's search/ folder."""
-    return write_browser_index(
-        iter(fixture_docs()), out, shard_target=SHARD_TARGET, tier_head=TIER_HEAD, tier_block=TIER_BLOCK,
-        body_lead=BODY_LEAD,
-    )
+    return write_browser_index(fixture_docs(), out, PARAMS)
 
 
 if __name__ == "__main__":

@@ -30,14 +30,15 @@ function load(key) {
 async function main() {
   const engine = new api.Engine(load);
   await engine.init();
-  const ids = await load('ids');
   const rl = readline.createInterface({input: process.stdin, crlfDelay: Infinity});
   const out = [];
   for await (const line of rl) {
     if (!line.trim()) continue;
     const q = JSON.parse(line);
     const res = await engine.search(String(q.text || ''), {limit: limit, docs: false, exhaustive: mode === 'exhaustive'});
-    out.push(JSON.stringify({query_id: q.id === undefined ? null : q.id, results: res.hits.map((h) => ids[h.n])}));
+    // Ids come from the card bundles (read once each: the registry keeps them).
+    const cards = await Promise.all(res.hits.map((h) => engine.loadDoc(h.n)));
+    out.push(JSON.stringify({query_id: q.id === undefined ? null : q.id, results: cards.map((c) => c.id)}));
     if (out.length >= 200) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; }
   }
   if (out.length) process.stdout.write(out.join('\n') + '\n');

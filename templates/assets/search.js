@@ -234,7 +234,18 @@
     return {docs: Int32Array.from(docs), imp: Uint8Array.from(imp)};
   }
 
-  /* Facet document lists: runs, see encode_runs in indexer.py. */
+  /* A term, separator or facet type as a file name, as encoding.file_name: [a-z0-9] kept, other UTF-16 units _hhhh. */
+  function fileName(text) {
+    var out = '';
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) out += text[i];
+      else out += '_' + ('000' + c.toString(16)).slice(-4);
+    }
+    return out;
+  }
+
+  /* Facet document lists: runs, see encode_runs in encoding.py. */
   function decodeRuns(s) {
     var out = [];
     var i = 0, prev = -1, n = s.length;
@@ -315,11 +326,16 @@
     return lo;
   };
 
+  /* Shard i's file: the first is t/_, the others are named by the separator they start at. */
+  Engine.prototype.shardKey = function (i) {
+    return i === 0 ? 't/_' : 't/' + fileName(this.meta.shards[i - 1]);
+  };
+
   Engine.prototype.loadShard = function (idx) {
-    var self = this, key = 't/' + idx.toString(36);
+    var self = this, key = this.shardKey(idx);
     if (!this.shardTerms.has(key)) {
       this.shardTerms.set(key, this.load(key).then(function (data) {
-        var tiers = new Map();  // index in shard -> [df, first tier file, max impact per lower tier...]
+        var tiers = new Map();  // index in shard -> [df, block directory]
         (data[2] || []).forEach(function (row) { tiers.set(row[0], row.slice(1)); });
         return {terms: data[0], posts: data[1], tiers: tiers};
       }));
@@ -344,9 +360,10 @@
         var t = s.tiers.get(i);
         e = {term: term, df: t ? t[0] : head.docs.length, parts: [head], blocks: [], open: 0};
         if (t) {
-          var dir = decodePostings(t[2]);
+          // Block files are named by the term and their first document (see layout.block_key).
+          var dir = decodePostings(t[1]), name = 'u/' + fileName(term) + '.';
           for (var j = 0; j < dir.docs.length; j++) {
-            e.blocks.push({key: 'u/' + (t[1] + j).toString(36), start: j ? dir.docs[j] : 0, max: dir.imp[j], done: false});
+            e.blocks.push({key: name + dir.docs[j].toString(36), start: j ? dir.docs[j] : 0, max: dir.imp[j], done: false});
           }
           e.open = e.blocks.length;
         }
@@ -430,20 +447,22 @@
     return v.docs;
   }
 
-  /* A document's card (d/: title, url, date, source, entities), plus its body
-   * (b/, for snippets and phrase checks) when asked: bodies are most of the bytes.
-   * withBody 'lead' takes only the lead of a long body (doc.more is then set);
-   * true also loads the rest (c/) when there is one. */
+  /* A document's card from its bundle (d/: a few consecutive documents, see
+   * layout.card): {id, u, t, d, s, m, e, b: the lead of the body, more: the body
+   * goes on}.  withBody true also loads the rest of a long body (c/, bundled
+   * too) for phrase checks. */
   Engine.prototype.loadDoc = function (n, withBody) {
-    var self = this, key = n.toString(36);
-    var card = this.load('d/' + key);
-    if (!withBody) return card;
-    return Promise.all([card, this.load('b/' + key)]).then(function (r) {
-      var doc = Object.assign({}, r[0]);
-      if (typeof r[1] === 'string') { doc.b = r[1]; return doc; }
-      doc.b = r[1][0];
-      if (withBody === 'lead') { doc.more = true; return doc; }
-      return self.load('c/' + key).then(function (rest) { doc.b += rest; return doc; });
+    var self = this, meta = this.meta;
+    return this.load('d/' + Math.floor(n / meta.bundle).toString(36)).then(function (cards) {
+      var c = cards[n % meta.bundle];
+      var doc = {id: c[0], t: c[1] || '', d: c[2] || '', b: c[3] || '', e: c[4] || [], s: c[5] || '',
+        more: !!c[6], m: c[7] || '', u: c[8] || 'articles/' + c[0] + '.html'};
+      if (!withBody || withBody === 'lead' || !doc.more) return doc;
+      return self.load('c/' + Math.floor(n / meta.rest).toString(36)).then(function (rests) {
+        doc.b += rests[n % meta.rest];
+        doc.more = false;
+        return doc;
+      });
     });
   };
 
@@ -736,9 +755,7 @@
       // A newer keystroke already replaced this search: skip its cards and bodies.
       if (opts.docs === false || (opts.isStale && opts.isStale())) return result;
       return Promise.all(result.hits.map(function (h) {
-        var i = result.hits.indexOf(h);
-        var body = (opts.bodies === undefined || i < opts.bodies) && (opts.leads ? 'lead' : true);
-        return self.loadDoc(h.n, body).then(function (doc) { h.doc = doc; });
+        return self.loadDoc(h.n, opts.fullBodies ? true : 'lead').then(function (doc) { h.doc = doc; });
       })).then(function () { return result; });
     };
     if (!q.phrases.length) return finish(take(docs.slice(0, limit)));

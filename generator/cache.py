@@ -1,0 +1,185 @@
+"""The build cache: what one build learnt, kept beside the site for the next.
+
+It lives in ``.<site>-cache/`` next to the output folder (never inside it)
+and is only ever a shortcut: a missing, unreadable or older-format cache, a
+cache written by other generator code, or a site that is not the one the
+cache describes all mean a clean build with a one-line note, never a wrong
+site.
+
+Two files, so that a build where nothing changed reads only the small one:
+
+* ``inputs.pickle`` — a fingerprint of every input file's status and the
+  build options, with the problems the build reported (printed again);
+* ``state.pickle`` — the :class:`BuildState`: per-article records, page
+  fingerprints, the site's manifest, the search index state.
+
+The **journal** (``writing``) exists while a build changes the site in
+place.  Finding it means the last build was killed halfway: the next build
+is a clean one, which repairs the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Problem
+from generator.load import LoadCache
+
+FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}-cache"
+
+
+def code_digest() -> bytes:
+    """The generator's own source: a cache made by other code is not trusted."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(str(FORMAT).encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".js") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(PACKAGE).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.digest()
+
+
+@dataclass
+class Summary:
+    """``inputs.pickle``: enough to tell that nothing changed, and to say so."""
+
+    code: bytes
+    inputs: bytes
+    racy: bool  # an input changed just before the build: check the files next time, not just their status
+    marker: tuple[int, int, int] | None  # the site's marker file (device, inode, mtime): the site is ours
+    problems: list[Problem]
+    articles: int
+    entities: int
+    files: int
+
+
+@dataclass
+class BuildState:
+    """Everything the next build reuses (the dev server keeps it in memory instead)."""
+
+    load: LoadCache = field(default_factory=LoadCache)
+    pages: dict[tuple[str, str], tuple[str, bytes]] = field(default_factory=dict)  # (family, key) -> (path, fingerprint)
+    manifest: dict[str, bytes] = field(default_factory=dict)  # site path -> digest of its bytes
+    search: Any = None  # the browser index's own state
+    search_files: list[str] = field(default_factory=list)  # the site paths it wrote
+    whoosh: dict[str, bytes] | None = None  # article id -> digest of what whoosh holds of it
+    summary: Summary | None = None
+
+
+def _read(path: Path) -> Any:
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+def read_summary(folder: Path, code: bytes) -> tuple[Summary | None, str]:
+    """The small file, or None and why not (empty reason: no cache at all)."""
+    if (folder / "writing").exists():
+        return None, "the previous build was interrupted"
+    path = folder / "inputs.pickle"
+    if not path.exists():
+        return None, ""
+    try:
+        summary = _read(path)
+    except Exception:  # any damage at all: the cache is only a shortcut
+        return None, "the build cache is unreadable"
+    if not isinstance(summary, Summary) or summary.code != code:
+        return None, "the build cache was made by another version of the generator"
+    return summary, ""
+
+
+def read_state(folder: Path, summary: Summary) -> tuple[BuildState | None, str]:
+    try:
+        state = _read(folder / "state.pickle")
+    except Exception:
+        return None, "the build cache is unreadable"
+    if not isinstance(state, BuildState) or state.summary is None or state.summary.inputs != summary.inputs:
+        return None, "the build cache is inconsistent"
+    return state, ""
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(folder: Path, state: BuildState) -> None:
+    """State first, then the summary that vouches for it (both replaced atomically)."""
+    assert state.summary is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    _atomic(folder / "state.pickle", pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    _atomic(folder / "inputs.pickle", pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def begin_writing(folder: Path) -> None:
+    """Open the journal before the first change to the site in place."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "writing").write_bytes(b"a build is changing the site; if this file survives it, the next build is a clean one\n")
+
+
+def end_writing(folder: Path) -> None:
+    (folder / "writing").unlink(missing_ok=True)
+
+
+def forget(folder: Path) -> None:
+    """Drop the cache (a clean build is starting; its result replaces it)."""
+    for name in ("inputs.pickle", "state.pickle"):
+        (folder / name).unlink(missing_ok=True)
+
+
+def marker_stamp(marker: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(marker)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns)
+
+
+def inputs_digest(roots: list[Path], options: object) -> tuple[bytes, int]:
+    """Status (path, size, times, inode) of every file below ``roots``, and the options.
+
+    Cheap (one ``stat`` per file, no reading) and sensitive to every edit,
+    rename, addition and removal: equal digests mean nothing to rebuild.
+    Also returns the newest modification time seen (see ``load.RACY_NS``).
+    """
+    h = hashlib.blake2b(digest_size=16)
+    newest = 0
+    h.update(repr(options).encode())
+    for root in roots:
+        h.update(b"\0root\0" + os.fsencode(root))
+        stack = [str(root)]
+        while stack:
+            folder = stack.pop()
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                h.update(b"\0missing\0" + os.fsencode(folder))
+                continue
+            for e in entries:
+                try:
+                    st = e.stat(follow_symlinks=True)
+                except OSError:
+                    continue
+                if e.is_dir(follow_symlinks=True):
+                    stack.append(e.path)
+                    h.update(b"\0dir\0" + os.fsencode(e.path))
+                else:
+                    newest = max(newest, st.st_mtime_ns)
+                    h.update(f"\0{e.path}\0{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}".encode("utf-8", "surrogateescape"))
+    return h.digest(), newest

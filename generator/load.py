@@ -1,0 +1,186 @@
+"""Load: read every input and build the model, reusing what earlier builds learnt.
+
+Reading and parsing 20,000 seeds and their metadata, and finding every
+mention in them, is most of a build's work before rendering.  An archive
+changes a few files a day, so each article's result is remembered in an
+:class:`ArticleRecord` (what the build read, the problems it reported, the
+finished :class:`~generator.model.Article`) and reused while its seed file,
+its metadata file and the entity names stay the same — like Sphinx's
+environment reuses the doctrees of unchanged documents.
+
+Problems are remembered with the record and reported again on every build,
+so a warning never disappears just because its file was not re-read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.content import (
+    ArticleMeta,
+    EntityDef,
+    SiteConfig,
+    list_metas,
+    load_article_meta,
+    load_entities,
+    load_pages,
+    load_site,
+)
+from generator.diagnostics import Diagnostics, Problem
+from generator.mentions import Matcher
+from generator.model import Archive, Article, build_article, check_duplicate_of, index_archive, make_matcher
+from generator.seeds import Seed, list_seeds, read_seed
+from generator.yamlio import URL_RE
+
+StatKey = tuple[int, int, int, int]  # mtime_ns, ctime_ns, size, inode: any edit changes one of them
+# A file modified this close to the build may be modified again within the same
+# clock tick without its status changing (coarse timestamps): such records are
+# "racy" and read again next time, as git does with its index.
+RACY_NS = 2_000_000_000
+
+
+def stat_key(path: Path) -> StatKey | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+@dataclass
+class ArticleRecord:
+    """What the build learnt from one seed and its metadata file."""
+
+    seed_path: str
+    seed_stat: StatKey
+    meta_path: str | None
+    meta_stat: StatKey | None
+    names: bytes  # digest of the entity names the mentions were found with
+    seed: Seed  # without blocks: they live in ``article.body``
+    meta: ArticleMeta | None
+    read_problems: tuple[Problem, ...]  # reading and parsing both files
+    build_problems: tuple[Problem, ...]  # combining them (derived titles, ...)
+    article: Article
+    racy: bool = False  # a file changed just before it was read: do not trust its status next time
+
+
+@dataclass
+class LoadCache:
+    """Per-article records, by article id."""
+
+    records: dict[str, ArticleRecord] = field(default_factory=dict)
+    reused: int = 0  # articles taken from the cache in the last load
+    rebuilt: int = 0  # articles whose mentions were found again (entity names changed)
+    read: int = 0  # articles read from disk
+
+
+def names_digest(defs: list[EntityDef]) -> bytes:
+    """Everything mention finding depends on: each entity's id, name and aliases."""
+    h = hashlib.blake2b(digest_size=16)
+    for d in defs:
+        h.update(repr((d.id, d.name, d.aliases)).encode("utf-8", "surrogatepass"))
+    return h.digest()
+
+
+def _capture(diag: Diagnostics) -> Diagnostics:
+    return Diagnostics(base=diag.base)
+
+
+def _replay(diag: Diagnostics, problems: tuple[Problem, ...]) -> None:
+    for p in problems:
+        diag.problems.append(p)
+        if p.level == "error":
+            diag.error_count += 1
+
+
+def load_config(content: Path, base_url: str | None, diag: Diagnostics) -> SiteConfig:
+    site = load_site(content, diag)
+    if base_url:
+        if not URL_RE.match(base_url):
+            diag.error("--base-url", None, f"must be an http:// or https:// address, got {base_url!r}")
+        else:
+            site = SiteConfig(**{**site.__dict__, "base_url": base_url.rstrip("/") + "/"})
+    return site
+
+
+def load(
+    seeds_dir: Path, content: Path, base_url: str | None, diag: Diagnostics, previous: LoadCache | None = None,
+) -> tuple[Archive, LoadCache]:
+    """Read every input file and build the model; raises BuildError on user errors.
+
+    ``previous`` is the cache of the last good build (None: read everything).
+    """
+    site = load_config(content, base_url, diag)
+    defs = load_entities(content, site, diag)
+    pages = load_pages(content, diag)
+    diag.check()  # a broken registry would make every declared entity look unknown
+    seed_files = list_seeds(seeds_dir, diag)
+    meta_files = list_metas(content, diag)
+    seed_ids = {sid for sid, _ in seed_files}
+    for mid, path in sorted(meta_files.items()):
+        if mid not in seed_ids:
+            diag.error(path, None, f"metadata for a seed that does not exist: expected seeds/{path.stem}.txt")
+    matcher = make_matcher(defs, diag)
+    known = {d.id for d in defs}
+    names = names_digest(defs)
+    old = previous.records if previous is not None else {}
+    cache = LoadCache()
+    now = time.time_ns()
+    articles: list[Article] = []
+    for sid, path in seed_files:
+        meta_path = meta_files.get(sid)
+        rec = _article(sid, path, meta_path, old.get(sid), matcher, known, names, diag, cache)
+        if rec is not None:
+            rec.racy = max(rec.seed_stat[0], rec.meta_stat[0] if rec.meta_stat else 0) > now - RACY_NS
+            cache.records[sid] = rec
+            articles.append(rec.article)
+    check_duplicate_of(articles, diag)
+    diag.check()
+    return index_archive(site, articles, defs, pages), cache
+
+
+def _article(
+    sid: str, path: Path, meta_path: Path | None, rec: ArticleRecord | None, matcher: Matcher, known: set[str],
+    names: bytes, diag: Diagnostics, cache: LoadCache,
+) -> ArticleRecord | None:
+    """One article: from the cache when its files are unchanged, else read again."""
+    seed_stat = stat_key(path)
+    meta_stat = stat_key(meta_path) if meta_path else None
+    same_files = (
+        rec is not None and not rec.racy and seed_stat is not None and rec.seed_path == str(path) and rec.seed_stat == seed_stat
+        and rec.meta_path == (str(meta_path) if meta_path else None) and rec.meta_stat == meta_stat
+    )
+    if same_files and rec is not None:
+        _replay(diag, rec.read_problems)
+        if rec.names == names:
+            _replay(diag, rec.build_problems)
+            cache.reused += 1
+            rec.article.index, rec.article.related = 0, []
+            return rec
+        # The entity names changed: find the mentions again, without reading the files.
+        seed = Seed(rec.seed.id, path, rec.seed.date, rec.seed.has_date_line, rec.article.blocks, rec.seed.first_line)
+        meta, read_problems = rec.meta, rec.read_problems
+        cache.rebuilt += 1
+    else:
+        sub = _capture(diag)
+        seed = read_seed(path, sid, sub)
+        meta = load_article_meta(meta_path, sub) if meta_path else None
+        read_problems = tuple(sub.problems)
+        _replay(diag, read_problems)
+        if seed is None or sub.error_count or seed_stat is None:
+            return None
+        cache.read += 1
+    sub = _capture(diag)
+    article = build_article(seed, meta, matcher, known, sub)
+    _replay(diag, tuple(sub.problems))
+    if article is None:
+        return None
+    return ArticleRecord(
+        seed_path=str(path), seed_stat=seed_stat, meta_path=str(meta_path) if meta_path else None, meta_stat=meta_stat,
+        names=names, seed=Seed(seed.id, seed.path, seed.date, seed.has_date_line, (), seed.first_line), meta=meta,
+        read_problems=read_problems, build_problems=tuple(sub.problems), article=article,
+    )

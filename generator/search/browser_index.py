@@ -1,0 +1,477 @@
+"""The browser search index as a pure function: documents (and the previous state) in, files out.
+
+    state, files = build_browser_index(docs)              # every file
+    state, files = build_browser_index(docs, state)       # only what changed
+
+``files`` maps site-root-relative paths ("search/meta.js") to bytes, or to
+None for a file to delete; the site's writer writes them.  Applying an
+update's files to the previous output gives exactly the bytes a clean build of
+the same documents gives (tests/test_search_incremental.py checks it on random
+edit sequences).  The state is picklable (it goes in the build cache) and keeps
+each document's analysis by a digest of its content, so unchanged documents are
+never analysed again.
+
+Work is proportional to the change when document numbers stay put (an article
+edited, newer articles appended, the newest removed): only the postings of the
+changed documents' terms are recomputed and only their shards, tail blocks,
+bundles and facet files re-rendered.  When numbers shift (an article inserted,
+removed or re-dated in the middle of the date order) or the quantised average
+field length moves, everything is re-rendered from the cached analyses and
+compared with the previous files.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import zlib
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+from generator.search import SearchDoc
+from generator.search.analysis import analyze
+from generator.search.encoding import encode_postings, encode_runs, script, separator, utf16_key
+from generator.search.impacts import FIELDS, K1, LEVELS, field_norms, impact, quantised_average, split_tiers
+from generator.search.layout import (
+    FORMAT,
+    SOURCES_KEY,
+    Params,
+    block_key,
+    bundle_key,
+    card,
+    facet_key,
+    path,
+    render_bundle,
+    render_facet,
+    render_meta,
+    render_rests,
+    render_shard,
+    rest_key,
+    shard_key,
+    split_lead,
+)
+
+# An update touching more documents than this fraction re-renders everything (it is faster).
+FULL_FRACTION = 0.25
+
+Files = dict[str, "bytes | None"]
+
+
+class DocAnalysis(NamedTuple):
+    """What the index needs of one document's text: packed term frequencies and field lengths."""
+
+    tf: dict[str, int]  # term -> 8 bits of count per field, title lowest
+    lengths: tuple[int, ...]  # terms per field
+
+
+class TermOut(NamedTuple):
+    """A term's rendered postings: its head (in its shard), tier row and tail block files."""
+
+    head: str
+    row: list | None  # [df, block directory] for a tiered term
+    blocks: dict[str, bytes]  # path -> bytes
+
+
+@dataclass
+class IndexState:
+    """Everything an update needs from the previous build (picklable; never modified by an update)."""
+
+    params: Params
+    format: int = FORMAT
+    digests: list[bytes] = field(default_factory=list)
+    analyses: dict[bytes, DocAnalysis] = field(default_factory=dict)
+    postings: dict[str, tuple[array, array]] = field(default_factory=dict)  # term -> (docs, packed tf)
+    lengths: list[array] = field(default_factory=list)  # per field, per doc
+    sums: list[int] = field(default_factory=list)  # per field
+    averages: tuple[float, ...] = ()
+    terms: list[str] = field(default_factory=list)  # sorted as JavaScript sorts (UTF-16)
+    keys: list[bytes] = field(default_factory=list)  # utf16_key of terms, for bisect
+    term_out: dict[str, TermOut] = field(default_factory=dict)
+    shards: dict[str, tuple[str, ...]] = field(default_factory=dict)  # shard path -> its terms
+    facet_types: list[tuple[str, ...]] = field(default_factory=list)  # per doc: facet files it appears in
+    facet_sizes: dict[str, int] = field(default_factory=dict)  # entity type -> values
+    rests: bytearray = field(default_factory=bytearray)  # per doc: 1 when the body has a rest (c/)
+    files: dict[str, bytes] = field(default_factory=dict)  # path -> digest of its bytes
+
+
+def doc_digest(doc: SearchDoc) -> bytes:
+    """A digest of everything the index reads from a document."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in (doc.id, doc.url, doc.title, doc.date or "\0", doc.source or "\0", doc.summary, doc.body):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    for ent in doc.entities:
+        h.update("\x1e".join(ent).encode("utf-8", "surrogatepass"))
+        h.update(b"\x1d")
+    return h.digest()
+
+
+def _file_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def analyse(doc: SearchDoc) -> DocAnalysis:
+    """Terms per field: title, summary, entity names, body (see impacts.FIELDS)."""
+    names = " ".join(name for _eid, name, _typ in doc.entities)
+    counts: dict[str, int] = {}
+    lengths = []
+    for f, text in enumerate((doc.title, doc.summary, names, doc.body)):
+        terms = analyze(text) if text else []
+        lengths.append(len(terms))
+        for term, c in Counter(terms).items():
+            counts[term] = counts.get(term, 0) | (min(c, 255) << (8 * f))
+    return DocAnalysis(counts, tuple(lengths))
+
+
+def _facet_types(doc: SearchDoc) -> tuple[str, ...]:
+    types = {typ for _eid, _name, typ in doc.entities}
+    if doc.source:
+        types.add("\0src")
+    return tuple(sorted(types))
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _render_term(term: str, docs: array, packed: array, norms: Sequence[tuple[float, ...]], params: Params) -> TermOut:
+    impacts = [impact(p, norms[d]) for d, p in zip(docs, packed, strict=True)]
+    head, blocks = split_tiers(docs, impacts, params.head, params.block)
+    enc = encode_postings((docs[i] for i in head), (impacts[i] for i in head))
+    if not blocks:
+        return TermOut(enc, None, {})
+    directory = encode_postings((docs[b[0]] for b in blocks), (max(impacts[i] for i in b) for b in blocks))
+    files = {}
+    for b in blocks:
+        key = block_key(term, docs[b[0]])
+        files[path(key)] = script(key, encode_postings((docs[i] for i in b), (impacts[i] for i in b)))
+    return TermOut(enc, [len(docs), directory], files)
+
+
+def _partition(state: IndexState) -> list[tuple[str, str, int, int]]:
+    """Term shards as (path, separator, first, end) over ``state.terms``.
+
+    A term starts a shard when a hash of it says so, or when it or the term
+    before it is heavy: boundaries depend only on nearby terms, so a new term
+    or a grown posting list changes one shard, not every later one.
+    """
+    terms, params = state.terms, state.params
+    heavy = [len(state.postings[t][0]) >= params.heavy_df for t in terms]
+    starts = [0]
+    for i in range(1, len(terms)):
+        if heavy[i] or heavy[i - 1] or zlib.crc32(terms[i].encode("utf-8", "surrogatepass")) % params.shard_mod == 0:
+            starts.append(i)
+    out = []
+    for j, a in enumerate(starts):
+        b = starts[j + 1] if j + 1 < len(starts) else len(terms)
+        sep = "" if a == 0 else separator(terms[a - 1], terms[a])
+        out.append((path(shard_key(sep or None)), sep, a, b))
+    return out
+
+
+def _shard_bytes(state: IndexState, p: str, a: int, b: int) -> bytes:
+    terms = state.terms[a:b]
+    outs = [state.term_out[t] for t in terms]
+    key = p[len("search/") : -len(".js")]
+    return render_shard(key, terms, [o.head for o in outs], [o.row for o in outs])
+
+
+def _bundle_bytes(docs: Sequence[SearchDoc], k: int, params: Params, rests: bytearray) -> bytes:
+    lo, hi = k * params.bundle, min(len(docs), (k + 1) * params.bundle)
+    cards = [card(docs[d], split_lead(docs[d].body or "", params.lead)[0], bool(rests[d])) for d in range(lo, hi)]
+    return render_bundle(bundle_key(lo, params.bundle), cards)
+
+
+def _rest_bytes(docs: Sequence[SearchDoc], k: int, params: Params, rests: bytearray) -> bytes | None:
+    lo, hi = k * params.rest_bundle, min(len(docs), (k + 1) * params.rest_bundle)
+    if not any(rests[lo:hi]):
+        return None
+    parts = [split_lead(docs[d].body or "", params.lead)[1] for d in range(lo, hi)]
+    return render_rests(rest_key(lo, params.rest_bundle), parts)
+
+
+def _facet_bytes(docs: Sequence[SearchDoc], typ: str) -> tuple[bytes | None, int]:
+    """One facet file (an entity type, or sources for "\\0src") and its number of values."""
+    if typ == "\0src":
+        src: dict[str, list[int]] = {}
+        for n, d in enumerate(docs):
+            if d.source:
+                src.setdefault(d.source, []).append(n)
+        rows = [[s, s, encode_runs(dl)] for s, dl in sorted(src.items())]
+        return (render_facet(SOURCES_KEY, rows) if rows else None), len(rows)
+    values: dict[str, tuple[str, list[int]]] = {}
+    for n, d in enumerate(docs):
+        for eid, name, t in d.entities:
+            if t != typ:
+                continue
+            entry = values.get(eid)
+            if entry is None:
+                values[eid] = (name, [n])
+            elif entry[1][-1] != n:
+                entry[1].append(n)
+    rows = sorted(([eid, name, encode_runs(dl)] for eid, (name, dl) in values.items()),
+                  key=lambda v: (v[1].casefold(), v[0]))
+    return (render_facet(facet_key(typ), rows) if rows else None), len(rows)
+
+
+def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple[str, str, int, int]]) -> bytes:
+    years: list[list] = []
+    for n, d in enumerate(docs):
+        year = (d.date or "")[:4]
+        if years and years[-1][0] == year:
+            years[-1][2] = n
+        else:
+            years.append([year, n, n])
+    sep_text = " ".join(sep for _p, sep, _a, _b in shards[1:])
+    types = sorted(t for t in state.facet_sizes if t != "\0src")
+    return render_meta({
+        "n": len(docs),
+        "k1": K1,
+        "levels": LEVELS,
+        "bundle": state.params.bundle,
+        "rest": state.params.rest_bundle,
+        "shards": sep_text,  # terms never contain spaces; one string is smaller than a list
+        "years": years,
+        "types": [[t, facet_key(t), state.facet_sizes[t]] for t in types],
+        "sources": SOURCES_KEY if state.facet_sizes.get("\0src") else "",
+    })
+
+
+# ---------------------------------------------------------------- building
+
+
+def _norms(state: IndexState) -> list[tuple[float, ...]]:
+    n = len(state.digests)
+    return [field_norms([state.lengths[f][d] for f in range(len(FIELDS))], state.averages) for d in range(n)]
+
+
+def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params,
+          cache: dict[bytes, DocAnalysis]) -> tuple[IndexState, dict[str, bytes]]:
+    """Every file from scratch (re-using cached analyses)."""
+    state = IndexState(params=params, digests=digests)
+    state.lengths = [array("I") for _ in FIELDS]
+    post_docs: dict[str, array] = {}
+    post_tf: dict[str, array] = {}
+    for n, (doc, dg) in enumerate(zip(docs, digests, strict=True)):
+        a = state.analyses.get(dg) or cache.get(dg) or analyse(doc)
+        state.analyses[dg] = a
+        for f in range(len(FIELDS)):
+            state.lengths[f].append(a.lengths[f])
+        for term, packed in a.tf.items():
+            dl = post_docs.get(term)
+            if dl is None:
+                dl = post_docs[term] = array("I")
+                post_tf[term] = array("I")
+            dl.append(n)
+            post_tf[term].append(packed)
+        state.facet_types.append(_facet_types(doc))
+        state.rests.append(1 if split_lead(doc.body or "", params.lead)[1] else 0)
+    state.postings = {t: (post_docs[t], post_tf[t]) for t in post_docs}
+    state.sums = [sum(col) for col in state.lengths]
+    state.averages = tuple(quantised_average(s, len(docs)) for s in state.sums)
+    state.terms = sorted(state.postings, key=utf16_key)
+    state.keys = [utf16_key(t) for t in state.terms]
+    out: dict[str, bytes] = {}
+    norms = _norms(state)
+    for t in state.terms:
+        dl, tf = state.postings[t]
+        o = state.term_out[t] = _render_term(t, dl, tf, norms, params)
+        out.update(o.blocks)
+    shards = _partition(state)
+    for p, _sep, a, b in shards:
+        out[p] = _shard_bytes(state, p, a, b)
+        state.shards[p] = tuple(state.terms[a:b])
+    for k in range((len(docs) + params.bundle - 1) // params.bundle):
+        out[path(bundle_key(k * params.bundle, params.bundle))] = _bundle_bytes(docs, k, params, state.rests)
+    for k in range((len(docs) + params.rest_bundle - 1) // params.rest_bundle):
+        data = _rest_bytes(docs, k, params, state.rests)
+        if data is not None:
+            out[path(rest_key(k * params.rest_bundle, params.rest_bundle))] = data
+    for typ in sorted({t for ts in state.facet_types for t in ts}):
+        data, size = _facet_bytes(docs, typ)
+        if data is not None:
+            out[path(SOURCES_KEY if typ == "\0src" else facet_key(typ))] = data
+            state.facet_sizes[typ] = size
+    out[path("meta")] = _meta_bytes(docs, state, shards)
+    state.files = {p: _file_digest(b) for p, b in out.items()}
+    return state, out
+
+
+def _diff(previous: dict[str, bytes], state: IndexState, out: dict[str, bytes]) -> Files:
+    """Only the files whose bytes differ from ``previous`` (path -> digest), plus deletions."""
+    changed: Files = {p: b for p, b in out.items() if previous.get(p) != state.files[p]}
+    for p in previous:
+        if p not in state.files:
+            changed[p] = None
+    return changed
+
+
+def build_browser_index(docs: Sequence[SearchDoc] | Iterable[SearchDoc], previous: IndexState | None = None,
+                        params: Params | None = None) -> tuple[IndexState, Files]:
+    """The index files for ``docs`` (in doc order), as a whole or as the change from ``previous``.
+
+    With ``previous`` None, every file.  Otherwise only the files whose bytes
+    differ from what ``previous`` produced, and None for files to delete;
+    ``previous`` itself is left as it was.  ``params`` defaults to the previous
+    state's (else the shipped layout); a change of params re-renders everything.
+    """
+    docs = list(docs)
+    params = params or (previous.params if previous is not None else Params())
+    digests = [doc_digest(d) for d in docs]
+    if previous is None or previous.params != params or previous.format != FORMAT:
+        state, out = _full(docs, digests, params, previous.analyses if previous is not None else {})
+        return state, (dict(out) if previous is None else _diff(previous.files, state, out))
+    old, n = previous.digests, len(docs)
+    changed = [d for d in range(max(len(old), n)) if d >= len(old) or d >= n or old[d] != digests[d]]
+    if not changed:
+        return previous, {}
+    if len(changed) > max(8, FULL_FRACTION * n):
+        state, out = _full(docs, digests, params, previous.analyses)
+        return state, _diff(previous.files, state, out)
+    result = _update(docs, digests, previous, changed)
+    if result is None:  # the quantised average length moved: every impact changes
+        state, out = _full(docs, digests, params, previous.analyses)
+        return state, _diff(previous.files, state, out)
+    return result
+
+
+def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
+            changed: list[int]) -> tuple[IndexState, Files] | None:
+    """Apply in-place edits, appends and removals at the end; None when every impact must change."""
+    params = prev.params
+    n, old_n = len(docs), len(prev.digests)
+    state = replace(
+        prev, digests=digests, analyses=dict(prev.analyses), postings=dict(prev.postings),
+        lengths=[array("I", col) for col in prev.lengths], sums=list(prev.sums), terms=list(prev.terms),
+        keys=list(prev.keys), term_out=dict(prev.term_out), shards=dict(prev.shards),
+        facet_types=list(prev.facet_types), facet_sizes=dict(prev.facet_sizes), rests=bytearray(prev.rests),
+        files=dict(prev.files),
+    )
+    affected: set[str] = set()
+    facets: set[str] = set()
+    # Remove the old versions (from the highest number, so truncation stays simple).
+    for d in sorted(changed, reverse=True):
+        if d >= old_n:
+            continue
+        a = prev.analyses[prev.digests[d]]
+        for term in a.tf:
+            dl, tf = state.postings[term]
+            i = bisect.bisect_left(dl, d)
+            dl2, tf2 = array("I", dl), array("I", tf)
+            del dl2[i], tf2[i]
+            state.postings[term] = (dl2, tf2)
+            affected.add(term)
+        for f in range(len(FIELDS)):
+            state.sums[f] -= a.lengths[f]
+        facets.update(prev.facet_types[d])
+    if n < old_n:
+        for col in state.lengths:
+            del col[n:]
+        del state.facet_types[n:]
+        del state.rests[n:]
+    for d in sorted(changed):
+        if d >= n:
+            continue
+        a = state.analyses.get(digests[d]) or analyse(docs[d])
+        state.analyses[digests[d]] = a
+        for term, packed in a.tf.items():
+            entry = state.postings.get(term)
+            if entry is None:
+                state.postings[term] = (array("I", [d]), array("I", [packed]))
+            else:
+                dl, tf = entry
+                i = bisect.bisect_left(dl, d)
+                dl2, tf2 = array("I", dl), array("I", tf)
+                dl2.insert(i, d)
+                tf2.insert(i, packed)
+                state.postings[term] = (dl2, tf2)
+            affected.add(term)
+        for f in range(len(FIELDS)):
+            state.sums[f] += a.lengths[f]
+            if d < len(state.lengths[f]):
+                state.lengths[f][d] = a.lengths[f]
+            else:
+                state.lengths[f].append(a.lengths[f])
+        types = _facet_types(docs[d])
+        rest = 1 if split_lead(docs[d].body or "", params.lead)[1] else 0
+        if d < len(state.facet_types):
+            state.facet_types[d] = types
+            state.rests[d] = rest
+        else:
+            state.facet_types.append(types)
+            state.rests.append(rest)
+        facets.update(types)
+    averages = tuple(quantised_average(s, n) for s in state.sums)
+    if averages != prev.averages:
+        return None
+    live = set(digests)
+    state.analyses = {dg: a for dg, a in state.analyses.items() if dg in live}
+
+    out: Files = {}
+    norms = _norms(state)
+    for term in sorted(affected, key=utf16_key):
+        i = bisect.bisect_left(state.keys, utf16_key(term))
+        present = i < len(state.terms) and state.terms[i] == term
+        old_blocks = state.term_out[term].blocks if present else {}
+        if not len(state.postings[term][0]):
+            del state.postings[term], state.term_out[term], state.terms[i], state.keys[i]
+            new_blocks: dict[str, bytes] = {}
+        else:
+            if not present:
+                state.terms.insert(i, term)
+                state.keys.insert(i, utf16_key(term))
+            dl, tf = state.postings[term]
+            o = state.term_out[term] = _render_term(term, dl, tf, norms, params)
+            new_blocks = o.blocks
+        for p in old_blocks:
+            if p not in new_blocks:
+                out[p] = None
+        for p, data in new_blocks.items():
+            out[p] = data
+
+    shards = _partition(state)
+    new_shards: dict[str, tuple[str, ...]] = {}
+    for p, _sep, a, b in shards:
+        terms = tuple(state.terms[a:b])
+        new_shards[p] = terms
+        if prev.shards.get(p) != terms or any(t in affected for t in terms):
+            out[p] = _shard_bytes(state, p, a, b)
+    for p in prev.shards:
+        if p not in new_shards:
+            out.setdefault(p, None)
+    state.shards = new_shards
+
+    bundles = {d // params.bundle for d in changed}
+    if n != old_n:
+        bundles.update(range(min(n, old_n) // params.bundle, (max(n, old_n) + params.bundle - 1) // params.bundle))
+    for k in sorted(bundles):
+        p = path(bundle_key(k * params.bundle, params.bundle))
+        out[p] = _bundle_bytes(docs, k, params, state.rests) if k * params.bundle < n else None
+    rest_bundles = {d // params.rest_bundle for d in changed}
+    for k in sorted(rest_bundles):
+        p = path(rest_key(k * params.rest_bundle, params.rest_bundle))
+        out[p] = _rest_bytes(docs, k, params, state.rests) if k * params.rest_bundle < n else None
+    for typ in sorted(facets):
+        p = path(SOURCES_KEY if typ == "\0src" else facet_key(typ))
+        data, size = _facet_bytes(docs, typ)
+        out[p] = data
+        if data is None:
+            state.facet_sizes.pop(typ, None)
+        else:
+            state.facet_sizes[typ] = size
+    out[path("meta")] = _meta_bytes(docs, state, shards)
+
+    changed_files: Files = {}
+    for p, data in out.items():
+        if data is None:
+            if p in state.files:
+                del state.files[p]
+                changed_files[p] = None
+            continue
+        dg = _file_digest(data)
+        if state.files.get(p) != dg:
+            state.files[p] = dg
+            changed_files[p] = data
+    return state, changed_files

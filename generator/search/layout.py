@@ -1,0 +1,129 @@
+"""What each browser index file holds: pure functions from index data to file bytes.
+
+File names are functions of content that does not move when an article is
+added, edited or removed (a term, a separator, a bundle number, a facet type),
+so an update rewrites only the files whose content changed.  See README.md for
+the layout; ``templates/assets/search-engine.js`` is the reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from generator.search import SearchDoc
+from generator.search.encoding import b36, file_name, script
+
+FORMAT = 3
+ROOT = "search/"  # every index path is below this, relative to the site root
+SOURCES_KEY = "f/_src"  # file_name() never yields "_src" (it escapes "_" as _005f)
+
+
+@dataclass(frozen=True)
+class Params:
+    """Layout knobs.  The defaults are the shipped layout; tests shrink them to exercise every part.
+
+    ``shard_mod``: a term starts a new term shard when a hash of it is 0 modulo
+    this (about that many terms per shard), or when it or the term before it is
+    *heavy* (df >= ``heavy_df``: its posting head is a file's worth on its own).
+    ``head``: postings a term keeps in its shard; the rest go to tail blocks of
+    about ``block`` postings.  ``bundle``: documents per card bundle (d/);
+    ``rest_bundle``: documents per body-rest bundle (c/); ``lead``: characters
+    of the body kept with the card for snippets.
+    """
+
+    shard_mod: int = 16
+    heavy_df: int = 160
+    head: int = 400
+    block: int = 96
+    bundle: int = 2
+    rest_bundle: int = 8
+    lead: int = 320
+
+
+def path(key: str) -> str:
+    """Site-root-relative path of the file registering ``key``."""
+    return f"{ROOT}{key}.js"
+
+
+def shard_key(sep: str | None) -> str:
+    """Term shard file key: the first shard is t/_, the others are named by their separator."""
+    return "t/_" if sep is None else f"t/{file_name(sep)}"
+
+
+def block_key(term: str, first_doc: int) -> str:
+    """Tail block file key: the term and the block's first document (both stable under edits elsewhere)."""
+    return f"u/{file_name(term)}.{b36(first_doc)}"
+
+
+def bundle_key(doc: int, per: int) -> str:
+    return f"d/{b36(doc // per)}"
+
+
+def rest_key(doc: int, per: int) -> str:
+    return f"c/{b36(doc // per)}"
+
+
+def facet_key(entity_type: str) -> str:
+    return f"f/{file_name(entity_type)}"
+
+
+def split_lead(body: str, lead: int) -> tuple[str, str]:
+    """Cut a long body into (lead, rest), lead + rest == body; (body, "") when short.
+
+    The cut falls at the last paragraph break, else sentence end, else space in
+    the second half of the lead, so snippets do not end mid-word.  Bodies up to
+    a quarter longer than the lead stay whole: a tiny rest saves nothing.
+    """
+    if len(body) <= lead + lead // 4:
+        return body, ""
+    for sep in ("\n\n", ". ", " "):
+        cut = body.rfind(sep, lead // 2, lead)
+        if cut >= 0:
+            cut += len(sep)
+            return body[:cut], body[cut:]
+    return body[:lead], body[lead:]
+
+
+def _trim(row: list) -> list:
+    while row and row[-1] in ("", 0, []):
+        row.pop()
+    return row
+
+
+def card(doc: SearchDoc, lead: str, has_rest: bool) -> list:
+    """One document in its bundle: [id, title, date, lead, entities, source, has_rest, summary, url].
+
+    Trailing empty fields are dropped; url is "" when it is the usual
+    articles/<id>.html (the engine rebuilds it).
+    """
+    url = "" if doc.url == f"articles/{doc.id}.html" else doc.url
+    return _trim([
+        doc.id, doc.title, doc.date or "", lead, [list(e) for e in doc.entities], doc.source or "",
+        1 if has_rest else 0, doc.summary, url,
+    ])
+
+
+def render_bundle(key: str, cards: Sequence[list]) -> bytes:
+    return script(key, list(cards))
+
+
+def render_rests(key: str, rests: Sequence[str]) -> bytes:
+    return script(key, _trim(list(rests)))
+
+
+def render_shard(key: str, terms: Sequence[str], heads: Sequence[str], rows: Sequence[list | None]) -> bytes:
+    """[terms, heads, tier rows]: a tier row is [index in shard, df, block directory]."""
+    data: list = [list(terms), list(heads)]
+    tiers = [[i, *row] for i, row in enumerate(rows) if row is not None]
+    if tiers:
+        data.append(tiers)
+    return script(key, data)
+
+
+def render_facet(key: str, values: Iterable[list]) -> bytes:
+    return script(key, list(values))
+
+
+def render_meta(meta: dict) -> bytes:
+    return script("meta", {"v": FORMAT, **meta})

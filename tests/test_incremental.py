@@ -1,0 +1,417 @@
+"""Incremental builds: after any sequence of edits, the site is byte-identical to a clean build.
+
+The property test applies random edit sequences (seed bodies, titles, dates,
+declared entities, aliases and the registry, new and deleted seeds and
+metadata, free pages, site.yaml, templates) to a copy of the fixture archive,
+builds incrementally after each step (alternately from the cache on disk, as
+the CLI does, and from the state in memory, as the dev server does) and
+compares the whole output tree with a clean build of the same input.
+
+Edited files get distinct modification times in the past (a fake clock), so
+the build really trusts the status of unchanged files, as it does on a real
+archive edited minutes apart, instead of re-reading every recently touched file.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, copy_fixture
+from whoosh import index
+from whoosh.qparser import QueryParser
+
+from generator import cache as cachemod
+from generator.build import BuildOptions, build
+from generator.diagnostics import BuildError
+
+WORDS = ("valley", "convoy", "ceasefire", "governor", "harvest", "bridge", "corner", "negotiation", "airport", "winter")
+
+
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (None) below ``root``."""
+    out: dict[str, bytes | None] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        out[rel] = None if path.is_dir() else path.read_bytes()
+    return out
+
+
+def assert_same_tree(a: Path, b: Path, step: str) -> None:
+    ta, tb = tree(a), tree(b)
+    missing, extra = sorted(set(tb) - set(ta)), sorted(set(ta) - set(tb))
+    assert not missing and not extra, f"after {step}: missing {missing[:5]}, extra {extra[:5]}"
+    differ = [k for k in ta if ta[k] != tb[k]]
+    assert not differ, f"after {step}: {len(differ)} files differ from a clean build, e.g. {differ[:5]}"
+
+
+def whoosh_view(folder: Path) -> dict[str, list[str]]:
+    """Ids in the whoosh index and the ids each probe word finds (scores aside: deletions shift them)."""
+    ix = index.open_dir(str(folder))
+    with ix.searcher() as s:
+        view = {"ids": sorted(f["id"] for f in s.all_stored_fields())}
+        parser = QueryParser("body", ix.schema)
+        for w in (*WORDS, "massoud", "panjshir", "taliban"):
+            view[w] = sorted(hit["id"] for hit in s.search(parser.parse(w), limit=None))
+    return view
+
+
+class Archive:
+    """A copy of the fixture archive whose YAML this test owns (rewritten from dicts)."""
+
+    def __init__(self, root: Path, rng: random.Random) -> None:
+        self.seeds, self.content = copy_fixture(root)
+        self.rng = rng
+        self.clock = 1_000_000_000  # fake modification times, one second apart, long ago
+        self.registry = yaml.safe_load((self.content / "entities.yaml").read_text())
+        self.site = yaml.safe_load((self.content / "site.yaml").read_text())
+        self.metas = {p.stem: yaml.safe_load(p.read_text()) or {} for p in (self.content / "articles").glob("*.yaml")}
+        self.counter = 0
+
+    def put(self, path: Path, text: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.clock += 1
+        os.utime(path, ns=(self.clock * 10**9, self.clock * 10**9))
+
+    def remove(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+
+    def put_registry(self) -> None:
+        self.put(self.content / "entities.yaml", yaml.safe_dump(self.registry, allow_unicode=True, sort_keys=True))
+
+    def put_meta(self, stem: str) -> None:
+        self.put(self.content / "articles" / f"{stem}.yaml", yaml.safe_dump(self.metas[stem], allow_unicode=True))
+
+    def seed_stems(self) -> list[str]:
+        return sorted(p.stem for p in self.seeds.glob("*.txt"))
+
+    def sentence(self) -> str:
+        names = [e["name"] for e in self.registry.values()] + [a for e in self.registry.values() for a in e.get("aliases", [])]
+        words = [self.rng.choice(WORDS) for _ in range(self.rng.randint(3, 9))]
+        words.insert(self.rng.randrange(len(words) + 1), self.rng.choice(names))
+        return " ".join(words).capitalize() + "."
+
+    # --- edits -----------------------------------------------------------------------------------
+    def edit_body(self) -> str:
+        stem = self.rng.choice(self.seed_stems())
+        path = self.seeds / f"{stem}.txt"
+        text = path.read_text(encoding="utf-8")
+        if self.rng.random() < 0.5:
+            text = text.rstrip("\n") + "\n\n" + self.sentence() + "\n"
+        else:
+            paras = text.split("\n\n")
+            if len(paras) > 2:
+                paras.pop(self.rng.randrange(1, len(paras)))
+            text = "\n\n".join(paras)
+        self.put(path, text)
+        return f"body of {stem}"
+
+    def _meta_of(self, stem: str) -> dict:
+        return self.metas.setdefault(stem, {})
+
+    def edit_title(self) -> str:
+        stem = self.rng.choice(self.seed_stems())
+        meta = self._meta_of(stem)
+        if self.rng.random() < 0.2:
+            meta.pop("title", None)
+        else:
+            meta["title"] = f"{self.rng.choice(WORDS).title()} {self.rng.choice(WORDS)} report {self.rng.randint(1, 99)}"
+        if self.rng.random() < 0.3:
+            meta["summary"] = self.sentence()
+        self.put_meta(stem)
+        return f"title of {stem}"
+
+    def edit_date(self) -> str:
+        stem = self.rng.choice(self.seed_stems())
+        meta = self._meta_of(stem)
+        meta["date"] = f"{self.rng.choice([2019, 2020, 2021])}-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}"
+        self.put_meta(stem)
+        return f"date of {stem}"
+
+    def edit_entities(self) -> str:
+        stem = self.rng.choice(self.seed_stems())
+        meta = self._meta_of(stem)
+        ids = list(meta.get("entities") or [])
+        if ids and self.rng.random() < 0.4:
+            ids.pop(self.rng.randrange(len(ids)))
+        else:
+            ids.append(self.rng.choice(sorted(self.registry)))
+        meta["entities"] = sorted(set(ids))
+        self.put_meta(stem)
+        return f"entities of {stem}"
+
+    def edit_alias(self) -> str:
+        eid = self.rng.choice(sorted(self.registry))
+        ent = self.registry[eid]
+        aliases = list(ent.get("aliases", []))
+        if aliases and self.rng.random() < 0.4:
+            aliases.pop(self.rng.randrange(len(aliases)))
+        else:
+            aliases.append(self.rng.choice(WORDS).title())
+        ent["aliases"] = sorted(set(aliases) - {ent["name"]})
+        self.put_registry()
+        return f"aliases of {eid}"
+
+    def edit_registry(self) -> str:
+        used = {e for m in self.metas.values() for e in (m.get("entities") or [])}
+        r = self.rng.random()
+        if r < 0.35:
+            self.counter += 1
+            eid = f"new-entity-{self.counter}"
+            self.registry[eid] = {"type": self.rng.choice(["person", "place", "organisation"]),
+                                  "name": f"{self.rng.choice(WORDS).title()} {self.rng.choice(WORDS).title()}"}
+            what = f"new entity {eid}"
+        elif r < 0.6 and sorted(set(self.registry) - used):
+            eid = self.rng.choice(sorted(set(self.registry) - used))
+            del self.registry[eid]
+            what = f"deleted entity {eid}"
+        else:
+            eid = self.rng.choice(sorted(self.registry))
+            self.registry[eid]["description"] = self.sentence()
+            what = f"description of {eid}"
+        self.put_registry()
+        return what
+
+    def new_seed(self) -> str:
+        self.counter += 1
+        stem = f"new-{self.counter}"
+        date = self.rng.choice(["date 2021-09-06", "date undated", "date 2020-01-15", "date 2022-03-01"])
+        self.put(self.seeds / f"{stem}.txt", f"{date} {self.sentence()}\n\n{self.sentence()} {self.sentence()}\n")
+        if self.rng.random() < 0.7:
+            self.metas[stem] = {"title": f"New report {self.counter}", "tags": [self.rng.choice(WORDS)]}
+            self.put_meta(stem)
+        return f"new seed {stem}"
+
+    def delete_seed(self) -> str:
+        stems = self.seed_stems()
+        if len(stems) <= 2:
+            return self.new_seed()
+        stem = self.rng.choice(stems)
+        self.remove(self.seeds / f"{stem}.txt")
+        if stem in self.metas:
+            del self.metas[stem]
+            self.remove(self.content / "articles" / f"{stem}.yaml")
+        return f"deleted seed {stem}"
+
+    def edit_page(self) -> str:
+        pages = self.content / "pages"
+        r = self.rng.random()
+        existing = sorted(pages.glob("*.md"))
+        if r < 0.3 and existing:
+            path = self.rng.choice(existing)
+            self.remove(path)
+            return f"deleted page {path.name}"
+        self.counter += 1
+        path = self.rng.choice(existing) if existing and r < 0.6 else pages / f"page-{self.counter}.md"
+        self.put(path, f"---\ntitle: Page {self.counter}\norder: {self.rng.randint(1, 5)}\n---\n\n## Part\n\n{self.sentence()}\n")
+        return f"page {path.name}"
+
+    def edit_site(self) -> str:
+        r = self.rng.random()
+        if r < 0.4:
+            self.site["per_page"] = self.rng.randint(1, 3)
+        elif r < 0.7:
+            self.site["title"] = f"Archive {self.rng.choice(WORDS)}"
+        else:
+            self.site["latest"] = self.rng.randint(1, 6)
+        self.put(self.content / "site.yaml", yaml.safe_dump(self.site, allow_unicode=True))
+        return "site.yaml"
+
+    EDITS = ("edit_body", "edit_body", "edit_title", "edit_date", "edit_entities", "edit_alias", "edit_registry",
+             "new_seed", "new_seed", "delete_seed", "edit_page", "edit_site")
+
+
+def clean_build(archive: Archive, out: Path, templates: Path | None = None) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.rmtree(Path(str(out) + ".whoosh"), ignore_errors=True)
+    kwargs = {"templates": templates} if templates else {}
+    build(BuildOptions(seeds=archive.seeds, content=archive.content, out=out, cache=False, **kwargs))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edit_sequences_match_a_clean_build(tmp_path, seed):
+    rng = random.Random(seed)
+    arch = Archive(tmp_path / "archive", rng)
+    out, ref = tmp_path / "site", tmp_path / "ref" / "site"
+    first = build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out))
+    assert first.mode == "clean"
+    state = first.state
+    modes = []
+    for step in range(24):
+        what = getattr(arch, rng.choice(Archive.EDITS))()
+        # Alternate: the CLI reads the cache from disk, the dev server keeps the state in memory.
+        result = build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out), state=state if step % 2 else None)
+        state = result.state
+        modes.append(result.mode)
+        clean_build(arch, ref)
+        assert_same_tree(out, ref, f"step {step}: {what}")
+        assert whoosh_view(Path(str(out) + ".whoosh")) == whoosh_view(Path(str(ref) + ".whoosh")), what
+    assert modes.count("incremental") == len(modes), modes
+
+
+def test_incremental_build_touches_only_what_changed(tmp_path):
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    out = tmp_path / "site"
+    build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out))
+    assert again.mode == "unchanged" and again.rendered == 0 and again.written == 0
+    path = arch.seeds / "kabul-airport.txt"
+    arch.put(path, path.read_text(encoding="utf-8").rstrip("\n") + "\n\nA closing line about the winter convoy.\n")
+    result = build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out))
+    assert result.mode == "incremental"
+    after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    touched = sorted(p.relative_to(out).as_posix() for p in after if before.get(p) != after[p])
+    assert "articles/kabul-airport.html" in touched
+    # The page itself and a few search files: not the entity pages, archives or other articles.
+    assert all(t == "articles/kabul-airport.html" or t.startswith("search/") for t in touched), touched
+    assert result.rendered == 1
+    assert result.written == len(touched)
+
+
+def test_unusable_cache_means_a_clean_build_with_a_note(tmp_path):
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    out = tmp_path / "site"
+    opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=out)
+    build(opts)
+    folder = cachemod.cache_dir(out)
+    assert folder.is_dir() and folder.parent == out.parent  # beside the site, never inside it
+    (folder / "inputs.pickle").write_bytes(b"not a pickle")
+    r = build(opts)
+    assert (r.mode, r.note) == ("clean", "the build cache is unreadable")
+    summary = pickle.loads((folder / "inputs.pickle").read_bytes())
+    summary.code = b"other version"
+    (folder / "inputs.pickle").write_bytes(pickle.dumps(summary))
+    r = build(opts)
+    assert (r.mode, r.note) == ("clean", "the build cache was made by another version of the generator")
+    shutil.rmtree(out)
+    r = build(opts)
+    assert r.mode == "clean" and r.note == f"{out}/ is not the site the build cache describes"
+    r = build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out, full=True))
+    assert (r.mode, r.note) == ("clean", "")
+    shutil.rmtree(folder)
+    r = build(opts)
+    assert (r.mode, r.note) == ("clean", "")
+
+
+def test_an_error_leaves_the_site_and_the_next_good_build_is_incremental(tmp_path):
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    out, ref = tmp_path / "site", tmp_path / "ref" / "site"
+    build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out))
+    before = tree(out)
+    arch.metas["kabul-airport"]["entities"] = ["no-such-entity"]
+    arch.put_meta("kabul-airport")
+    with pytest.raises(BuildError) as err:
+        build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out))
+    assert "unknown entity 'no-such-entity'" in str(err.value)
+    assert tree(out) == before
+    arch.metas["kabul-airport"]["entities"] = ["ahmad-massoud"]
+    arch.put_meta("kabul-airport")
+    result = build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out))
+    assert result.mode == "incremental"
+    clean_build(arch, ref)
+    assert_same_tree(out, ref, "fixing an error")
+
+
+def test_warnings_are_reported_again_when_nothing_changed(tmp_path):
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=tmp_path / "site")
+    first = [str(w) for w in build(opts).diagnostics.warnings]
+    assert any("title derived from the text" in w for w in first)
+    again = build(opts)
+    assert again.mode == "unchanged"
+    assert [str(w) for w in again.diagnostics.warnings] == first
+    arch.edit_body()
+    assert sorted(str(w) for w in build(opts).diagnostics.warnings) == sorted(first)
+
+
+def test_a_template_change_rerenders_the_pages(tmp_path):
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    out, ref = tmp_path / "site", tmp_path / "ref" / "site"
+    opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=out, templates=templates)
+    build(opts)
+    base = templates / "base.html"
+    base.write_text(base.read_text().replace("Skip to content", "Skip to the article"))
+    css = templates / "assets" / "style.css"
+    css.write_text(css.read_text() + "\n/* changed */\n")
+    result = build(opts)
+    assert result.mode == "incremental" and result.rendered > 10
+    clean_build(arch, ref, templates)
+    assert_same_tree(out, ref, "a template and a stylesheet change")
+    assert b"Skip to the article" in (out / "index.html").read_bytes()
+
+
+def _big_archive(root: Path, n: int) -> tuple[Path, Path]:
+    seeds, content = copy_fixture(root)
+    body = (seeds / "000_88806ccc1889e30e.txt").read_text(encoding="utf-8").split("\n", 1)[1]
+    for i in range(n):
+        (seeds / f"copy-{i:04d}.txt").write_text(f"date 2021-{1 + i % 12:02d}-{1 + i % 28:02d}\n{body}", encoding="utf-8")
+    return seeds, content
+
+
+def _cli(seeds: Path, content: Path, out: Path, *extra: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--seeds", str(seeds), "--content", str(content), "--out", str(out), "--jobs", "1", *extra],
+        cwd=root_of(out), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+def root_of(out: Path) -> Path:
+    return out.parent
+
+
+def test_a_build_killed_halfway_is_repaired_by_the_next(tmp_path):
+    """SIGKILL at many points of an incremental build that rewrites every page; the next build repairs the site."""
+    seeds, content = _big_archive(tmp_path / "archive", 150)
+    out, ref = tmp_path / "site", tmp_path / "ref" / "site"
+    assert _cli(seeds, content, out).wait() == 0
+    site_yaml = content / "site.yaml"
+    original = site_yaml.read_text()
+    # How long a full in-place rewrite takes here, to spread the kills over it.
+    site_yaml.write_text(original.replace("Test Archive", "Test Archive, timed"))
+    started = time.perf_counter()
+    assert _cli(seeds, content, out).wait() == 0
+    duration = time.perf_counter() - started
+    killed_writing = 0
+    for i in range(8):
+        site_yaml.write_text(original.replace("Test Archive", f"Test Archive {i}"))
+        proc = _cli(seeds, content, out)
+        time.sleep(duration * (i + 1) / 9)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if (cachemod.cache_dir(out) / "writing").exists():
+            killed_writing += 1
+        finish = _cli(seeds, content, out)
+        _, stderr = finish.communicate()
+        assert finish.returncode == 0, stderr
+        build(BuildOptions(seeds=seeds, content=content, out=ref, cache=False))
+        assert_same_tree(out, ref, f"kill {i}")
+        if (cachemod.cache_dir(out) / "writing").exists():
+            raise AssertionError("the journal survived a finished build")
+    assert killed_writing >= 1, "no kill landed while the site was being written; the test proved nothing"
+
+
+def test_a_clean_build_killed_halfway_leaves_the_old_site(tmp_path):
+    seeds, content = _big_archive(tmp_path / "archive", 150)
+    out = tmp_path / "site"
+    assert _cli(seeds, content, out).wait() == 0
+    before = tree(out)
+    proc = _cli(seeds, content, out, "--full")
+    time.sleep(0.8)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert tree(out) == before

@@ -1,0 +1,173 @@
+"""build_browser_index as an update: the same bytes as a clean build, after any sequence of changes."""
+
+from __future__ import annotations
+
+import pickle
+import random
+
+import pytest
+
+from generator.search import SearchDoc
+from generator.search import browser_index as bi
+from generator.search.layout import Params
+
+# Tiny layout knobs, so a 40-document corpus has many shards, tiered terms, tail blocks and bundles.
+SMALL = Params(shard_mod=3, heavy_df=9, head=3, block=2, bundle=2, rest_bundle=3, lead=60)
+WORDS = ("oil price opec crude barrel saudi kuwait quota output cut rise fall market dollar yen bank rate "
+         "coffee brazil cocoa sugar wheat grain soviet harvest gold mine south africa strike union "
+         "baker volcker reserve treasury bond yield tax budget deficit trade japan tokyo tariff chip").split()
+PEOPLE = [("p-baker", "James Baker"), ("p-volcker", "Paul Volcker"), ("p-sumita", "Satoshi Sumita")]
+PLACES = [("pl-usa", "USA"), ("pl-japan", "Japan"), ("pl-brazil", "Brazil"), ("pl-uk", "UK")]
+
+
+def _text(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) + rng.choice(["", "s", "ing", "ed"]) for _ in range(n))
+
+
+def _doc(rng: random.Random, serial: int, date: str | None) -> SearchDoc:
+    ents = []
+    if rng.random() < 0.6:
+        ents.append((*rng.choice(PEOPLE), "person"))
+    if rng.random() < 0.7:
+        ents.append((*rng.choice(PLACES), "place"))
+    if rng.random() < 0.1:
+        ents.append((f"new-{serial}", f"Newcomer {serial}", "org"))
+    paragraphs = [_text(rng, rng.randint(3, 40)) for _ in range(rng.randint(0, 4))]
+    return SearchDoc(
+        id=f"a{serial}", url=f"articles/a{serial}.html" if rng.random() < 0.9 else f"x/{serial}.html",
+        title=_text(rng, rng.randint(0, 8)).capitalize(), date=date,
+        source=rng.choice([None, "Reuters", "Kabul Times"]), summary=_text(rng, rng.randint(0, 6)) if rng.random() < 0.3 else "",
+        body="\n\n".join(paragraphs), entities=tuple(ents),
+    )
+
+
+def _date(rng: random.Random) -> str | None:
+    return None if rng.random() < 0.05 else f"198{rng.randint(5, 7)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+
+
+def _order(docs: list[SearchDoc]) -> list[SearchDoc]:
+    """The build's order: undated first, then (date, id)."""
+    return sorted(docs, key=lambda d: (d.date is not None, d.date or "", d.id))
+
+
+def _apply(site: dict[str, bytes], files: dict[str, bytes | None]) -> None:
+    for p, data in files.items():
+        if data is None:
+            assert p in site, f"deleting a file that was never written: {p}"
+            del site[p]
+        else:
+            site[p] = data
+
+
+def _step(rng: random.Random, docs: list[SearchDoc], serial: int) -> tuple[list[SearchDoc], str]:
+    """One random change an archivist makes; returns the new documents and what was done."""
+    docs = list(docs)
+    kind = rng.choice(["edit", "edit", "edit", "append", "append", "delete-newest", "delete", "redate",
+                       "entities", "title", "noop", "insert-undated", "duplicate"])
+    newest = max((d.date or "" for d in docs), default="1987-12-31")
+    if kind == "edit" and docs:
+        i = rng.randrange(len(docs))
+        docs[i] = SearchDoc(**{**docs[i].__dict__, "body": docs[i].body + " " + _text(rng, rng.randint(1, 30))})
+    elif kind == "append":
+        for k in range(rng.randint(1, 3)):
+            docs.append(_doc(rng, serial + k, "1988-0" + str(rng.randint(1, 9)) + "-01" if newest < "1988" else newest))
+    elif kind == "delete-newest" and docs:
+        docs = _order(docs)[:-1]
+    elif kind == "delete" and docs:
+        docs.pop(rng.randrange(len(docs)))
+    elif kind == "redate" and docs:
+        i = rng.randrange(len(docs))
+        docs[i] = SearchDoc(**{**docs[i].__dict__, "date": _date(rng)})
+    elif kind == "entities" and docs:
+        i = rng.randrange(len(docs))
+        ents = (*tuple(e for e in docs[i].entities if rng.random() < 0.5), (*rng.choice(PLACES), "place"))
+        docs[i] = SearchDoc(**{**docs[i].__dict__, "entities": ents, "source": rng.choice([None, "Wire"])})
+    elif kind == "title" and docs:
+        i = rng.randrange(len(docs))
+        docs[i] = SearchDoc(**{**docs[i].__dict__, "title": _text(rng, 4).upper()})
+    elif kind == "insert-undated":
+        docs.append(_doc(rng, serial, None))
+    elif kind == "duplicate" and docs:
+        src = rng.choice(docs)
+        docs.append(SearchDoc(**{**src.__dict__, "id": f"a{serial}", "url": f"articles/a{serial}.html"}))
+    return _order(docs), kind
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_updates_equal_a_clean_build(seed: int) -> None:
+    """Random edit/add/delete/re-date sequences: every update, applied, gives the clean build's bytes."""
+    rng = random.Random(seed)
+    docs = _order([_doc(rng, i, _date(rng)) for i in range(40)])
+    state, files = bi.build_browser_index(docs, None, SMALL)
+    site = dict(files)
+    assert all(v is not None for v in files.values())
+    serial = 1000
+    kinds = []
+    for _ in range(40):
+        docs, kind = _step(rng, docs, serial)
+        serial += 10
+        kinds.append(kind)
+        # The state goes through the build cache: updates must work from a pickled copy.
+        previous = pickle.loads(pickle.dumps(state))
+        before = dict(site)
+        state, files = bi.build_browser_index(docs, previous, SMALL)
+        _apply(site, files)
+        _clean_state, clean = bi.build_browser_index(docs, None, SMALL)
+        assert site == clean, f"after {kinds}"
+        # Only files whose bytes changed are returned.
+        assert all(before.get(p) != data for p, data in files.items()), kind
+    assert {"edit", "append", "delete"} <= set(kinds)
+
+
+def test_updates_touch_only_what_the_change_reaches() -> None:
+    """An edited body rewrites its bundle, meta and the files of its own terms; appending or removing the
+    newest article a fraction of the index."""
+    rng = random.Random(11)
+    docs = _order([_doc(rng, i, f"1987-0{1 + i % 9}-1{i % 10}") for i in range(120)])
+    state, files = bi.build_browser_index(docs, None, SMALL)
+    total = len(files)
+    edited = list(docs)
+    edited[50] = SearchDoc(**{**docs[50].__dict__, "body": "cocoa " + docs[50].body})
+    new_state, files = bi.build_browser_index(edited, state, SMALL)
+    terms = set(bi.analyse(edited[50]).tf)
+    from generator.search.encoding import file_name
+
+    for p in files:
+        kind = p.split("/")[1]
+        if kind == "t":
+            assert terms & set(new_state.shards[p]), p
+        elif kind == "u":
+            assert p.split("/")[2].split(".")[0] in {file_name(t) for t in terms}, p
+        else:
+            assert p in {"search/meta.js", "search/d/p.js", "search/c/g.js"}, p  # doc 50: bundle 25, rest bundle 16
+    assert "search/d/p.js" in files
+    appended = [*docs, _doc(rng, 999, "1988-01-01")]
+    _s, files = bi.build_browser_index(appended, state, SMALL)
+    assert len(files) < total / 4, (len(files), total)
+    _s, files = bi.build_browser_index(docs[:-1], state, SMALL)
+    assert len(files) < total / 4, (len(files), total)
+
+
+def test_unchanged_documents_are_not_analysed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(3)
+    docs = _order([_doc(rng, i, _date(rng)) for i in range(30)])
+    state, _ = bi.build_browser_index(docs, None, SMALL)
+    seen: list[str] = []
+    real = bi.analyse
+    monkeypatch.setattr(bi, "analyse", lambda d: (seen.append(d.id), real(d))[1])
+    edited = list(docs)
+    edited[7] = SearchDoc(**{**docs[7].__dict__, "body": "entirely new words"})
+    bi.build_browser_index(edited, state, SMALL)
+    assert seen == [docs[7].id]
+    seen.clear()
+    # a shifted numbering re-renders everything, still from the cached analyses
+    bi.build_browser_index(docs[1:], state, SMALL)
+    assert seen == []
+
+
+def test_no_change_returns_nothing_and_the_same_state() -> None:
+    rng = random.Random(5)
+    docs = _order([_doc(rng, i, _date(rng)) for i in range(10)])
+    state, _ = bi.build_browser_index(docs, None, SMALL)
+    again, files = bi.build_browser_index(list(docs), state, SMALL)
+    assert files == {} and again is state
