@@ -69,6 +69,7 @@ def _add_import(sub: Subparsers) -> None:
     i.add_argument("--seeds", type=Path, default=Path("seeds"))
     i.add_argument("--content", type=Path, default=Path("content"))
     i.add_argument("--limit", type=int, help="import only the first N good lines")
+    i.add_argument("--update", action="store_true", help="replace seed and metadata files that differ from the corpus (each is listed)")
     i.set_defaults(run=_import)
 
 

@@ -79,7 +79,7 @@ def test_unknown_key_with_did_you_mean(tmp_path):
     path = _meta(content, "kabul-airport.yaml", "title: Blasts\nsource: Wire\ntitel: typo\n")
     msg = _one_error(tmp_path, seeds, content)
     assert msg.startswith(f"{path}:3: error: unknown key 'titel' in article metadata (did you mean 'title'?)"), msg
-    assert "known keys: authors, date, entities" in msg
+    assert "known keys: authors, date, duplicate_of, entities" in msg
 
 
 def test_unknown_key_in_entity_and_site(tmp_path):
