@@ -323,7 +323,7 @@ class Discoverer:
                     g.mentions += 1
                     g.initial += c.initial
                     g.person += _person_vote(c)
-                    g.org += c.pronoun == "it"
+                    g.org += 0.5 * (c.pronoun == "it") + 1.0 * (c.owner and not c.title)
                     g.place_context += c.before in ("in", "from", "near", "across", "throughout")
                     if key == target and (g.first_seen is None):
                         g.first_seen = (index, c.block, c.start, c.form)
@@ -414,7 +414,8 @@ def _guess_type(tokens: tuple[str, ...], name: str, aliases: list[str], g: _Grou
     if not place and ((len(toks) == 1 and _low(toks[0]).endswith(("bank", "bancorp", "corp"))) or
                       (len(toks) > 2 and any(_low(t) in ORG_FIRST for t in toks))):
         org += 1.0 * g.mentions  # "Bundesbank", "Group of Seven"
-    place_votes = place * g.mentions + g.place_context if place else 0.0
+    # A small town's name ("Chelsea", "Reading") counts only where the text says "in X", "from X".
+    place_votes = (place * g.mentions + g.place_context if place >= CITY else g.place_context) if place else 0.0
     votes = {"person": round(person, 1), "organisation": round(org, 1), "place": round(place_votes, 1)}
     if place >= COUNTRY and person < 0.3 * g.mentions:
         return "place", votes, 1.0  # "Soviet Union" is a country, though "Union" heads organisations

@@ -39,6 +39,9 @@ _CONN = "(?:" + "|".join(re.escape(c) for c in CONNECTORS) + ")"
 _RUN = re.compile(rf"(?<![\w.'’&-]){_TOKEN}(?: (?:{_CONN} )*{_TOKEN})*")
 _SPLIT = re.compile(r" +")
 _AFTER = re.compile(r",? (?:said|says|told|added|stated|reported|announced) (he|she|it|they)\b")
+_ROLE_AFTER = re.compile(r" (chairman|chairwoman|chief|president|manager|striker|midfielder|defender|goalkeeper|"
+                         r"coach|boss|spokesman|spokeswoman|spokesperson|director|executive|shares|shareholders|"
+                         r"subsidiary|unit|officials|employees|staff)\b")
 _BEFORE = re.compile(r"([A-Za-z]+)[^\w.!?:;]*$")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _DIGITS = re.compile(r"\S*\d\S*")
@@ -154,6 +157,7 @@ class Run:
     initial: bool  # at the start of a sentence: its first word may be capitalised by grammar only
     before: str  # the word before, lower-cased ("" at the start of a block)
     pronoun: str  # "he", "she", "it" or "they" in "..., said it", else ""
+    owner: bool = False  # followed by a role ("Arsenal striker", "Microsoft chairman"): a body's name
 
 
 @dataclass(slots=True)
@@ -167,6 +171,7 @@ class Candidate:
     before: str = ""  # the word before the name, lower-cased
     pronoun: str = ""
     initial: bool = False  # the name itself started a sentence
+    owner: bool = False  # a role or title follows it: "Arsenal striker", "Bank of England Governor"
 
     @property
     def form(self) -> str:
@@ -250,6 +255,7 @@ def find_runs(blocks: Iterable[Block]) -> tuple[list[Run], list[str]]:
                 initial=_is_initial(text, start),
                 before=before.group(1).lower() if before and text[before.end(1):start].strip() == "" else "",
                 pronoun=after.group(1) if after else "",
+                owner=bool(_ROLE_AFTER.match(text, end)),
             ))
     return runs, texts
 
@@ -364,6 +370,7 @@ class Piece:
     offset: int  # characters from the run's start (approximate after a possessive)
     leading: bool  # starts the run: the word before the run is the word before it
     initial: bool
+    owner: bool = False  # a title follows it inside the run ("Bank of England Governor ...")
 
 
 def cut(tokens: tuple[str, ...], initial: bool, stats: WordStats) -> tuple[Piece, ...]:
@@ -400,7 +407,7 @@ def cut(tokens: tuple[str, ...], initial: bool, stats: WordStats) -> tuple[Piece
                 i -= 1
             head = _trim(seg[:i])
             if head and not is_demonym(head[-1]):
-                out.append(Piece(tuple(_clean(t) for t in head), "", seg_start, seg_start == start, initial))
+                out.append(Piece(tuple(_clean(t) for t in head), "", seg_start, seg_start == start, initial, True))
         for n, part in enumerate(_split_and(_trim(list(rest)))):
             part = _trim(part)
             if part:
@@ -418,8 +425,9 @@ def candidates(run: Run, stats: WordStats, cache: dict | None = None) -> list[Ca
         pieces = cut(run.tokens, run.initial, stats)
         if cache is not None:
             cache[key] = pieces
-    out = [Candidate(p.tokens, run.block, run.start + p.offset, p.title, run.before if p.leading else "", "", p.initial)
-           for p in pieces]
+    out = [Candidate(p.tokens, run.block, run.start + p.offset, p.title, run.before if p.leading else "", "", p.initial,
+                     p.owner) for p in pieces]
     if out:
         out[-1].pronoun = run.pronoun  # "..., said it" speaks of the name just before
+        out[-1].owner = out[-1].owner or run.owner
     return out
