@@ -109,7 +109,7 @@ def test_duplicate_of_must_name_an_original(tmp_path):
     (content / "articles" / "kabul-airport.yaml").write_text("title: K\nduplicate_of: nowhere\n", encoding="utf-8")
     with pytest.raises(BuildError) as exc:
         build(BuildOptions(seeds=seeds, content=content, out=tmp_path / "site", whoosh=False))
-    assert [str(p) for p in exc.value.problems][0].endswith(
+    assert str(exc.value.problems[0]).endswith(
         "kabul-airport.yaml:2: error: 'duplicate_of': there is no article 'nowhere' (expected seeds/nowhere.txt)")
 
 
