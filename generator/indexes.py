@@ -13,8 +13,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,29 +46,10 @@ def doc_digest(doc: SearchDoc) -> bytes:
 
 
 def browser_index(docs: list[SearchDoc], previous: Any) -> tuple[Any, dict[str, bytes | None]]:
-    """The browser index's files (site paths -> bytes, None = remove) and its new state.
+    """The browser index's files (site paths -> bytes, None = remove) and its new state (see generator.search.browser_index)."""
+    from generator.search.browser_index import build_browser_index
 
-    Temporary bridge to today's indexer, which writes a folder: it builds the
-    whole index into a scratch folder and reports the files that differ from
-    the previous state (a map of path -> digest).
-    """
-    from generator.search.indexer import write_browser_index
-
-    scratch = Path(tempfile.mkdtemp(prefix="archive-index-"))
-    try:
-        write_browser_index(docs, scratch)
-        files: dict[str, bytes] = {}
-        for path in sorted((scratch / "search").rglob("*")):
-            if path.is_file():
-                files[path.relative_to(scratch).as_posix()] = path.read_bytes()
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    state = {rel: hashlib.blake2b(data, digest_size=16).digest() for rel, data in files.items()}
-    if previous is None:
-        return state, dict(files)
-    changes: dict[str, bytes | None] = {rel: data for rel, data in files.items() if previous.get(rel) != state[rel]}
-    changes.update({rel: None for rel in previous if rel not in files})
-    return state, changes
+    return build_browser_index(docs, previous)
 
 
 def write_browser_index(writer: Writer, docs: list[SearchDoc], previous: Any, kept: list[str]) -> Any:

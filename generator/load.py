@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.content import (
     ArticleMeta,
@@ -32,7 +34,7 @@ from generator.content import (
 )
 from generator.diagnostics import Diagnostics, Problem
 from generator.mentions import Matcher
-from generator.model import Archive, Article, build_article, check_duplicate_of, index_archive, make_matcher
+from generator.model import Archive, Article, RelateState, build_article, check_duplicate_of, index_archive, make_matcher
 from generator.seeds import Seed, list_seeds, read_seed
 from generator.yamlio import URL_RE
 
@@ -53,19 +55,42 @@ def stat_key(path: Path) -> StatKey | None:
 
 @dataclass
 class ArticleRecord:
-    """What the build learnt from one seed and its metadata file."""
+    """What the build learnt from one seed and its metadata file.
+
+    Pickled as a flat tuple, with the parsed files (needed only when the
+    entity names change) as one opaque blob: loading a 20,000-article cache
+    then builds few Python objects.
+    """
 
     seed_path: str
     seed_stat: StatKey
     meta_path: str | None
     meta_stat: StatKey | None
     names: bytes  # digest of the entity names the mentions were found with
-    seed: Seed  # without blocks: they live in ``article.body``
-    meta: ArticleMeta | None
+    parsed: Any  # (seed without blocks, meta) — or those pickled while cached
     read_problems: tuple[Problem, ...]  # reading and parsing both files
     build_problems: tuple[Problem, ...]  # combining them (derived titles, ...)
     article: Article
     racy: bool = False  # a file changed just before it was read: do not trust its status next time
+
+    @property
+    def seed_and_meta(self) -> tuple[Seed, ArticleMeta | None]:
+        if isinstance(self.parsed, bytes):
+            self.parsed = pickle.loads(self.parsed)
+        return self.parsed
+
+    def __reduce__(self) -> tuple:
+        parsed = self.parsed if isinstance(self.parsed, bytes) else pickle.dumps(self.parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        return (ArticleRecord, (
+            self.seed_path, self.seed_stat, self.meta_path, self.meta_stat, self.names, parsed,
+            tuple((p.path, p.line, p.level, p.message) for p in self.read_problems),
+            tuple((p.path, p.line, p.level, p.message) for p in self.build_problems),
+            self.article, self.racy,
+        ))
+
+    def __post_init__(self) -> None:
+        self.read_problems = tuple(p if isinstance(p, Problem) else Problem(*p) for p in self.read_problems)
+        self.build_problems = tuple(p if isinstance(p, Problem) else Problem(*p) for p in self.build_problems)
 
 
 @dataclass
@@ -76,6 +101,7 @@ class LoadCache:
     reused: int = 0  # articles taken from the cache in the last load
     rebuilt: int = 0  # articles whose mentions were found again (entity names changed)
     read: int = 0  # articles read from disk
+    related: RelateState | None = None  # what the related articles were computed from
 
 
 def names_digest(defs: list[EntityDef]) -> bytes:
@@ -140,7 +166,9 @@ def load(
             articles.append(rec.article)
     check_duplicate_of(articles, diag)
     diag.check()
-    return index_archive(site, articles, defs, pages), cache
+    archive = index_archive(site, articles, defs, pages, previous.related if previous is not None else None)
+    cache.related = archive.relate_state
+    return archive, cache
 
 
 def _article(
@@ -162,8 +190,9 @@ def _article(
             rec.article.index, rec.article.related = 0, []
             return rec
         # The entity names changed: find the mentions again, without reading the files.
-        seed = Seed(rec.seed.id, path, rec.seed.date, rec.seed.has_date_line, rec.article.blocks, rec.seed.first_line)
-        meta, read_problems = rec.meta, rec.read_problems
+        head, meta = rec.seed_and_meta
+        seed = Seed(head.id, path, head.date, head.has_date_line, rec.article.blocks, head.first_line)
+        read_problems = rec.read_problems
         cache.rebuilt += 1
     else:
         sub = _capture(diag)
@@ -181,6 +210,6 @@ def _article(
         return None
     return ArticleRecord(
         seed_path=str(path), seed_stat=seed_stat, meta_path=str(meta_path) if meta_path else None, meta_stat=meta_stat,
-        names=names, seed=Seed(seed.id, seed.path, seed.date, seed.has_date_line, (), seed.first_line), meta=meta,
+        names=names, parsed=(Seed(seed.id, seed.path, seed.date, seed.has_date_line, (), seed.first_line), meta),
         read_problems=read_problems, build_problems=tuple(sub.problems), article=article,
     )

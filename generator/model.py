@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import heapq
 import math
 import pickle
 import re
@@ -155,6 +156,7 @@ class Archive:
     articles: list[Article]  # date order, undated first
     entities: dict[str, Entity]
     pages: list[FreePage]
+    relate_state: RelateState | None = None  # what related articles were computed from (kept by the build cache)
 
     @cached_property
     def by_month(self) -> tuple[dict[int, dict[int, list[Article]]], list[Article]]:
@@ -256,8 +258,10 @@ def sort_key(article: Article) -> tuple[dt.date, str]:
     return (article.date or dt.date.min, article.id)
 
 
-def index_archive(site: SiteConfig, articles: list[Article], defs: list[EntityDef], pages: list[FreePage]) -> Archive:
-    """Order articles and compute the entity indexes and related articles."""
+def index_archive(
+    site: SiteConfig, articles: list[Article], defs: list[EntityDef], pages: list[FreePage], related: RelateState | None = None,
+) -> Archive:
+    """Order articles and compute the entity indexes and related articles (incrementally, given ``related``)."""
     articles.sort(key=sort_key)
     entities = {d.id: Entity(d) for d in defs}
     position = {a.id: i for i, a in enumerate(articles)}
@@ -279,8 +283,9 @@ def index_archive(site: SiteConfig, articles: list[Article], defs: list[EntityDe
                 for b in ids:
                     if a != b:
                         together[b] += 1
-    _relate(articles, entities)
-    return Archive(site, articles, entities, pages)
+    archive = Archive(site, articles, entities, pages)
+    archive.relate_state = _relate(articles, entities, related)
+    return archive
 
 
 def _snippet(blocks: tuple[Block, ...], mentions: tuple[tuple[Mention, ...], ...], summary: str, eid: str) -> Snippet:
@@ -292,29 +297,102 @@ def _snippet(blocks: tuple[Block, ...], mentions: tuple[tuple[Mention, ...], ...
     return Snippet(first_sentence(text), "", "")
 
 
-def _relate(articles: list[Article], entities: dict[str, Entity]) -> None:
-    """Related articles: most shared entities (weighted by rarity), then nearest in time.
+def related_weight(count: int) -> int:
+    """How much sharing an entity named in ``count`` articles relates two articles: rarer counts more.
+
+    An integer (sums do not depend on the order of addition) in half-octave
+    steps of the count, so it rarely changes as an archive grows and an
+    incremental build rarely has to relate every article of a big entity again.
+    """
+    return max(1, 24 - int(2 * math.log2(max(count, 1))))
+
+
+@dataclass
+class RelateState:
+    """What the related articles were computed from, for the next build (article ids, not positions)."""
+
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entity -> its article ids, in date order
+    weights: dict[str, int] = field(default_factory=dict)
+    digests: dict[str, bytes] = field(default_factory=dict)  # article id -> Article.digest
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article id -> related article ids
+
+
+def _changed_span(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[int, int]:
+    """``(p, q)``: ``new[:p]`` and ``new[q:]`` equal the start and end of ``old`` (found by halving, in C-speed slices)."""
+    lo, hi = 0, min(len(old), len(new))
+    while lo < hi:  # longest common prefix
+        mid = (lo + hi + 1) // 2
+        if old[:mid] == new[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    p = lo
+    lo, hi = 0, min(len(old), len(new)) - p
+    while lo < hi:  # longest common suffix not overlapping the prefix
+        mid = (lo + hi + 1) // 2
+        if old[len(old) - mid:] == new[len(new) - mid:]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return p, len(new) - lo
+
+
+def _relate(articles: list[Article], entities: dict[str, Entity], previous: RelateState | None) -> RelateState:
+    """Related articles: most shared entities (weighted by rarity), then nearest in time, then id.
 
     Candidates come from a window of RELATED_WINDOW articles on each side in
     each shared entity's (date-ordered) list, so the cost per article is
-    bounded by its number of entities, not by the size of the archive.
+    bounded by its number of entities, not by the size of the archive.  With
+    ``previous``, only articles whose windows or weights changed (and changed
+    articles) are related again; the rest keep their lists.
     """
-    n = max(len(articles), 1)
-    idf = {eid: math.log(1 + n / len(e.articles)) for eid, e in entities.items() if e.articles}
-    for art in articles:
-        mine = set(art.entity_ids)
-        if not mine:
+    ids = [a.id for a in articles]
+    state = RelateState(
+        lists={eid: tuple(ids[i] for i in e.articles) for eid, e in entities.items() if e.articles},
+        digests={a.id: a.digest for a in articles},
+    )
+    state.weights = {eid: related_weight(len(lst)) for eid, lst in state.lists.items()}
+    if previous is None:
+        dirty: set[int] | range = range(len(articles))
+    else:
+        dirty = {a.index for a in articles if previous.digests.get(a.id) != a.digest or a.id not in previous.related}
+        for eid, lst in state.lists.items():
+            old = previous.lists.get(eid)
+            if old == lst and previous.weights.get(eid) == state.weights[eid]:
+                continue
+            positions = entities[eid].articles
+            if old is None or previous.weights.get(eid) != state.weights[eid]:
+                dirty.update(positions)
+                continue
+            p, q = _changed_span(old, lst)
+            dirty.update(positions[max(0, p - RELATED_WINDOW):min(len(lst), q + RELATED_WINDOW)])
+    for i in dirty:
+        art = articles[i]
+        if not art.mention_counts:
+            state.related[art.id] = ()
             continue
-        scores: dict[int, float] = defaultdict(float)
-        for eid in mine:
+        scores: dict[int, int] = defaultdict(int)
+        for eid in art.mention_counts:
             lst = entities[eid].articles
-            pos = bisect.bisect_left(lst, art.index)
-            lo, hi = max(0, pos - RELATED_WINDOW), min(len(lst), pos + RELATED_WINDOW + 1)
-            for other in lst[lo:hi]:
-                if other != art.index:
-                    scores[other] += idf[eid]
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], abs(kv[0] - art.index), kv[0]))
-        art.related = [i for i, _ in ranked[:RELATED_COUNT]]
+            w = state.weights[eid]
+            pos = bisect.bisect_left(lst, i)
+            for other in lst[max(0, pos - RELATED_WINDOW):pos + RELATED_WINDOW + 1]:
+                scores[other] += w
+        scores.pop(i, None)
+        day = art.date.toordinal() if art.date else None
+        ranked = heapq.nsmallest(RELATED_COUNT, scores.items(), key=lambda kv: (
+            -kv[1], abs(articles[kv[0]].date.toordinal() - day) if day is not None and articles[kv[0]].date else 10**7,
+            articles[kv[0]].id,
+        ))
+        state.related[art.id] = tuple(articles[o].id for o, _ in ranked)
+    if previous is not None:
+        for art in articles:
+            if art.id not in state.related:
+                state.related[art.id] = previous.related[art.id]
+    index = {a.id: a.index for a in articles}
+    for art in articles:
+        art.related = [index[r] for r in state.related[art.id]]
+    return state
 
 
 def build_archive(site: SiteConfig, seeds: list[Seed], metas: dict[str, ArticleMeta], defs: list[EntityDef], pages: list[FreePage], diag: Diagnostics) -> Archive:
