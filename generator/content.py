@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostics
 from generator.markup import render_markdown
-from generator.textio import read_text
+from generator.textio import entries, read_text
 from generator.textutil import slugify
 from generator.yamlio import Field, check_mapping, line_of, load_yaml_file, parse_yaml
 
@@ -281,10 +281,11 @@ def listed(folder: Path, suffixes: tuple[str, ...], what: str, diag: Diagnostics
     if not folder.is_dir():
         return []
     found = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
+    for entry in entries(folder):
+        if entry.name.startswith("."):
             continue
-        if path.is_file() and path.suffix.lower() in suffixes:
+        path = folder / entry.name
+        if entry.is_file() and path.suffix.lower() in suffixes:
             found.append(path)
         else:
             diag.warn(path, None, f"ignored: {what} must be {' or '.join(suffixes)} files")

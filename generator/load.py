@@ -146,23 +146,28 @@ def load(
     diag.check()  # a broken registry would make every declared entity look unknown
     seed_files = list_seeds(seeds_dir, diag)
     meta_files = list_metas(content, diag)
+    old = previous.records if previous is not None else {}
+    names = names_digest(defs)
+    cache = LoadCache()
+    now = time.time_ns()
+    # Phase 1: read what changed (every file's own errors, all reported together).
+    parts = [_read(sid, path, meta_files.get(sid), old.get(sid), names, diag, cache) for sid, path in seed_files]
+    diag.check()
+    # Phase 2: checks across files, and each article made from its seed, metadata and the registry.
     seed_ids = {sid for sid, _ in seed_files}
     for mid, path in sorted(meta_files.items()):
         if mid not in seed_ids:
             diag.error(path, None, f"metadata for a seed that does not exist: expected seeds/{path.stem}.txt")
     matcher = make_matcher(defs, diag)
     known = {d.id for d in defs}
-    names = names_digest(defs)
-    old = previous.records if previous is not None else {}
-    cache = LoadCache()
-    now = time.time_ns()
     articles: list[Article] = []
-    for sid, path in seed_files:
-        meta_path = meta_files.get(sid)
-        rec = _article(sid, path, meta_path, old.get(sid), matcher, known, names, diag, cache)
+    for part in parts:
+        rec = part if isinstance(part, ArticleRecord) else _build(part, matcher, known, names, diag)
+        if isinstance(part, ArticleRecord):
+            _replay(diag, rec.build_problems)
         if rec is not None:
             rec.racy = max(rec.seed_stat[0], rec.meta_stat[0] if rec.meta_stat else 0) > now - RACY_NS
-            cache.records[sid] = rec
+            cache.records[rec.article.id] = rec
             articles.append(rec.article)
     check_duplicate_of(articles, diag)
     diag.check()
@@ -171,45 +176,63 @@ def load(
     return archive, cache
 
 
-def _article(
-    sid: str, path: Path, meta_path: Path | None, rec: ArticleRecord | None, matcher: Matcher, known: set[str],
-    names: bytes, diag: Diagnostics, cache: LoadCache,
-) -> ArticleRecord | None:
-    """One article: from the cache when its files are unchanged, else read again."""
+@dataclass
+class _Parsed:
+    """An article's files, read (or taken from the cache when only the entity names changed), to be combined."""
+
+    path: Path
+    seed_stat: StatKey
+    meta_path: Path | None
+    meta_stat: StatKey | None
+    seed: Seed
+    meta: ArticleMeta | None
+    read_problems: tuple[Problem, ...]
+
+
+def _read(
+    sid: str, path: Path, meta_path: Path | None, rec: ArticleRecord | None, names: bytes, diag: Diagnostics,
+    cache: LoadCache,
+) -> ArticleRecord | _Parsed | None:
+    """One article's files: the cached record when nothing it depends on changed, else parsed again."""
     seed_stat = stat_key(path)
     meta_stat = stat_key(meta_path) if meta_path else None
     same_files = (
         rec is not None and not rec.racy and seed_stat is not None and rec.seed_path == str(path) and rec.seed_stat == seed_stat
         and rec.meta_path == (str(meta_path) if meta_path else None) and rec.meta_stat == meta_stat
     )
-    if same_files and rec is not None:
+    if same_files and rec is not None and seed_stat is not None:
         _replay(diag, rec.read_problems)
         if rec.names == names:
-            _replay(diag, rec.build_problems)
             cache.reused += 1
             rec.article.index, rec.article.related = 0, []
             return rec
         # The entity names changed: find the mentions again, without reading the files.
         head, meta = rec.seed_and_meta
-        seed = Seed(head.id, path, head.date, head.has_date_line, rec.article.blocks, head.first_line)
-        read_problems = rec.read_problems
         cache.rebuilt += 1
-    else:
-        sub = _capture(diag)
-        seed = read_seed(path, sid, sub)
-        meta = load_article_meta(meta_path, sub) if meta_path else None
-        read_problems = tuple(sub.problems)
-        _replay(diag, read_problems)
-        if seed is None or sub.error_count or seed_stat is None:
-            return None
-        cache.read += 1
+        seed = Seed(head.id, path, head.date, head.has_date_line, rec.article.blocks, head.first_line)
+        return _Parsed(path, seed_stat, meta_path, meta_stat, seed, meta, rec.read_problems)
     sub = _capture(diag)
-    article = build_article(seed, meta, matcher, known, sub)
+    seed = read_seed(path, sid, sub)
+    meta = load_article_meta(meta_path, sub) if meta_path else None
+    _replay(diag, tuple(sub.problems))
+    if seed is None or sub.error_count or seed_stat is None:
+        return None
+    cache.read += 1
+    return _Parsed(path, seed_stat, meta_path, meta_stat, seed, meta, tuple(sub.problems))
+
+
+def _build(part: _Parsed | None, matcher: Matcher, known: set[str], names: bytes, diag: Diagnostics) -> ArticleRecord | None:
+    if part is None:
+        return None
+    sub = _capture(diag)
+    article = build_article(part.seed, part.meta, matcher, known, sub)
     _replay(diag, tuple(sub.problems))
     if article is None:
         return None
+    seed = part.seed
     return ArticleRecord(
-        seed_path=str(path), seed_stat=seed_stat, meta_path=str(meta_path) if meta_path else None, meta_stat=meta_stat,
-        names=names, parsed=(Seed(seed.id, seed.path, seed.date, seed.has_date_line, (), seed.first_line), meta),
-        read_problems=read_problems, build_problems=tuple(sub.problems), article=article,
+        seed_path=str(part.path), seed_stat=part.seed_stat, meta_path=str(part.meta_path) if part.meta_path else None,
+        meta_stat=part.meta_stat, names=names,
+        parsed=(Seed(seed.id, seed.path, seed.date, seed.has_date_line, (), seed.first_line), part.meta),
+        read_problems=part.read_problems, build_problems=tuple(sub.problems), article=article,
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Diagnostics
-from generator.textio import read_text
+from generator.textio import entries, read_text
 from generator.textutil import slugify
 
 MONTHS = {
@@ -167,10 +167,11 @@ def list_seeds(folder: Path, diag: Diagnostics) -> list[tuple[str, Path]]:
         return []
     found: list[tuple[str, Path]] = []
     owners: dict[str, Path] = {}
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
+    for entry in entries(folder):
+        if entry.name.startswith("."):
             continue
-        if path.is_dir():
+        path = folder / entry.name
+        if entry.is_dir():
             diag.warn(path, None, "sub-folders of seeds/ are not read; move its articles up")
             continue
         if path.suffix.lower() != ".txt":

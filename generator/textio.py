@@ -9,6 +9,7 @@ a possible mis-decoding.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -76,3 +77,10 @@ def read_text(path: Path, diag: Diagnostics) -> str | None:
         diag.error(path, None, f"cannot read file: {exc.strerror or exc}")
         return None
     return decode(data, path, diag)
+
+
+def entries(folder: Path) -> list[os.DirEntry]:
+    """A folder's entries sorted by name: ``os.scandir`` knows files from folders without a ``stat`` each,
+    which matters at 100,000 seeds (``Path.iterdir`` plus ``is_dir`` costs a system call per file)."""
+    with os.scandir(folder) as it:
+        return sorted(it, key=lambda e: e.name)
