@@ -11,10 +11,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LIMIT ?= 10
 
-.PHONY: build serve test test-py test-js lint clean bench eval search chromium venv discover check
+.PHONY: build serve test test-py test-js lint clean bench eval search chromium venv dist discover check
 
 build: $(STAMP)
 	$(PY) -m generator build --out $(SITE)
+
+# A zip of the built site with a README.txt for offline readers, in dist/.
+dist: build
+	$(PY) -m generator.dist --site $(SITE) --out dist
 
 serve: $(STAMP)
 	$(PY) -m generator serve --host $(HOST) --port $(PORT)
@@ -72,4 +76,4 @@ check: $(STAMP)
 	$(PY) -m generator check
 
 clean:
-	rm -rf $(SITE) $(SITE).whoosh .site-* .pytest_cache .ruff_cache
+	rm -rf $(SITE) $(SITE).whoosh .site-* .pytest_cache .ruff_cache dist

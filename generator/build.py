@@ -135,8 +135,8 @@ def _previous(opts: BuildOptions, folder: Path, code: bytes, inputs: bytes, stat
     if not opts.cache or opts.full:
         return None, "", False
     summary: Summary | None
-    if state is not None and state.summary is not None and not (folder / "writing").exists():
-        summary = state.summary  # the dev server's state, in memory
+    if state is not None and state.summary is not None:
+        summary = state.summary  # the dev server's state, in memory: it owns the site (and the journal)
     else:
         state = None
         summary, why = cachemod.read_summary(folder, code)
@@ -153,11 +153,16 @@ def _previous(opts: BuildOptions, folder: Path, code: bytes, inputs: bytes, stat
     return state, "", False
 
 
-def build(opts: BuildOptions, state: BuildState | None = None, progress: Progress | None = None) -> BuildResult:
+def build(
+    opts: BuildOptions, state: BuildState | None = None, progress: Progress | None = None, persist: bool = True,
+) -> BuildResult:
     """Build the site into ``opts.out``, incrementally when the cache allows. Raises BuildError; the old site survives.
 
     ``state`` is the previous build's state when the caller kept it in memory
-    (the dev server); otherwise it is read from the build cache.
+    (the dev server); otherwise it is read from the build cache.  With
+    ``persist`` False the cache on disk is not rewritten (the dev server saves
+    it once, when it stops): the journal stays open meanwhile, so a build run
+    beside it, or after it was killed, does not trust the stale cache.
     """
     result = BuildResult()
     diag = Diagnostics(base=Path.cwd())
@@ -197,12 +202,21 @@ def build(opts: BuildOptions, state: BuildState | None = None, progress: Progres
         code=code, inputs=inputs, racy=newest > started - RACY_NS, marker=cachemod.marker_stamp(opts.out / MARKER),
         problems=list(diag.problems), articles=result.articles, entities=result.entities, files=result.files,
     )
-    if opts.cache:
+    if opts.cache and not persist:
+        cachemod.begin_writing(folder)
+    elif opts.cache:
         with _step(result, "save cache", progress):
             cachemod.save(folder, new_state)
             cachemod.end_writing(folder)
     result.state = new_state
     return result
+
+
+def persist_state(opts: BuildOptions, state: BuildState) -> None:
+    """Save a state kept in memory (the dev server stopping) and close the journal."""
+    folder = cachemod.cache_dir(opts.out)
+    cachemod.save(folder, state)
+    cachemod.end_writing(folder)
 
 
 @dataclass

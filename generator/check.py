@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from generator.diagnostics import BuildError, Diagnostics
+from generator.textutil import plural
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -28,13 +29,13 @@ def run_check(args: argparse.Namespace) -> int:
     except BuildError as exc:
         for p in exc.problems:
             print(p, file=sys.stderr)
-        print(f"check: {len(exc.problems)} error(s) in the sources", file=sys.stderr)
+        print(f"check: {plural(len(exc.problems), 'error')} in the sources", file=sys.stderr)
         status = 1
     else:
         report_duplicates(archive, diag)
         diag.print_warnings(limit=200)
-        print(f"check: sources OK: {len(archive.articles)} articles, {len(archive.entities)} entities, "
-              f"{len(diag.warnings)} warning(s)")
+        print(f"check: sources OK: {plural(len(archive.articles), 'article')}, "
+              f"{plural(len(archive.entities), 'entity', 'entities')}, {plural(len(diag.warnings), 'warning')}")
         if args.strict and diag.warnings:
             status = 1
     if args.site is not None:
@@ -47,7 +48,7 @@ def run_check(args: argparse.Namespace) -> int:
         for p in problems[:200]:
             print(f"{args.site.as_posix().rstrip('/')}/{p}", file=sys.stderr)
         if len(problems) > 200:
-            print(f"... and {len(problems) - 200} more broken links", file=sys.stderr)
-        print(f"check: {pages} pages in {args.site}/, {len(problems)} broken link(s)")
+            print(f"... and {plural(len(problems) - 200, 'more broken link')}", file=sys.stderr)
+        print(f"check: {plural(pages, 'page')} in {args.site}/, {plural(len(problems), 'broken link')}")
         status = status or (1 if problems else 0)
     return status

@@ -19,6 +19,7 @@ from typing import TypeAlias
 
 from generator import __version__
 from generator.diagnostics import BuildError
+from generator.textutil import plural
 from generator.writer import WriteError
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -58,6 +59,7 @@ def _add_serve(sub: Subparsers) -> None:
     _add_paths(s)
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--poll", action="store_true", help="find changes by scanning the folders (for file systems without change events)")
     s.set_defaults(run=_serve)
 
 
@@ -95,7 +97,7 @@ def _build(args: argparse.Namespace) -> int:
         for p in exc.problems:
             print(p, file=sys.stderr)
         why = " (--strict: warnings count as errors)" if args.strict else ""
-        print(f"build failed: {len(exc.problems)} error(s){why}; {opts.out}/ was left as it was", file=sys.stderr)
+        print(f"build failed: {plural(len(exc.problems), 'error')}{why}; {opts.out}/ was left as it was", file=sys.stderr)
         return 1
     diag = result.diagnostics
     diag.print_warnings()
@@ -104,11 +106,11 @@ def _build(args: argparse.Namespace) -> int:
             print(f"note: {result.note}; building everything")
         steps = ", ".join(f"{name} {sec:.2f}s" for name, sec in result.steps)
         if result.mode == "unchanged":
-            print(f"nothing changed: {opts.out}/ is up to date ({result.articles} articles) in {result.seconds:.2f}s")
+            print(f"nothing changed: {opts.out}/ is up to date ({plural(result.articles, 'article')}) in {result.seconds:.2f}s")
         else:
-            print(f"built {result.articles} articles, {result.entities} entities ({result.mode}): {result.files} files, "
-                  f"{result.written} written, {result.deleted} removed, {result.bytes / 1e6:.1f} MB in {opts.out}/ "
-                  f"in {result.seconds:.2f}s ({steps})")
+            print(f"built {plural(result.articles, 'article')}, {plural(result.entities, 'entity', 'entities')} "
+                  f"({result.mode}): {plural(result.files, 'file')}, {result.written} written, {result.deleted} removed, "
+                  f"{result.bytes / 1e6:.1f} MB in {opts.out}/ in {result.seconds:.2f}s ({steps})")
     return 0
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.diagnostics import Diagnostics
 from generator.markup import render_markdown
 from generator.textio import entries, read_text
-from generator.textutil import slugify
+from generator.textutil import key_of, slugify
 from generator.yamlio import Field, check_mapping, line_of, load_yaml_file, parse_yaml
 
 DEFAULT_TYPES = {
@@ -39,6 +39,12 @@ SITE_SCHEMA = {
     "top_entities": Field("int"),
     "feed_items": Field("int"),
     "entity_types": Field("types"),
+    "sources": Field("sources"),
+}
+
+SOURCE_SCHEMA = {
+    "name": Field("str", required=True),
+    "url": Field("url"),
 }
 
 ARTICLE_SCHEMA = {
@@ -72,6 +78,17 @@ _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 
 
 @dataclass(frozen=True)
+class SourceDef:
+    """A publication named in ``site.yaml`` under ``sources:``: how to show an article's ``source``."""
+
+    key: str  # key_of() of the code articles use ("bbc-news", "Republic World")
+    name: str
+    url: str | None
+    path: Path
+    line: int | None
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """``content/site.yaml``."""
 
@@ -86,6 +103,7 @@ class SiteConfig:
     top_entities: int = 12
     feed_items: int = 50
     entity_types: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TYPES))
+    sources: dict[str, SourceDef] = field(default_factory=dict)  # by key_of(code)
 
 
 @dataclass(frozen=True)
@@ -146,7 +164,9 @@ def load_site(content: Path, diag: Diagnostics) -> SiteConfig:
         return SiteConfig()
     schema = dict(SITE_SCHEMA)
     types_raw = data.pop("entity_types", None) if isinstance(data, dict) else None
+    sources_raw = data.pop("sources", None) if isinstance(data, dict) else None
     schema.pop("entity_types")
+    schema.pop("sources")
     clean = check_mapping(data, schema, path, diag, "site.yaml")
     if clean is None:
         return SiteConfig()
@@ -165,7 +185,31 @@ def load_site(content: Path, diag: Diagnostics) -> SiteConfig:
                 types[key] = label.strip()
     if "base_url" in clean:
         clean["base_url"] = clean["base_url"].rstrip("/") + "/"
-    return SiteConfig(**clean, entity_types=types)
+    return SiteConfig(**clean, entity_types=types, sources=_sources(sources_raw, data, path, diag))
+
+
+def _sources(raw: object, data: dict, path: Path, diag: Diagnostics) -> dict[str, SourceDef]:
+    """``sources: {bbc-news: {name: BBC News, url: https://…}}`` (or ``bbc-news: BBC News``)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        diag.error(path, getattr(raw, "line", None) or line_of(data, "sources"),
+                   "'sources' must map the source codes articles use to {name, url}, e.g. bbc-news: {name: BBC News}")
+        return {}
+    out: dict[str, SourceDef] = {}
+    for code, body in raw.items():
+        line = line_of(raw, code)
+        if isinstance(body, str):
+            body = {"name": body}
+        clean = check_mapping(body, SOURCE_SCHEMA, path, diag, f"source '{code}'")
+        if clean is None:
+            continue
+        key = key_of(str(code))
+        if key in out:
+            diag.error(path, line, f"source '{code}' is listed twice (as '{out[key].name}' too)")
+            continue
+        out[key] = SourceDef(key, clean["name"], clean.get("url"), path, line)
+    return out
 
 
 def load_article_meta(path: Path, diag: Diagnostics) -> ArticleMeta | None:

@@ -20,6 +20,7 @@ import yaml
 from generator.content import load_entities, load_site
 from generator.diagnostics import Diagnostics
 from generator.discover import key_of
+from generator.textutil import plural
 from generator.yamlio import Field, check_mapping, line_of, load_yaml_file
 
 PROPOSAL_SCHEMA = {
@@ -109,6 +110,6 @@ def run_accept(args: argparse.Namespace) -> int:
         print(p, file=sys.stderr)
     for line in skipped:
         print(f"{line}", file=sys.stderr)
-    print(f"accepted {len(written)} entities into {args.content / 'entities'}/, skipped {len(skipped)}"
-          + (f", {len(diag.errors)} error(s)" if diag.errors else ""))
+    print(f"accepted {plural(len(written), 'entity', 'entities')} into {args.content / 'entities'}/, skipped {len(skipped)}"
+          + (f", {plural(len(diag.errors), 'error')}" if diag.errors else ""))
     return 1 if diag.errors else 0

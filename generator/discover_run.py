@@ -20,12 +20,12 @@ from generator.content import load_entities, load_site
 from generator.diagnostics import Diagnostics
 from generator.discover import Discoverer, DiscoverResult, Proposal
 from generator.seeds import read_seed
-from generator.textutil import slugify
+from generator.textutil import plural, slugify
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10x faster for 10,000 proposals
 DEFAULT_OUT = "entities.proposed.yaml"  # inside --content
 HEADER = """\
-# Entities proposed by `python -m generator discover` ({articles} articles read, {count} proposals).
+# Entities proposed by `python -m generator discover` ({articles} read, {count}).
 # Nothing here is used by the build. Review it: delete the entries you do not want, fix names, aliases
 # and types ("unsure" must become person, organisation, place, ... or the entry is skipped), then run
 #   python -m generator discover --accept {path} [--min-confidence 0.8]
@@ -68,7 +68,7 @@ def proposal_entry(p: Proposal) -> dict[str, Any]:
 def write_proposals(result: DiscoverResult, path: Path) -> None:
     """The reviewable YAML: one mapping per proposed id, most-named first."""
     body = {p.id: proposal_entry(p) for p in result.proposals}
-    text = HEADER.format(articles=result.articles, count=len(result.proposals), path=path)
+    text = HEADER.format(articles=plural(result.articles, 'article'), count=plural(len(result.proposals), 'proposal'), path=path)
     if body:
         text += yaml.dump(body, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +90,8 @@ def run_discover(args: argparse.Namespace) -> int:
     for p in errors[:50]:
         print(p, file=sys.stderr)
     if errors:
-        print(f"discover: {len(errors)} file(s) could not be read and were left out", file=sys.stderr)
+        n = len(errors)
+        print(f"discover: {plural(n, 'file')} could not be read and {'was' if n == 1 else 'were'} left out", file=sys.stderr)
     if not args.seeds.is_dir():
         return 1
     out = args.out or args.content / DEFAULT_OUT
@@ -99,7 +100,8 @@ def run_discover(args: argparse.Namespace) -> int:
     for p in result.proposals:
         types[p.type] = types.get(p.type, 0) + 1
     summary = ", ".join(f"{n} {t}" for t, n in sorted(types.items(), key=lambda kv: -kv[1]))
-    print(f"discover: read {result.articles} articles in {time.perf_counter() - started:.1f}s; "
-          f"{len(result.proposals)} proposals ({summary or 'none'}), {result.known} names already in the registry; "
+    print(f"discover: read {plural(result.articles, 'article')} in {time.perf_counter() - started:.1f}s; "
+          f"{plural(len(result.proposals), 'proposal')} ({summary or 'none'}), "
+          f"{plural(result.known, 'name')} already in the registry; "
           f"wrote {out}")
     return 0

@@ -7,51 +7,23 @@ elsewhere, so families can be rendered in any order or in parallel.
 
 from __future__ import annotations
 
-import math
+import bisect
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
-from generator import urls
+from generator import facets, jsonld, urls
+from generator.facets import Collection, letter
+from generator.listing import letter_anchor, page_of, pages_for
 from generator.model import Archive, Article, Entity
 from generator.render import PageSpec, body_html, month_name
 from generator.svg import timeline
-from generator.textutil import slugify
+from generator.textutil import key_of, plural
 
-
-@dataclass(frozen=True)
-class Pager:
-    """Where a page sits in a paginated list."""
-
-    number: int
-    total: int
-    first_path: str
-
-    def path(self, number: int) -> str:
-        return urls.paginated(self.first_path, number)
-
-    @property
-    def prev(self) -> str | None:
-        return self.path(self.number - 1) if self.number > 1 else None
-
-    @property
-    def next(self) -> str | None:
-        return self.path(self.number + 1) if self.number < self.total else None
-
-    @property
-    def numbers(self) -> list[int | None]:
-        """Page numbers to show, with None for a gap: 1 … 4 5 6 … 20."""
-        keep = {1, self.total, self.number - 1, self.number, self.number + 1}
-        out: list[int | None] = []
-        for n in range(1, self.total + 1):
-            if n in keep:
-                out.append(n)
-            elif out and out[-1] is not None:
-                out.append(None)
-        return out
+KINDS = {"tag": ("Tags", urls.TAGS), "source": ("Sources", urls.SOURCES)}  # collection kind -> (label, index)
 
 
 def nav_data(archive: Archive) -> dict[str, Any]:
@@ -68,6 +40,10 @@ def nav_data(archive: Archive) -> dict[str, Any]:
         "undated": any(a.date is None for a in archive.articles),
         "types": [(t, label, urls.entity_type(t)) for t, label in archive.site.entity_types.items() if t in types],
         "pages": [(p.title, urls.page(p.slug)) for p in archive.pages],
+        # Sections with nothing in them are left out; whether there is anything is
+        # a yes/no, so adding an article does not change the navigation.
+        "tags": bool(archive.tags),
+        "sources": bool(archive.sources),
     }
 
 
@@ -75,9 +51,19 @@ def _crumbs(*pairs: tuple[str, str]) -> list[tuple[str, str]]:
     return [("Home", urls.HOME), *pairs]
 
 
+def _latest(archive: Archive, count: int) -> list[Article]:
+    """The newest dated articles (undated ones sort first, so this reads from the end)."""
+    out = []
+    for art in reversed(archive.articles):
+        if art.date is None or len(out) >= count:
+            break
+        out.append(art)
+    return out
+
+
 def home(archive: Archive, _key: None = None) -> PageSpec:
     site = archive.site
-    newest = list(reversed(archive.articles))[: site.latest]
+    newest = _latest(archive, site.latest)
     top = sorted(
         (e for e in archive.entities.values() if e.articles),
         key=lambda e: (-len(e.articles), e.name.lower(), e.id),
@@ -92,9 +78,12 @@ def home(archive: Archive, _key: None = None) -> PageSpec:
             "entity_count": sum(per_type.values()),
             "per_type": [(label, per_type[t], urls.entity_type(t)) for t, label in site.entity_types.items() if per_type[t]],
             "date_range": archive.date_range(),
-            "source_count": len({a.source for a in archive.articles if a.source}),
+            "undated_count": len(archive.by_month[1]),
+            "source_count": len(archive.sources),
+            "tag_count": len(archive.tags),
         },
         description=site.description,
+        feed=(site.title, urls.FEED) if newest else None,
     )
 
 
@@ -110,6 +99,25 @@ def _grouped_entities(archive: Archive, art: Article) -> list[tuple[str, list[tu
     return out
 
 
+def _tag_links(art: Article) -> list[tuple[str, str]]:
+    """(tag as written, tag page) per tag, once per page even when spelt twice ("Taliban", "taliban")."""
+    first: dict[str, str] = {}
+    for t in art.tags:
+        first.setdefault(key_of(t), t)
+    return [(t, urls.tag(k)) for k, t in first.items()]
+
+
+def neighbours(archive: Archive, art: Article) -> tuple[Article | None, Article | None]:
+    """Previous and next article: in date order among the dated, in title order among the undated."""
+    if art.date is None:
+        undated = archive.undated_by_title
+        i = bisect.bisect_left(undated, facets.title_key(art), key=facets.title_key)
+        return (undated[i - 1] if i > 0 else None), (undated[i + 1] if i + 1 < len(undated) else None)
+    arts, i = archive.articles, art.index
+    prev = arts[i - 1] if i > 0 and arts[i - 1].date is not None else None
+    return prev, (arts[i + 1] if i + 1 < len(arts) else None)
+
+
 def article_page(archive: Archive, i: int) -> PageSpec:
     arts = archive.articles
     art = arts[i]
@@ -121,8 +129,7 @@ def article_page(archive: Archive, i: int) -> PageSpec:
                    (month_name(art.date.month), urls.month(art.date.year, art.date.month))]
     else:
         crumbs.append(("Undated", urls.UNDATED))
-    prev = arts[i - 1] if i > 0 else None
-    nxt = arts[i + 1] if i + 1 < len(arts) else None
+    prev, nxt = neighbours(archive, art)
     return PageSpec(
         path, "article.html", art.title,
         context={
@@ -131,6 +138,9 @@ def article_page(archive: Archive, i: int) -> PageSpec:
             "groups": _grouped_entities(archive, art),
             "related": [arts[j] for j in art.related],
             "original": arts[art.original] if art.original is not None else None,
+            "tags": _tag_links(art),
+            "source_page": urls.source(art.source_id) if art.source_id else None,
+            "jsonld": jsonld.news_article(archive, art),
         },
         breadcrumbs=_crumbs(*crumbs, (art.title, path)),
         toc=toc,
@@ -142,20 +152,40 @@ def article_page(archive: Archive, i: int) -> PageSpec:
 
 def entity_keys(archive: Archive) -> list[Hashable]:
     per = archive.site.per_page
-    return [(e.id, n) for e in archive.entities.values() for n in range(1, max(1, math.ceil(len(e.articles) / per)) + 1)]
+    return [(e.id, n) for e in archive.entities.values() for n in range(1, pages_for(len(e.articles), per) + 1)]
+
+
+def _entity_listing(archive: Archive, ent: Entity, number: int) -> dict[str, Any]:
+    """One page of an entity's articles, with its snippets, in reading order."""
+    arts, per = archive.articles, archive.site.per_page
+    if ent.reading is None:  # all dated: newest first, read backwards, without copying a long list per page
+        total = len(ent.articles)
+        hi = total - (number - 1) * per
+        chunk = ent.articles[max(0, hi - per):hi][::-1]
+        listing = page_of(range(total), number, per, ent.url, "date")
+        listing["items"] = chunk
+    else:
+        order = "title" if ent.dated == 0 else "mixed"
+        listing = page_of(ent.reading, number, per, ent.url, order,
+                          lambda i: arts[ent.reading[i]].title, _starts(arts, ent.reading) if order == "title" else ())
+    pairs = {i: (arts[i], ent.snippets[i]) for i in listing["items"]}
+    listing["items"] = [pairs[i] for i in listing["items"]]
+    if listing["groups"]:
+        listing["groups"] = [(g, anchor, [pairs[i] for i in items]) for g, anchor, items in listing["groups"]]
+    return listing
+
+
+def _starts(arts: Sequence[Article], order: Sequence[int]) -> tuple[tuple[str, int], ...]:
+    return facets.letter_starts(arts[i].title for i in order)
 
 
 def entity_page(archive: Archive, key: tuple[str, int]) -> PageSpec:
     eid, number = key
     site = archive.site
-    arts = archive.articles
     ent = archive.entities[eid]
     label = site.entity_types[ent.type]
-    total = len(ent.articles)
-    pager = Pager(number, max(1, math.ceil(total / site.per_page)), ent.url)
-    # Newest first, without copying the whole list for each page of a very common entity.
-    hi = total - (number - 1) * site.per_page
-    chunk = ent.articles[max(0, hi - site.per_page):hi][::-1]
+    listing = _entity_listing(archive, ent, number)
+    pager = listing["pager"]
     path = pager.path(number)
     together, chart = [], Markup("")
     toc: list[tuple[int, str, str]] = []
@@ -175,8 +205,7 @@ def entity_page(archive: Archive, key: tuple[str, int]) -> PageSpec:
         context={
             "entity": ent,
             "type_label": label,
-            "items": [(arts[i], ent.snippets[i]) for i in chunk],
-            "pager": pager,
+            **listing,
             "together": together,
             "chart": chart,
         },
@@ -184,26 +213,23 @@ def entity_page(archive: Archive, key: tuple[str, int]) -> PageSpec:
         toc=toc,
         prev=(f"page {number - 1}", pager.prev) if pager.prev else None,
         next=(f"page {number + 1}", pager.next) if pager.next else None,
-        description=f"{ent.name}: {len(ent.articles)} articles in {site.title}",
+        description=f"{ent.name}: {plural(len(ent.articles), 'article')} in {site.title}",
+        feed=_entity_feed(archive, ent),
     )
 
 
-def _letter(name: str) -> str:
-    """The A–Z group of a name: accents folded ("Élysée" under E); other scripts keep their letter."""
-    folded = slugify(name)[:1].upper()
-    return folded if folded.isalpha() else "#"
-
-
-def letter_anchor(letter: str) -> str:
-    """Anchor of a letter group; '#' (digits, symbols) is not valid in a URL fragment."""
-    return "letter-other" if letter == "#" else f"letter-{letter}"
+def _entity_feed(archive: Archive, ent: Entity) -> tuple[str, str] | None:
+    """(title, path) of an entity's Atom feed; none when no article naming it has a date."""
+    if not ent.articles or archive.articles[ent.articles[-1]].date is None:  # undated sort first
+        return None
+    return (f"{ent.name} · {archive.site.title}", urls.entity_feed(ent.id))
 
 
 def _az(ents: list[Entity]) -> list[tuple[str, str, list[Entity]]]:
     """(letter, anchor, entities) groups, letters in order, '#' last."""
     groups: dict[str, list[Entity]] = defaultdict(list)
     for e in sorted(ents, key=lambda e: (e.name.lower(), e.id)):
-        groups[_letter(e.name)].append(e)
+        groups[letter(e.name)].append(e)
     return [(k, letter_anchor(k), v) for k, v in sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0]))]
 
 
@@ -232,7 +258,8 @@ def entity_index_page(archive: Archive, type_id: str | None) -> PageSpec:
         title, crumbs = f"{label} A–Z", [("Entities", urls.ENTITIES), (label, path)]
     return PageSpec(
         path, "entity_index.html", title,
-        context={"letters": letters, "types": types, "show_type": type_id is None, "current_type": type_id},
+        context={"letters": letters, "types": types, "show_type": type_id is None, "current_type": type_id,
+                 "type_labels": list(archive.site.entity_types.values())},
         breadcrumbs=_crumbs(*crumbs),
         toc=[(2, anchor, k) for k, anchor, _ in letters],
     )
@@ -245,8 +272,9 @@ def archive_keys(archive: Archive) -> list[Hashable]:
     keys += [("year", y) for y in sorted(by_month, reverse=True)]
     for y in sorted(by_month):
         for m in sorted(by_month[y]):
-            keys += [("month", y, m, n) for n in range(1, math.ceil(len(by_month[y][m]) / per) + 1)]
-    keys += [("undated", n) for n in range(1, math.ceil(len(undated) / per) + 1)]
+            keys += [("month", y, m, n) for n in range(1, pages_for(len(by_month[y][m]), per) + 1)]
+    if undated:
+        keys += [("undated", n) for n in range(1, pages_for(len(undated), per) + 1)]
     return keys
 
 
@@ -263,6 +291,7 @@ def archive_page(archive: Archive, key: tuple) -> PageSpec:
                 "years": [(y, sum(len(v) for v in by_month[y].values()),
                            [(m, len(by_month[y][m]), urls.month(y, m)) for m in sorted(by_month[y])]) for y in years],
                 "undated": len(undated),
+                "total": len(archive.articles),
             },
             breadcrumbs=_crumbs(("Archive", urls.ARCHIVE)),
         )
@@ -291,23 +320,102 @@ def archive_page(archive: Archive, key: tuple) -> PageSpec:
         items = by_month[y][m][::-1]
         prev_key = month_keys[i - 1] if i > 0 else None
         next_key = month_keys[i + 1] if i + 1 < len(month_keys) else None
-        pager = Pager(number, math.ceil(len(items) / site.per_page), urls.month(y, m))
-        path = pager.path(number)
+        listing = page_of(items, number, site.per_page, urls.month(y, m), "date")
+        path = listing["pager"].path(number)
         name = f"{month_name(m)} {y}"
         return PageSpec(
             path, "archive_list.html", name if number == 1 else f"{name} (page {number})",
-            context={"items": items[(number - 1) * site.per_page: number * site.per_page], "pager": pager, "total": len(items)},
+            context={**listing, "total": len(items), "undated_list": False},
             breadcrumbs=_crumbs(("Archive", urls.ARCHIVE), (str(y), urls.year(y)), (month_name(m), path)),
             prev=(f"{month_name(prev_key[1])} {prev_key[0]}", urls.month(*prev_key)) if prev_key else None,
             next=(f"{month_name(next_key[1])} {next_key[0]}", urls.month(*next_key)) if next_key else None,
         )
     number = key[1]
-    pager = Pager(number, math.ceil(len(undated) / site.per_page), urls.UNDATED)
-    path = pager.path(number)
+    by_title = archive.undated_by_title
+    listing = page_of(by_title, number, site.per_page, urls.UNDATED, "title",
+                      lambda i: by_title[i].title, archive.undated_starts)
+    path = listing["pager"].path(number)
     return PageSpec(
         path, "archive_list.html", "Undated articles" if number == 1 else f"Undated articles (page {number})",
-        context={"items": undated[(number - 1) * site.per_page: number * site.per_page], "pager": pager, "total": len(undated)},
+        context={**listing, "total": len(undated), "undated_list": True},
         breadcrumbs=_crumbs(("Archive", urls.ARCHIVE), ("Undated", path)),
+        toc=[(2, anchor, g) for g, anchor, _ in listing["groups"]],
+    )
+
+
+def _collections(archive: Archive, kind: str) -> dict[str, Collection]:
+    return archive.tags if kind == "tag" else archive.sources
+
+
+def collection_keys(kind: str) -> Callable[[Archive], list[Hashable]]:
+    """Keys of every page of every tag (or source): (key, page number)."""
+    def keys(archive: Archive) -> list[Hashable]:
+        per = archive.site.per_page
+        return [(c.key, n) for c in _collections(archive, kind).values() for n in range(1, pages_for(len(c.articles), per) + 1)]
+    return keys
+
+
+def _most_named(archive: Archive, articles: Sequence[int]) -> list[tuple[Entity, int]]:
+    """The entities named in most of ``articles``, with how many of them name each."""
+    counts: Counter = Counter()
+    for i in articles:
+        counts.update(archive.articles[i].mention_counts.keys())
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], archive.entities[kv[0]].name.lower(), kv[0]))
+    return [(archive.entities[eid], n) for eid, n in ranked[: archive.site.top_entities]]
+
+
+def collection_feed(archive: Archive, kind: str, c: Collection) -> tuple[str, str] | None:
+    """(title, path) of a tag's or source's Atom feed; none when none of its articles has a date."""
+    return (f"{c.name} · {archive.site.title}", urls.collection_feed(kind, c.key)) if c.dated else None
+
+
+def collection_page(kind: str) -> Callable[[Archive, tuple[str, int]], PageSpec]:
+    """Page function of the tags (or sources) family: one page of one tag's articles."""
+    def page(archive: Archive, key: tuple[str, int]) -> PageSpec:
+        ckey, number = key
+        c = _collections(archive, kind)[ckey]
+        arts = archive.articles
+        order = "date" if c.dated == len(c.articles) else ("title" if c.dated == 0 else "mixed")
+        listing = page_of(c.articles, number, archive.site.per_page, urls.collection(kind, c.key), order,
+                          lambda i: arts[c.articles[i]].title, c.starts)
+        listing["items"] = [arts[i] for i in listing["items"]]
+        if listing["groups"]:
+            listing["groups"] = [(g, anchor, [arts[i] for i in items]) for g, anchor, items in listing["groups"]]
+        path = listing["pager"].path(number)
+        label, index = KINDS[kind]
+        named = _most_named(archive, c.articles) if number == 1 else []
+        toc = [(2, "articles", "Articles")] + ([(2, "most-named", "Most named")] if named else [])
+        return PageSpec(
+            path, "collection.html", c.name if number == 1 else f"{c.name} (page {number})",
+            context={"collection": c, "kind": kind, "kind_label": label, "index_path": index,
+                     "total": len(c.articles), "named": named, **listing},
+            breadcrumbs=_crumbs((label, index), (c.name, path)),
+            toc=toc,
+            description=f"{c.name}: {plural(len(c.articles), 'article')} in {archive.site.title}",
+            feed=collection_feed(archive, kind, c),
+        )
+    return page
+
+
+def collection_index_keys(kind: str) -> Callable[[Archive], list[Hashable]]:
+    return lambda archive: [kind] if _collections(archive, kind) else []
+
+
+def collection_index_page(archive: Archive, kind: str) -> PageSpec:
+    """Every tag (or source) A–Z, with how many articles each has."""
+    label, index = KINDS[kind]
+    items = sorted(_collections(archive, kind).values(), key=lambda c: (letter(c.name) == "#", letter(c.name), c.name.casefold(), c.key))
+    groups: list[tuple[str, str, list[Collection]]] = []
+    for c in items:
+        g = letter(c.name)
+        if not groups or groups[-1][0] != g:
+            groups.append((g, letter_anchor(g), []))
+        groups[-1][2].append(c)
+    return PageSpec(
+        index, "collection_index.html", f"{label} A–Z",
+        context={"letters": groups, "kind": kind, "count": len(items)},
+        breadcrumbs=_crumbs((label, index)),
+        toc=[(2, anchor, g) for g, anchor, _ in groups],
     )
 
 
@@ -324,11 +432,13 @@ def free_page(archive: Archive, i: int) -> PageSpec:
 def special_page(archive: Archive, key: str) -> PageSpec:
     if key == "search":
         return PageSpec(urls.SEARCH, "search.html", "Search", breadcrumbs=_crumbs(("Search", urls.SEARCH)))
-    # A server shows 404.html for any missing path, at any depth: relative links
-    # would break, so this page links from the site's root (base_url's path, or /).
+    # A server shows 404.html for any missing path, at any depth, where its relative
+    # links would break; opened from disk, only relative links work. So the links stay
+    # relative and a script loaded from the site's root (base_url's path, or /) sets
+    # the page's <base> when a server shows it (see assets/notfound.js).
     base = archive.site.base_url
-    root = "/" + base.split("://", 1)[1].partition("/")[2] if base else "/"
-    return PageSpec(urls.NOT_FOUND, "404.html", "Page not found", root=root)
+    site_root = "/" + base.split("://", 1)[1].partition("/")[2] if base else "/"
+    return PageSpec(urls.NOT_FOUND, "404.html", "Page not found", context={"site_root": site_root})
 
 
 @dataclass(frozen=True)
@@ -350,6 +460,10 @@ FAMILIES = (
     Family("entities", entity_keys, entity_page),
     Family("entity indexes", entity_index_keys, entity_index_page),
     Family("date archive", archive_keys, archive_page),
+    Family("tags", collection_keys("tag"), collection_page("tag")),
+    Family("sources", collection_keys("source"), collection_page("source")),
+    Family("tag and source indexes", lambda a: [*collection_index_keys("tag")(a), *collection_index_keys("source")(a)],
+           collection_index_page),
     Family("pages", lambda a: list(range(len(a.pages))), free_page),
     Family("special", lambda a: ["search", "404"], special_page),
 )

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from generator.textutil import slugify
+from generator.textutil import plural, slugify
 
 ENTITY_FIELDS = (("people", "person"), ("orgs", "organisation"), ("exchanges", "organisation"), ("places", "place"))
 LABEL_GROUPS = {"people": "people", "orgs": "orgs", "exchanges": "exchanges", "places": "places", "topics": "topics"}
@@ -304,13 +304,13 @@ def run_import(args: argparse.Namespace) -> int:
     for line in stats.problems[:100]:
         print(line, file=sys.stderr)
     if len(stats.problems) > 100:
-        print(f"... and {len(stats.problems) - 100} more refused lines", file=sys.stderr)
+        print(f"... and {plural(len(stats.problems) - 100, 'more refused line')}", file=sys.stderr)
     print(
-        f"imported {stats.articles} articles ({stats.empty_bodies} without body text, {stats.undated} undated), "
-        f"{stats.entities_new} new entities ({stats.entities_kept} already there), refused {stats.refused} lines; "
-        f"files: {_counted_files(stats)}"
+        f"imported {plural(stats.articles, 'article')} ({stats.empty_bodies} without body text, {stats.undated} undated), "
+        f"{plural(stats.entities_new, 'new entity', 'new entities')} ({stats.entities_kept} already there), "
+        f"refused {plural(stats.refused, 'line')}; files: {_counted_files(stats)}"
     )
     if stats.files_kept:
-        print(f"{stats.files_kept} file(s) differ from what the import would write and were kept; "
+        print(f"kept {plural(stats.files_kept, 'edited file')} (content differs from what the import would write); "
               "run again with --update to replace them (each replaced file is listed)")
     return 1 if stats.refused else 0

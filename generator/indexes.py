@@ -19,6 +19,7 @@ from typing import Any
 
 from generator.model import Archive
 from generator.search import SearchDoc
+from generator.textutil import key_of
 from generator.writer import Writer
 
 SEARCH_PREFIX = "search/"
@@ -34,10 +35,11 @@ def search_docs(archive: Archive) -> Iterator[SearchDoc]:
             url=art.url,
             title=art.title,
             date=art.date.isoformat() if art.date else None,
-            source=art.source,
+            source=art.source_name,
             summary=art.summary,
             body=art.text,
             entities=tuple((eid, archive.entities[eid].name, archive.entities[eid].type) for eid, _ in ents),
+            tags=tuple((key, archive.tags[key].name) for key in dict.fromkeys(key_of(t) for t in art.tags)),
         )
 
 

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from generator import urls
+from generator import facets, urls
 from generator.content import ArticleMeta, EntityDef, FreePage, SiteConfig
 from generator.diagnostics import Diagnostics
 from generator.mentions import Matcher, Mention, fold
 from generator.seeds import Block, Seed
-from generator.textutil import derive_title, first_sentence, sentence_around
+from generator.textutil import derive_title, first_sentence, key_of, sentence_around
 
 RELATED_WINDOW = 40  # articles looked at on each side of an article in each entity's list
 RELATED_COUNT = 5
@@ -74,6 +74,11 @@ class Article:
     duplicate_of: str | None = None  # metadata: this article copies that one (search shows the original only)
     duplicate_where: tuple[str, int | None] | None = None  # (metadata file, line) of duplicate_of, for errors
     original: int | None = None  # index of that article, set by index_archive
+    source_name: str | None = None  # the source as shown: its name from site.yaml, else as written
+
+    @property
+    def source_id(self) -> str | None:
+        return key_of(self.source) if self.source else None
 
     def _decoded(self) -> tuple[tuple[Block, ...], tuple[tuple[Mention, ...], ...]]:
         if isinstance(self.body, bytes):
@@ -111,11 +116,13 @@ class Article:
             self.id, self.path, self.title, self.date, self.source, self.source_url, self.authors, self.tags,
             self.summary, self.text, self.word_count, self.declared, self.mention_counts,
             {k: tuple(v) for k, v in self.snippets.items()}, self.card, self.digest, body,
+            self.duplicate_of, self.duplicate_where,
         ))
 
 
 def _restore_article(*fields: Any) -> Article:
-    art = Article(*fields)
+    *cached, duplicate_of, duplicate_where = fields  # metadata, unlike index/related/original (derived each build)
+    art = Article(*cached, duplicate_of=duplicate_of, duplicate_where=duplicate_where)
     art.snippets = {k: Snippet(*v) for k, v in art.snippets.items()}
     return art
 
@@ -130,6 +137,10 @@ class Entity:
     mentions: int = 0
     months: Counter = field(default_factory=Counter)
     together: Counter = field(default_factory=Counter)
+    # Set only when some of its articles are undated: the reading order (dated
+    # newest first, then the undated by title) and how many are dated.
+    reading: tuple[int, ...] | None = None
+    dated: int | None = None
 
     @property
     def id(self) -> str:
@@ -169,6 +180,24 @@ class Archive:
             else:
                 months[a.date.year][a.date.month].append(a)
         return months, undated
+
+    @cached_property
+    def undated_by_title(self) -> list[Article]:
+        """The undated articles A–Z: with no date, the title is the only order a reader can follow."""
+        return sorted(self.by_month[1], key=facets.title_key)
+
+    @cached_property
+    def undated_starts(self) -> tuple[tuple[str, int], ...]:
+        return facets.letter_starts(a.title for a in self.undated_by_title)
+
+    @cached_property
+    def tags(self) -> dict[str, facets.Collection]:
+        return facets.group(self.articles, lambda a: a.tags, key_of)
+
+    @cached_property
+    def sources(self) -> dict[str, facets.Collection]:
+        names = {k: (s.name, s.url) for k, s in self.site.sources.items()}
+        return facets.group(self.articles, lambda a: (a.source,) if a.source else (), key_of, names)
 
     def date_range(self) -> tuple[dt.date, dt.date] | None:
         dated = [a.date for a in self.articles if a.date is not None]
@@ -269,6 +298,9 @@ def index_archive(
         art.index = i
         if art.duplicate_of is not None:
             art.original = position.get(art.duplicate_of)
+        if art.source:
+            known = site.sources.get(key_of(art.source))
+            art.source_name = known.name if known else art.source
         ids = art.entity_ids
         for eid in ids:
             ent = entities[eid]
@@ -283,6 +315,9 @@ def index_archive(
                 for b in ids:
                     if a != b:
                         together[b] += 1
+    for ent in entities.values():
+        if ent.articles and articles[ent.articles[0]].date is None:  # undated sort first
+            ent.reading, ent.dated = facets.reading_order(articles, ent.articles)
     archive = Archive(site, articles, entities, pages)
     archive.relate_state = _relate(articles, entities, related)
     return archive
@@ -409,6 +444,7 @@ def build_archive(site: SiteConfig, seeds: list[Seed], metas: dict[str, ArticleM
         if art is not None:
             articles.append(art)
     check_duplicate_of(articles, diag)
+    check_sources(site, articles, diag)
     diag.check()
     return index_archive(site, articles, defs, pages)
 
@@ -428,3 +464,12 @@ def check_duplicate_of(articles: list[Article], diag: Diagnostics) -> None:
         elif by_id[target].duplicate_of:
             diag.error(path, line, f"'duplicate_of': '{target}' is itself a copy of "
                        f"'{by_id[target].duplicate_of}'; point to the original instead")
+
+
+def check_sources(site: SiteConfig, articles: list[Article], diag: Diagnostics) -> None:
+    """A source named in site.yaml that no article has is most likely a misspelt key: say so."""
+    used = {a.source_id for a in articles}
+    for key, src in site.sources.items():
+        if key not in used:
+            diag.warn(src.path, src.line, f"source '{src.name}' (key '{key}') is not the source of any article; "
+                      "its key must be the article metadata's 'source' (case and punctuation aside)")

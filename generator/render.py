@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from generator import urls
 from generator.markup import RESERVED_IDS
 from generator.model import Article
-from generator.textutil import slugify
+from generator.textutil import plural, slugify
 
 
 @dataclass
@@ -35,6 +35,7 @@ class PageSpec:
     next: tuple[str, str] | None = None
     description: str = ""
     root: str | None = None  # override the relative root (404.html is served at any depth)
+    feed: tuple[str, str] | None = None  # (title, path) of the Atom feed that follows this page
 
 
 def format_date(value: dt.date | None, style: str = "long") -> str:
@@ -96,6 +97,7 @@ def make_env(template_dir: Path) -> jinja2.Environment:
     env.filters["href"] = href
     env.filters["date"] = format_date
     env.filters["month_name"] = month_name
+    env.filters["plural"] = plural  # {{ n|plural("article") }} -> "1 article", "2 articles"
     env.globals["urls"] = urls
     return env
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -58,3 +59,20 @@ def first_sentence(text: str, limit: int = 240) -> str:
     if len(sentence) > limit:
         sentence = sentence[:limit].rsplit(" ", 1)[0] + "…"
     return sentence
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """``count`` with the right form of the noun: "1 article", "2 articles", "0 entities".
+
+    Every count a reader or a shell user sees goes through here, so no page
+    or message says "1 articles".
+    """
+    return f"{count:,} {singular if count == 1 else (many or singular + 's')}"
+
+
+def key_of(text: str) -> str:
+    """The id of a free-text label (a tag, a source): its slug, or a stable hash when it has no letters.
+
+    "Taliban" and "taliban" share a page; "!!!" still gets one ("x-" and 8 hex digits).
+    """
+    return slugify(text) or "x-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]

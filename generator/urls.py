@@ -11,6 +11,9 @@ HOME = "index.html"
 ENTITIES = "entities/index.html"
 ARCHIVE = "archive/index.html"
 UNDATED = "archive/undated/index.html"
+TAGS = "tags/index.html"
+SOURCES = "sources/index.html"
+FEED = "feed.xml"
 SEARCH = "search/index.html"
 NOT_FOUND = "404.html"
 
@@ -25,6 +28,27 @@ def entity(entity_id: str) -> str:
 
 def entity_type(type_id: str) -> str:
     return f"entities/{type_id}.html"
+
+
+def entity_feed(entity_id: str) -> str:
+    return f"entity/{entity_id}.xml"
+
+
+def tag(key: str) -> str:
+    return f"tag/{key}.html"
+
+
+def source(key: str) -> str:
+    return f"source/{key}.html"
+
+
+def collection(kind: str, key: str) -> str:
+    """The page of a tag (``kind="tag"``) or a source (``"source"``)."""
+    return f"{kind}/{key}.html"
+
+
+def collection_feed(kind: str, key: str) -> str:
+    return f"{kind}/{key}.xml"
 
 
 def year(y: int) -> str:

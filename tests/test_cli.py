@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -58,7 +57,7 @@ def test_bad_yaml_build_exits_1_with_file_line_and_no_traceback(tmp_path):
     out = tmp_path / "site"
     ok = run("build", "--seeds", str(seeds), "--content", str(content), "--out", str(out), "--no-whoosh")
     assert ok.returncode == 0, ok.stderr
-    assert re.search(r"built 5 articles, 15 entities", ok.stdout)
+    assert ok.stdout.startswith("built 5 articles, 15 entities"), ok.stdout
     before = (out / "index.html").read_bytes()
     meta = content / "articles" / "kabul-airport.yaml"
     meta.write_text("title: Blasts\nsource: [Wire\n", encoding="utf-8")
@@ -66,10 +65,12 @@ def test_bad_yaml_build_exits_1_with_file_line_and_no_traceback(tmp_path):
     proc = run("build", "--seeds", str(seeds), "--content", str(content), "--out", str(out), "--no-whoosh")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
-    lines = proc.stderr.splitlines()
-    assert any(re.fullmatch(rf"{re.escape(str(meta))}:\d+: error: invalid YAML: .+", ln) for ln in lines), proc.stderr
-    assert f"{content / 'articles' / 'hostile.yaml'}:1: error: unknown key 'titel' in article metadata (did you mean 'title'?)" in proc.stderr
-    assert "build failed: 2 error(s)" in proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"{content / 'articles' / 'hostile.yaml'}:1: error: unknown key 'titel' in article metadata (did you mean 'title'?);"
+        " known keys: authors, date, entities, source, source_url, summary, tags, title",
+        f"{meta}:3: error: invalid YAML: while parsing a flow sequence: did not find expected ',' or ']' (started on line 2)",
+        f"build failed: 2 errors; {out}/ was left as it was",
+    ]
     assert (out / "index.html").read_bytes() == before
 
 
@@ -96,7 +97,7 @@ def test_strict_turns_warnings_into_failure(tmp_path):
     assert proc.stderr.splitlines() == [
         f"{seeds / name}.txt: error: no metadata file content/articles/{name}.yaml; title derived from the text"
         for name in ("anniversary", "clipping")
-    ] + [f"build failed: 2 error(s) (--strict: warnings count as errors); {tmp_path / 's'}/ was left as it was"]
+    ] + [f"build failed: 2 errors (--strict: warnings count as errors); {tmp_path / 's'}/ was left as it was"]
     assert not (tmp_path / "s").exists()  # nothing was written
 
 
@@ -131,6 +132,6 @@ def test_bad_base_url_is_refused(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
         "--base-url: error: must be an http:// or https:// address, got 'javascript:alert(1)//'",
-        f"build failed: 1 error(s); {tmp_path / 's'}/ was left as it was",
+        f"build failed: 1 error; {tmp_path / 's'}/ was left as it was",
     ]
     assert not (tmp_path / "s").exists()

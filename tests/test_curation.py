@@ -126,7 +126,7 @@ def test_bundled_archive_build_passes_check(tmp_path):
     build(BuildOptions(seeds=ROOT / "seeds", content=ROOT / "content", out=out, whoosh=False))
     proc = _cli("check", "--site", str(out))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "0 broken link(s)" in proc.stdout
+    assert "0 broken links" in proc.stdout
 
 
 def test_link_check_finds_broken_links_anchors_folders_and_absolute_paths(tmp_path, built_site):

@@ -8,7 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import serve_dir
 from playwright.sync_api import Page
+from test_reader import undated_archive
+
+from generator.build import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -46,20 +50,61 @@ def test_vnu_sees_errors_in_a_broken_page(tmp_path):
     assert [m for m in messages if m.get("type") == "error"]
 
 
-def test_vnu_no_errors_in_built_site(built_site: Path):
+@pytest.fixture(scope="module")
+def undated_site(tmp_path_factory) -> Path:
+    """An all-undated archive with no entities: the empty and A–Z states of every page type."""
+    tmp = tmp_path_factory.mktemp("undated")
+    seeds, content = undated_archive(tmp / "archive")
+    out = tmp / "site"
+    build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
+    return out
+
+
+@pytest.fixture(scope="module")
+def undated_server(undated_site: Path):
+    server = serve_dir(undated_site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_vnu_no_errors_in_built_site(built_site: Path, undated_site: Path):
     pages = list(built_site.rglob("*.html"))
     assert len(pages) > 30
-    messages = _vnu(built_site)
-    problems = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    for path in list(PAGES.values()) + list(UNDATED_PAGES.values()):
+        assert (built_site / path).is_file() or (undated_site / path).is_file(), path
+    problems = []
+    for site in (built_site, undated_site):
+        messages = _vnu(site)
+        problems += [m for m in messages if m.get("type") in ("error", "non-document-error")]
     assert problems == [], f"{len(problems)} vnu errors:\n" + _describe(problems, built_site)
 
 
-PAGES = {
+PAGES = {  # one of every page type in the fixture archive
     "home": "index.html",
     "article": "articles/000_88806ccc1889e30e.html",
     "entity": "entity/taliban.html",
+    "entity page 2": "entity/taliban/page-2.html",
     "entity index": "entities/index.html",
+    "entity type index": "entities/person.html",
+    "tag": "tag/afghanistan.html",
+    "tag index": "tags/index.html",
+    "source": "source/republic-world.html",
+    "source index": "sources/index.html",
+    "date archive": "archive/index.html",
+    "year": "archive/2021/index.html",
+    "month": "archive/2021/09/index.html",
+    "undated": "archive/undated/index.html",
+    "free page": "pages/about.html",
     "search": "search/index.html",
+    "404": "404.html",
+}
+UNDATED_PAGES = {  # and the pages of an archive with no dates and no entities
+    "home, nothing dated": "index.html",
+    "date archive, nothing dated": "archive/index.html",
+    "undated A-Z page 2": "archive/undated/page-2.html",
+    "empty entity index": "entities/index.html",
+    "tag by title": "tag/sport.html",
+    "undated article": "articles/s3.html",
 }
 
 
@@ -78,27 +123,23 @@ def test_axe_finds_problems_in_a_broken_page(page: Page, tmp_path):
     assert {v["id"] for v in violations} >= {"image-alt", "label"}
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_axe_no_serious_violations(csp_free_page: Page, site_server: str, name: str):
-    violations = _axe(csp_free_page, site_server + PAGES[name])
-    bad = [v for v in violations if v.get("impact") in ("serious", "critical")]
-    report = "\n".join(
+def _serious(page: Page, url: str) -> list[str]:
+    return [
         f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(f"    {n['target']}: {n['html'][:160]}" for n in v["nodes"][:5])
-        for v in bad
-    )
-    assert bad == [], f"{PAGES[name]}:\n{report}"
+        for v in _axe(page, url) if v.get("impact") in ("serious", "critical")
+    ]
 
 
-@pytest.mark.parametrize("scheme", ["dark"])
-def test_axe_contrast_in_dark_mode(browser, site_server: str, scheme: str):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_no_serious_violations(browser, site_server: str, undated_server: str, scheme: str):
+    """Every page type, in both colour schemes (contrast differs), has no serious or critical violation."""
     context = browser.new_context(color_scheme=scheme, bypass_csp=True)  # axe is injected as inline script
     try:
         page = context.new_page()
         bad = []
-        for name, path in PAGES.items():
-            for v in _axe(page, site_server + path):
-                if v.get("impact") in ("serious", "critical"):
-                    bad.append(f"{name}: {v['id']}: " + "; ".join(str(n["target"]) for n in v["nodes"][:5]))
+        for pages, server in ((PAGES, site_server), (UNDATED_PAGES, undated_server)):
+            for name, path in pages.items():
+                bad += [f"{name} ({path}): {problem}" for problem in _serious(page, server + path)]
         assert bad == [], "\n".join(bad)
     finally:
         context.close()

@@ -136,7 +136,7 @@ def test_cli_import_limit_and_missing_file(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr  # line 1 is good: the bad lines after it are never read
-    assert proc.stdout == ("imported 1 articles (0 without body text, 0 undated), 3 new entities (0 already there), refused 0 lines; "
+    assert proc.stdout == ("imported 1 article (0 without body text, 0 undated), 3 new entities (0 already there), refused 0 lines; "
                            "files: 5 new, 0 unchanged, 0 kept as edited, 0 replaced\n")
     assert [p.name for p in (tmp_path / "s").iterdir()] == ["1001.txt"]
     proc = subprocess.run([sys.executable, "-m", "generator", "import", "jsonl", str(tmp_path / "nope.jsonl")],
@@ -184,7 +184,8 @@ def test_label_objects_give_name_description_and_surname_alias(tmp_path):
     out = tmp_path / "site"
     build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
     html = (out / "articles" / "7.html").read_text()
-    assert html.count('href="../entity/james-baker.html"') >= 2  # the full name and the surname
+    link = '<a class="mention" href="../entity/james-baker.html">'
+    assert (html.count(f"{link}James Baker</a>"), html.count(f"{link}Baker</a>"), html.count(link)) == (1, 1, 2)
 
 
 def test_reimport_keeps_edits_leaves_identical_files_untouched_and_update_replaces(tmp_path):

@@ -52,6 +52,21 @@ def test_acronyms_are_case_sensitive_names_are_not():
     assert found("IRAN, iran and Iran") == [("iran", "IRAN"), ("iran", "iran"), ("iran", "Iran")]
 
 
+def test_only_all_capital_names_up_to_6_characters_must_match_exactly():
+    """The README's rule as the matcher applies it: ``name.isupper() and len(name) <= 6``."""
+    matcher = Matcher([("unicef", "UNICEF"), ("us", "U.S."), ("usaid", "US AID"),
+                       ("unprofor", "UNPROFOR"), ("usarmy", "US ARMY"), ("nato", "Nato")])
+    assert found("UNICEF, Unicef, unicef", matcher=matcher) == [("unicef", "UNICEF")]  # 6 characters: exact
+    assert found("U.S. and u.s.", matcher=matcher) == [("us", "U.S.")]
+    assert found("US AID, Us Aid", matcher=matcher) == [("usaid", "US AID")]  # 6 with the space
+    # 7 or more characters: a shouting headline's name, matched in any case.
+    assert found("UNPROFOR, Unprofor, unprofor", matcher=matcher) == [("unprofor", "UNPROFOR"), ("unprofor", "Unprofor"),
+                                                                      ("unprofor", "unprofor")]
+    assert found("US ARMY and the US Army", matcher=matcher) == [("usarmy", "US ARMY"), ("usarmy", "US Army")]
+    # A name not all in capitals matches in any case, also when short.
+    assert found("NATO and Nato", matcher=matcher) == [("nato", "NATO"), ("nato", "Nato")]
+
+
 def test_accent_folding_both_ways():
     assert found("Zurich, zürich, ZÜRICH and Herat, Hérat") == [
         ("zurich", "Zurich"), ("zurich", "zürich"), ("zurich", "ZÜRICH"), ("herat", "Herat"), ("herat", "Hérat")]
@@ -110,8 +125,8 @@ def test_ambiguity_warning_and_links_in_built_html(tmp_path):
     out = tmp_path / "site"
     result = build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
     warnings = [str(w) for w in result.diagnostics.warnings]
-    assert any(w.startswith(f"{content / 'entities.yaml'}:1: warning: the name 'saleh' belongs to several entities "
-                            "(amrullah-saleh, barham-saleh)") for w in warnings), warnings
+    assert warnings == [f"{content / 'entities.yaml'}:1: warning: the name 'saleh' belongs to several entities "
+                        "(amrullah-saleh, barham-saleh); it is linked only where an article's metadata names one of them"]
     plain = (out / "articles" / "plain.html").read_text(encoding="utf-8")
     named = (out / "articles" / "named.html").read_text(encoding="utf-8")
     # Ambiguous 'Saleh' is not linked without a hint; 'Iranian' is not Iran; the possessive links.

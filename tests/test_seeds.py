@@ -83,13 +83,10 @@ def test_utf8_bom_is_dropped(tmp_path):
 
 def test_latin1_file_is_read_with_a_warning_naming_the_file(tmp_path):
     seed, diag = _read(tmp_path, "latin.txt", b"date 2021-09-05\nCaf\xe9 in Kabul, \xabquoted\xbb.\n")
-    assert seed is not None
     assert seed.blocks[0].text == "Café in Kabul, «quoted»."
     assert diag.errors == []
-    warnings = _messages(diag, "warning")
-    assert len(warnings) == 1
-    assert "latin.txt:2: warning:" in warnings[0]
-    assert "UTF-8" in warnings[0]
+    assert _messages(diag, "warning") == [f"{tmp_path / 'latin.txt'}:2: warning: not valid UTF-8; read as "
+                                          "Latin-1/Windows-1252 (save the file as UTF-8 to silence this)"]
 
 
 def test_missing_date_line_is_an_error_naming_file_and_line(tmp_path):
@@ -194,9 +191,8 @@ def test_load_seeds_reports_non_txt_and_subfolders(tmp_path):
     diag = Diagnostics()
     seeds = load_seeds(tmp_path, diag)
     assert [s.id for s in seeds] == ["a"]
-    msgs = _messages(diag, "warning")
-    assert any("notes.md: warning: ignored" in m for m in msgs)
-    assert any("sub: warning: sub-folders" in m for m in msgs)
+    assert _messages(diag) == [f"{tmp_path / 'notes.md'}: warning: ignored: seeds must be .txt files",
+                               f"{tmp_path / 'sub'}: warning: sub-folders of seeds/ are not read; move its articles up"]
 
 
 def test_utf16_file_with_bom_is_text_not_binary(tmp_path):
@@ -208,3 +204,40 @@ def test_utf16_file_with_bom_is_text_not_binary(tmp_path):
         assert diag.problems == [], codec
         assert seed.date == dt.date(2021, 9, 5)
         assert [b.text for b in seed.blocks] == ["Café in Kabul."]
+
+
+TWELVE_WORDS = "One two three four five six seven eight nine ten eleven twelve"
+
+
+@pytest.mark.parametrize(("line", "heading"), [
+    # The README's rule: ≤ 12 words, ≤ 80 characters, a capital or digit first, no closing punctuation.
+    ("Situation in Panjshir", True),
+    ("1987 Harvest", True),
+    (TWELVE_WORDS, True),
+    (TWELVE_WORDS + " thirteen", False),  # 13 words
+    ("A" + "b" * 79, True),  # 80 characters
+    ("A" + "b" * 80, False),  # 81 characters
+    ("Abcdef " * 11 + "Abc", True),  # 12 words in 80 characters
+    ("Abcdef " * 11 + "Abcd", False),  # 12 words in 81 characters
+    ("situation in Panjshir", False),  # lower-case first letter
+    ("(Situation) in Panjshir", False),  # neither capital nor digit first
+    ("Situation in Panjshir.", False),
+    ("Situation in Panjshir?", False),
+    ("Situation in Panjshir:", False),
+    ("Situation in “Panjshir”", False),
+    ("Situation in Panjshir —", False),
+])
+def test_subheading_limits(tmp_path: Path, line: str, heading: bool) -> None:
+    seed, _ = _read(tmp_path, "h.txt", f"date 2021-09-05\nFirst paragraph.\n\n{line}\n\nSecond paragraph.\n".encode())
+    assert [(b.kind, b.text) for b in seed.blocks] == [("p", "First paragraph."), ("h" if heading else "p", line),
+                                                       ("p", "Second paragraph.")]
+
+
+def test_subheading_must_stand_alone_between_paragraphs(tmp_path: Path) -> None:
+    # First in the body, last in the body, two lines long, or followed by another heading-like line: text.
+    body = "Opening Line\n\nFirst paragraph.\n\nTwo Line\nHeading\n\nMiddle paragraph.\n\nKicker\n\nReal Heading\n\nLast paragraph.\n\nReuter\n"
+    seed, _ = _read(tmp_path, "a.txt", f"date 2021-09-05\n{body}".encode())
+    assert [(b.kind, b.text) for b in seed.blocks] == [
+        ("p", "Opening Line"), ("p", "First paragraph."), ("p", "Two Line Heading"), ("p", "Middle paragraph."),
+        ("p", "Kicker"), ("h", "Real Heading"), ("p", "Last paragraph."), ("p", "Reuter"),
+    ]

@@ -19,3 +19,4 @@ class SearchDoc:
     summary: str  # plain text, may be ""
     body: str  # plain text, paragraphs separated by "\n\n"
     entities: tuple[tuple[str, str, str], ...]  # (entity id, display name, type)
+    tags: tuple[tuple[str, str], ...] = ()  # (tag key, display name), key as in tag/<key>.html, for a Tags facet
