@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from generator.content import EntityDef, FreePage, SiteConfig
+from generator.generators import neighbours
 from generator.model import Archive, Article, Entity
 from generator.render import PageSpec
 
@@ -102,14 +103,17 @@ def base_digest(site: SiteConfig, nav: Any, templates: Digest) -> Digest:
 
 
 def article_deps(archive: Archive, i: int, enc: Encoder) -> Digest:
-    """An article page: the article, its neighbours' and related articles' cards, the entities it names."""
+    """An article page: the article, its neighbours' and related articles' cards, the entities it names,
+    and for a copy (``duplicate_of``) the card of its original, whose title and date its page shows."""
     arts = archive.articles
     art = arts[i]
+    prev, nxt = neighbours(archive, art)
     return _h_of((
         art.digest,
-        arts[i - 1].card if i > 0 else None,
-        arts[i + 1].card if i + 1 < len(arts) else None,
+        prev.card if prev else None,
+        nxt.card if nxt else None,
         [arts[j].card for j in art.related],
+        arts[art.original].card if art.original is not None else None,
         [(enc._defs[eid], n) for eid, n in art.mention_counts.items()],
     ))
 

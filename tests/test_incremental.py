@@ -2,10 +2,11 @@
 
 The property test applies random edit sequences (seed bodies, titles, dates,
 declared entities, aliases and the registry, new and deleted seeds and
-metadata, free pages, site.yaml, templates) to a copy of the fixture archive,
-builds incrementally after each step (alternately from the cache on disk, as
-the CLI does, and from the state in memory, as the dev server does) and
-compares the whole output tree with a clean build of the same input.
+metadata, copies marked with duplicate_of and their originals' titles, free
+pages, site.yaml, templates) to a copy of the fixture archive, builds
+incrementally after each step (alternately from the cache on disk, as the CLI
+does, and from the state in memory, as the dev server does) and compares the
+whole output tree with a clean build of the same input.
 
 Edited files get distinct modification times in the past (a fake clock), so
 the build really trusts the status of unchanged files, as it does on a real
@@ -19,6 +20,7 @@ import pickle
 import random
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -198,10 +200,38 @@ class Archive:
             return self.new_seed()
         stem = self.rng.choice(stems)
         self.remove(self.seeds / f"{stem}.txt")
+        for other, meta in self.metas.items():  # a copy of a deleted article is a copy no more
+            if meta.get("duplicate_of") == stem:
+                del meta["duplicate_of"]
+                self.put_meta(other)
         if stem in self.metas:
             del self.metas[stem]
             self.remove(self.content / "articles" / f"{stem}.yaml")
         return f"deleted seed {stem}"
+
+    def edit_duplicate(self) -> str:
+        """Mark a seed a copy of another (its page shows the original's title and date), unmark one, or
+        retitle the original of a marked copy (which must re-render the copy's page)."""
+        copies = {stem: m["duplicate_of"] for stem, m in self.metas.items() if m.get("duplicate_of")}
+        r = self.rng.random()
+        if copies and r < 0.4:
+            original = self.rng.choice(sorted(set(copies.values())))
+            self._meta_of(original)["title"] = f"Original {self.rng.choice(WORDS)} {self.rng.randint(1, 99)}"
+            self.put_meta(original)
+            return f"title of {original}, the original of a copy"
+        if copies and r < 0.6:
+            stem = self.rng.choice(sorted(copies))
+            del self.metas[stem]["duplicate_of"]
+            self.put_meta(stem)
+            return f"{stem} no longer a copy"
+        originals = set(copies.values())
+        stems = [s for s in self.seed_stems() if s not in copies and s not in originals]  # no chains
+        if len(stems) < 2:
+            return self.edit_body()
+        stem, target = self.rng.sample(stems, 2)
+        self._meta_of(stem)["duplicate_of"] = target
+        self.put_meta(stem)
+        return f"{stem} a copy of {target}"
 
     def edit_page(self) -> str:
         pages = self.content / "pages"
@@ -228,7 +258,7 @@ class Archive:
         return "site.yaml"
 
     EDITS = ("edit_body", "edit_body", "edit_title", "edit_date", "edit_entities", "edit_alias", "edit_registry",
-             "new_seed", "new_seed", "delete_seed", "edit_page", "edit_site")
+             "new_seed", "new_seed", "delete_seed", "edit_page", "edit_site", "edit_duplicate", "edit_duplicate")
 
 
 def clean_build(archive: Archive, out: Path, templates: Path | None = None) -> None:
@@ -415,3 +445,49 @@ def test_a_clean_build_killed_halfway_leaves_the_old_site(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert tree(out) == before
+
+
+def _serve(tmp_path: Path, arch: Archive, out: Path) -> tuple[subprocess.Popen, Path]:
+    log = tmp_path / "serve.log"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    with log.open("w") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--seeds", str(arch.seeds), "--content", str(arch.content),
+             "--out", str(out), "--port", str(port)], cwd=tmp_path, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    return proc, log
+
+
+def _wait_for(log: Path, text: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120  # guards against a hang only
+    while text not in log.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"never saw {text!r}:\n{log.read_text()}")
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("stop", ["interrupt", "kill"])
+def test_the_dev_server_hands_its_state_to_the_next_build(tmp_path, stop):
+    """Stopped with Ctrl+C, the server saves its state (the next build is incremental); killed, it leaves the journal."""
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    out, ref = tmp_path / "site", tmp_path / "ref" / "site"
+    proc, log = _serve(tmp_path, arch, out)
+    try:
+        _wait_for(log, "serving", proc)
+        path = arch.seeds / "kabul-airport.txt"
+        path.write_text(path.read_text(encoding="utf-8") + "\nA new paragraph about the bridge.\n", encoding="utf-8")
+        _wait_for(log, "rebuilt 5 articles", proc)
+        assert (cachemod.cache_dir(out) / "writing").exists()  # the cache on disk is stale while the server runs
+        proc.send_signal(signal.SIGINT if stop == "interrupt" else signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    result = build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out))
+    if stop == "interrupt":
+        assert (result.mode, result.note) == ("incremental", "")
+    else:
+        assert (result.mode, result.note) == ("clean", "the previous build was interrupted")
+    clean_build(arch, ref)
+    assert_same_tree(out, ref, f"a dev server session ended by {stop}")
