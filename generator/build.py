@@ -74,6 +74,7 @@ class BuildResult:
     steps: list[tuple[str, float]] = field(default_factory=list)
     diagnostics: Diagnostics | None = None
     state: BuildState | None = None
+    load_blob: bytes | None = field(default=None, repr=False)  # the article records, pickled early
 
     @property
     def seconds(self) -> float:
@@ -206,7 +207,7 @@ def build(
         cachemod.begin_writing(folder)
     elif opts.cache:
         with _step(result, "save cache", progress):
-            cachemod.save(folder, new_state)
+            cachemod.save(folder, new_state, result.load_blob)
             cachemod.end_writing(folder)
     result.state = new_state
     return result
@@ -261,10 +262,14 @@ def plan(archive: Archive, templates: Path, previous: dict[tuple[str, str], tupl
     return Plan(pages, render, keep, common)
 
 
-def _render(opts: BuildOptions, archive: Archive, p: Plan, writer: Writer, result: BuildResult) -> None:
+def _render(opts: BuildOptions, archive: Archive, p: Plan, writer: Writer, result: BuildResult, progress: Progress | None) -> None:
     env = make_env(opts.templates)
+    total = sum(len(keys) for _, keys in p.render)
     for path, html, i, key in render_all(archive, env, p.common, opts.jobs, p.render):
         name = FAMILIES[i].name
+        if progress and result.rendered % 500 == 0:
+            filled = 30 * result.rendered // max(total, 1)
+            progress(f"render [{'#' * filled}{'.' * (30 - filled)}] {result.rendered}/{total} pages")
         writer.write(path, html, f"{name} {key!r}")
         result.rendered += 1
         ident = (name, identity(name, archive, key))
@@ -301,11 +306,13 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
         with _step(result, "render (search indexes alongside)", progress):
             background = Background(indexes)
             try:
-                _render(opts, archive, p, writer, result)
+                _render(opts, archive, p, writer, result, progress)
             except BaseException:
                 background.cancel()
                 raise
         with _step(result, "search indexes (rest)", progress):
+            if opts.cache:  # idle time while the index finishes: pickle the article records meanwhile
+                result.load_blob = cachemod.encode_load(state.load)
             state.search, manifest, written, size, state.whoosh = background.result()
             writer.adopt(manifest, PRODUCER, written, size)
             state.search_files = writer.owned_by(PRODUCER)
@@ -341,7 +348,7 @@ def _incremental(
         return
     writer = Writer(opts.out, previous.manifest)
     with _step(result, f"render {todo} pages", progress):
-        _render(opts, archive, p, writer, result)
+        _render(opts, archive, p, writer, result, progress)
     with _step(result, "search indexes", progress):
         docs = list(search_docs(archive))
         state.search = write_browser_index(writer, docs, previous.search, previous.search_files)

@@ -20,6 +20,7 @@ is a clean one, which repairs the site.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -100,7 +101,9 @@ def read_summary(folder: Path, code: bytes) -> tuple[Summary | None, str]:
 
 def read_state(folder: Path, summary: Summary) -> tuple[BuildState | None, str]:
     try:
-        state = _read(folder / "state.pickle")
+        load_blob, state = _read(folder / "state.pickle")
+        if isinstance(state, BuildState):
+            state.load = pickle.loads(load_blob)
     except Exception:
         return None, "the build cache is unreadable"
     if not isinstance(state, BuildState) or state.summary is None or state.summary.inputs != summary.inputs:
@@ -119,11 +122,18 @@ def _atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def save(folder: Path, state: BuildState) -> None:
+def encode_load(load: LoadCache) -> bytes:
+    """The per-article records, pickled apart: a clean build does it while it waits for the search index."""
+    return pickle.dumps(load, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def save(folder: Path, state: BuildState, load_blob: bytes | None = None) -> None:
     """State first, then the summary that vouches for it (both replaced atomically)."""
     assert state.summary is not None
     folder.mkdir(parents=True, exist_ok=True)
-    _atomic(folder / "state.pickle", pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    rest = dataclasses.replace(state, load=LoadCache())
+    data = pickle.dumps((load_blob or encode_load(state.load), rest), protocol=pickle.HIGHEST_PROTOCOL)
+    _atomic(folder / "state.pickle", data)
     _atomic(folder / "inputs.pickle", pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL))
 
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeAlias
+from typing import TextIO, TypeAlias
 
 from generator import __version__
 from generator.diagnostics import BuildError
@@ -83,6 +85,20 @@ def _add_query(sub: Subparsers) -> None:
     q.set_defaults(run=lambda args: _query(args, q))
 
 
+def terminal_progress(stream: TextIO) -> Callable[[str], None] | None:
+    """Show the build's steps on one line of a terminal; None in pipes and CI (their logs want no \\r)."""
+    if not stream.isatty() or os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        return None
+    started = time.perf_counter()
+
+    def show(message: str) -> None:
+        text = f"{time.perf_counter() - started:6.1f}s  {message}" if message else ""
+        stream.write("\r\x1b[K" + text[:200])
+        stream.flush()
+
+    return show
+
+
 def _build(args: argparse.Namespace) -> int:
     from generator.build import TEMPLATES, BuildOptions, build
 
@@ -91,14 +107,19 @@ def _build(args: argparse.Namespace) -> int:
         templates=args.templates or TEMPLATES, whoosh=not args.no_whoosh, jobs=max(1, args.jobs),
         strict=args.strict, full=args.full,
     )
+    show = None if args.quiet else terminal_progress(sys.stderr)
     try:
-        result = build(opts)
+        result = build(opts, progress=show)
     except BuildError as exc:
+        if show:
+            show("")
         for p in exc.problems:
             print(p, file=sys.stderr)
         why = " (--strict: warnings count as errors)" if args.strict else ""
         print(f"build failed: {plural(len(exc.problems), 'error')}{why}; {opts.out}/ was left as it was", file=sys.stderr)
         return 1
+    if show:
+        show("")
     diag = result.diagnostics
     diag.print_warnings()
     if not args.quiet:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from markupsafe import escape
 
 from generator import urls
-from generator.generators import KINDS, collection_feed
+from generator.browse import KINDS, collection_feed
 from generator.model import Archive, Article
 
 SITEMAP_LIMIT = 50_000

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from generator.content import EntityDef, FreePage, SiteConfig
+from generator.facets import Collection
 from generator.generators import neighbours
 from generator.model import Archive, Article, Entity
 from generator.render import PageSpec
@@ -80,6 +81,9 @@ class Encoder:
                 out.append(k)
                 self.encode(v, out)
             out.append("}")
+        elif isinstance(value, Collection):
+            # A tag or source page shows its name, link and size; its articles appear as the page's items.
+            out.append(("C", value.key, value.name, len(value.articles), value.dated, value.starts, value.url))
         elif isinstance(value, EntityDef):
             out.append(("D", self._defs.get(value.id) or defn_digest(value)))
         elif isinstance(value, FreePage):

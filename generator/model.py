@@ -82,8 +82,17 @@ class Article:
 
     def _decoded(self) -> tuple[tuple[Block, ...], tuple[tuple[Mention, ...], ...]]:
         if isinstance(self.body, bytes):
-            self.body = pickle.loads(self.body)
+            blocks, mentions = pickle.loads(self.body)
+            self.body = (tuple(Block(*b) for b in blocks), tuple(tuple(Mention(*m) for m in ms) for ms in mentions))
         return self.body
+
+    def _encoded(self) -> bytes:
+        """The body as plain tuples: pickling them is C-speed, unlike frozen dataclasses."""
+        if isinstance(self.body, bytes):
+            return self.body
+        blocks, mentions = self.body
+        plain = (tuple((b.kind, b.text) for b in blocks), tuple(tuple((m.entity_id, m.start, m.end) for m in ms) for ms in mentions))
+        return pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -111,7 +120,7 @@ class Article:
         return None if self.date is None else f"{self.date.year:04d}-{self.date.month:02d}"
 
     def __reduce__(self) -> tuple:
-        body = self.body if isinstance(self.body, bytes) else pickle.dumps(self.body, protocol=pickle.HIGHEST_PROTOCOL)
+        body = self._encoded()
         return (_restore_article, (
             self.id, self.path, self.title, self.date, self.source, self.source_url, self.authors, self.tags,
             self.summary, self.text, self.word_count, self.declared, self.mention_counts,

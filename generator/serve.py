@@ -43,6 +43,7 @@ from tornado.ioloop import IOLoop
 from generator.build import TEMPLATES, BuildOptions, build, persist_state
 from generator.cache import BuildState
 from generator.diagnostics import BuildError
+from generator.textutil import plural
 from generator.writer import WriteError, sync_files
 
 Snapshot = dict[str, tuple[int, int]]
@@ -335,9 +336,10 @@ class Rebuilder:
             print(w, file=sys.stderr, flush=True)
         self.status.warnings = warnings
         self.status.problems = []
-        note = f", {len(warnings)} warning(s)" if warnings else ""
-        what = f" ({result.mode}: {result.rendered} pages rendered, {result.written} files written)" if result.mode != "clean" else ""
-        print(f"{verb} {result.articles} articles in {time.perf_counter() - start:.2f}s{what}{note}{why}", flush=True)
+        note = f", {plural(len(warnings), 'warning')}" if warnings else ""
+        what = (f" ({result.mode}: {plural(result.rendered, 'page')} rendered, {plural(result.written, 'file')} written)"
+                if result.mode != "clean" else "")
+        print(f"{verb} {plural(result.articles, 'article')} in {time.perf_counter() - start:.2f}s{what}{note}{why}", flush=True)
         return True
 
     def close(self) -> None:
@@ -351,7 +353,7 @@ class Rebuilder:
         self.status.problems = problems
         for p in problems:
             print(p, file=sys.stderr)
-        print(f"build failed: {len(problems)} error(s){why}; serving the last good site, if any, with the errors on top",
+        print(f"build failed: {plural(len(problems), 'error')}{why}; serving the last good site, if any, with the errors on top",
               file=sys.stderr, flush=True)
 
     def assets_only(self, paths: list[str]) -> bool:
@@ -370,7 +372,7 @@ class Rebuilder:
         if was_ok and self.opts.out.is_dir() and self.assets_only(paths):
             start = time.perf_counter()
             n = sync_files(self.opts.templates / "assets", [Path(p) for p in paths], self.opts.out / "assets")
-            print(f"copied {n} asset(s) in {time.perf_counter() - start:.2f}s", flush=True)
+            print(f"copied {plural(n, 'asset')} in {time.perf_counter() - start:.2f}s", flush=True)
             return paths[0] if len(paths) == 1 else "*"
         shown = ", ".join(os.path.relpath(p) for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
         before = list(self.status.problems)

@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+
+from generator.build import BuildOptions, build
 
 PANJSHIR = "000_88806ccc1889e30e"  # the bundled Republic World report
 
@@ -81,7 +83,7 @@ def test_search_page_reads_the_url_and_filters_by_facet(page: Page, site_server:
     # the search page is a combobox too: arrows and Enter follow a result
     page.locator("#as-page-q").focus()
     page.keyboard.press("ArrowDown")
-    href = results.first.get_attribute("data-href")
+    href = results.first.get_attribute("href")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(href.replace("../", "")) + "$"))
 
@@ -132,7 +134,7 @@ AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "ax
 
 
 def test_open_results_pass_axe(csp_free_page: Page, site_server: str) -> None:
-    """The combobox, its open listbox and the search page with facets have no axe violations."""
+    """The combobox, its open listbox of result links and the search page with facets: no axe violations."""
     page = csp_free_page  # axe is injected as inline script
     assert AXE.exists(), "run npm ci (make test does)"
     page.goto(site_server + "index.html")
@@ -157,3 +159,137 @@ def test_search_page_and_facets_from_file_url(page: Page, built_site: Path) -> N
     expect(results).to_have_count(1)
     expect(results.first).to_have_attribute("data-id", "anniversary")
     expect(page.locator("#as-results mark").first).to_be_visible()
+
+
+def test_results_are_links_to_the_article(page: Page, site_server: str) -> None:
+    """Box and page: each result is an <a href> to the article; Ctrl+click and middle-click open a new tab."""
+    page.goto(site_server + "index.html")
+    _type_in_box(page, "panjshir casualties")
+    first = page.locator("#as-list a[role=option]").first
+    expect(first).to_have_attribute("href", f"./articles/{PANJSHIR}.html")
+    with page.context.expect_page() as opened:
+        first.click(modifiers=["Control"])
+    assert opened.value.url.endswith(f"/articles/{PANJSHIR}.html")
+    assert page.url.endswith("/index.html")  # the search stays where it was
+    opened.value.close()
+    page.goto(site_server + "search/index.html?q=panjshir+casualties")
+    result = page.locator("#as-results a[role=option]").first
+    expect(result).to_have_attribute("href", f"../articles/{PANJSHIR}.html")
+    with page.context.expect_page() as opened:
+        result.click(button="middle")
+    assert opened.value.url.endswith(f"/articles/{PANJSHIR}.html")
+    opened.value.close()
+
+
+def test_misspelt_name_shows_results_for_the_archive_spelling(page: Page, site_server: str) -> None:
+    page.goto(site_server + "search/index.html?q=panjsher")
+    expect(page.locator("#as-results a[role=option]").first).to_be_visible()
+    note = page.locator("[data-correction]")
+    expect(note).to_contain_text("Showing results for panjshir")
+    expect(note.locator("a").first).to_have_attribute("href", re.compile(r"q=panjshir$"))
+    # "search instead" asks for the word as typed: nothing, and no stale counts
+    note.locator("a", has_text="panjsher").click()
+    expect(page.locator("#as-page-status")).to_have_text("No results")
+    expect(page.locator("[data-facets] input")).to_have_count(0)
+    assert "exact=1" in page.url
+
+
+def test_no_results_page_shows_no_counts(page: Page, site_server: str) -> None:
+    page.goto(site_server + "search/index.html?q=zzzqqq")
+    expect(page.locator("#as-page-status")).to_have_text("No results")
+    expect(page.locator("[data-facets] input")).to_have_count(0)
+    assert "undated" not in page.locator("[data-facets]").inner_text()
+
+
+def test_result_titles_follow_the_site_link_colour(browser: Browser, site_server: str) -> None:
+    for scheme in ("light", "dark"):
+        ctx = browser.new_context(color_scheme=scheme)
+        page = ctx.new_page()
+        page.goto(site_server + "search/index.html?q=taliban")
+        title = page.locator("#as-results .as-title").first
+        expect(title).to_be_visible()
+        accent = page.evaluate("getComputedStyle(document.body).getPropertyValue('--accent').trim()")
+        probe = page.evaluate("(c) => { const s = document.createElement('span'); s.style.color = c; "
+                              "document.body.appendChild(s); return getComputedStyle(s).color; }", accent)
+        assert title.evaluate("e => getComputedStyle(e).color") == probe, scheme
+        ctx.close()
+
+
+def test_narrow_screen_folds_filters_and_touch_hides_key_hints(browser: Browser, site_server: str) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True)
+    page = ctx.new_page()
+    page.goto(site_server + "search/index.html?q=taliban")
+    first = page.locator("#as-results a[role=option]").first
+    expect(first).to_be_visible()
+    toggle = page.locator("[data-filters-toggle]")
+    expect(toggle).to_be_visible()
+    expect(page.locator("[data-facets]")).to_be_hidden()
+    assert first.bounding_box()["y"] < 500
+    expect(page.locator(".as-keys")).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("[data-facets] input").first).to_be_visible()
+    ctx.close()
+    wide = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = wide.new_page()
+    page.goto(site_server + "search/index.html?q=taliban")
+    expect(page.locator("[data-facets] input").first).to_be_visible()
+    expect(page.locator("[data-filters-toggle]")).to_be_hidden()
+    expect(page.locator(".as-keys")).to_be_visible()
+    wide.close()
+
+
+@pytest.fixture(scope="module")
+def many_server(tmp_path_factory: pytest.TempPathFactory):
+    """A 30-article archive (more than a page of results for "harvest")."""
+    from tests.conftest import serve_dir
+
+    root = tmp_path_factory.mktemp("many")
+    seeds, content = root / "seeds", root / "content"
+    seeds.mkdir()
+    (content / "articles").mkdir(parents=True)
+    (content / "site.yaml").write_text("title: Many\n")
+    for i in range(30):
+        (seeds / f"story-{i:02d}.txt").write_text(
+            f"date 2020-{1 + i % 12:02d}-{1 + i:02d}\n\nThe harvest report number {i} from the valley farms.\n")
+    # a typo in the archive itself: a rare word beside a common one
+    (seeds / "typo.txt").write_text("date 2021-01-01\n\nThe harvets were late this year in the valley.\n")
+    build(BuildOptions(seeds=seeds, content=content, out=root / "site"))
+    server = serve_dir(root / "site")
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_more_results_and_filters_survive_back(page: Page, many_server: str) -> None:
+    page.goto(many_server + "search/index.html?q=harvest")
+    results = page.locator("#as-results a[role=option]")
+    expect(results).to_have_count(10)
+    page.locator("[data-more]").click()
+    expect(results).to_have_count(20)
+    assert "n=20" in page.url
+    page.locator("input[data-facet=year][value='2020']").check()
+    expect(page.locator("input[data-facet=year][value='2020']")).to_be_checked()
+    assert "year=2020" in page.url
+    results.nth(3).click()
+    page.wait_for_url(re.compile(r"/articles/story-\d+\.html$"))
+    page.go_back()
+    expect(page.locator("input[data-facet=year][value='2020']")).to_be_checked()
+    expect(results).to_have_count(10)  # choosing a filter starts again at the first page
+    page.locator("[data-more]").click()
+    expect(results).to_have_count(20)
+    results.nth(15).click()
+    page.wait_for_url(re.compile(r"/articles/story-\d+\.html$"))
+    page.go_back()
+    expect(results).to_have_count(20)
+    assert "n=20" in page.url and "year=2020" in page.url
+
+
+def test_rare_word_offers_the_common_spelling(page: Page, many_server: str) -> None:
+    page.goto(many_server + "search/index.html?q=harvets")
+    expect(page.locator("[data-correction]")).to_contain_text("Did you mean harvest?")
+    results = page.locator("#as-results a[role=option]")
+    expect(results.first).to_have_attribute("data-id", "typo")  # the exact word first
+    expect(results).to_have_count(10)  # then the variant's articles, below it
+    page.locator("[data-correction] a").click()
+    expect(page.locator("#as-page-q")).to_have_value("harvest")
+    expect(page.locator("#as-page-status")).to_have_text("30 results")

@@ -12,7 +12,7 @@ from generator.search import browser_index as bi
 from generator.search.layout import Params
 
 # Tiny layout knobs, so a 40-document corpus has many shards, tiered terms, tail blocks and bundles.
-SMALL = Params(shard_mod=3, heavy_df=9, head=3, block=2, bundle=2, rest_bundle=3, lead=60)
+SMALL = Params(shard_min=15, shard_max=50, shard_mod=3, head=3, block=2, bundle=2, rest_bundle=3, lead=60)
 WORDS = ("oil price opec crude barrel saudi kuwait quota output cut rise fall market dollar yen bank rate "
          "coffee brazil cocoa sugar wheat grain soviet harvest gold mine south africa strike union "
          "baker volcker reserve treasury bond yield tax budget deficit trade japan tokyo tariff chip").split()
@@ -129,7 +129,7 @@ def test_updates_touch_only_what_the_change_reaches() -> None:
     edited = list(docs)
     edited[50] = SearchDoc(**{**docs[50].__dict__, "body": "cocoa " + docs[50].body})
     new_state, files = bi.build_browser_index(edited, state, SMALL)
-    terms = set(bi.analyse(edited[50]).tf)
+    terms = set(bi.analyse(edited[50]).terms)
     from generator.search.encoding import file_name
 
     for p in files:

@@ -12,13 +12,13 @@ import pytest
 
 from generator import evaluate
 from generator.search import SearchDoc
-from generator.search.analysis import analyze
+from generator.search.analysis import analyze, keep, spell_keys, spellable, words
 from generator.search.cli import run_query
-from generator.search.encoding import ALPHABET, b36, encode_postings, encode_runs, file_name, utf16_key
+from generator.search.encoding import ALPHABET, b36, encode_postings, encode_runs, file_name, front_code, utf16_key
 from generator.search.fixture import FIXTURES, PARAMS, fixture_docs
 from generator.search.impacts import split_tiers
 from generator.search.indexer import write_browser_index, write_whoosh_index
-from generator.search.layout import Params, split_lead
+from generator.search.layout import Params, df_digit, lexicon_key, split_lead
 
 PUT = re.compile(r'^__as\("([^"]+)",(.*)\);\n$', re.DOTALL)
 
@@ -50,10 +50,19 @@ def decode_postings(s: str) -> list[tuple[int, int]]:
     return out
 
 
+def separators(meta: dict) -> list[str]:
+    """meta's front-coded separators, decoded (A-Z: how many characters the one before shares)."""
+    out: list[str] = []
+    for w in meta["shards"].split(" ") if meta["shards"] else []:
+        if "A" <= w[0] <= "Z":
+            w = out[-1][: ord(w[0]) - 64] + w[1:]
+        out.append(w)
+    return out
+
+
 def shard_keys(meta: dict) -> list[str]:
     """Shard file keys in term order, as the engine derives them from the separators."""
-    seps = meta["shards"].split(" ") if meta["shards"] else []
-    return ["t/_"] + [f"t/{file_name(s)}" for s in seps]
+    return ["t/_"] + [f"t/{file_name(s)}" for s in separators(meta)]
 
 
 def term_postings(idx: dict[str, object]) -> dict[str, list[tuple[int, int]]]:
@@ -129,7 +138,7 @@ def test_every_term_is_in_the_shard_meta_points_to(site: Path) -> None:
     keys = shard_keys(meta)
     assert len(keys) >= 5, "fixture should have several shards"
     assert sorted(keys) == sorted(k for k in idx if k.startswith("t/"))
-    bounds = [utf16_key(b) for b in meta["shards"].split(" ")]
+    bounds = [utf16_key(b) for b in separators(meta)]
     seen = set()
     for key, data in idx.items():
         if not key.startswith("t/"):
@@ -155,8 +164,9 @@ def test_postings_point_at_the_right_documents(site: Path) -> None:
     docs = fixture_docs()
     postings = term_postings(idx)
     assert [c[0] for c in cards(idx, len(docs))] == [d.id for d in docs]
-    fight_docs = {docs[n].id for n, _q in postings["fight"]}
-    assert fight_docs == {"panjshir-battle", "fighting-report"}
+    # standard Porter: "fighters"/"fighter" -> "fighter", "fighting" -> "fight"
+    assert {docs[n].id for n, _q in postings["fighter"]} == {"panjshir-battle", "fighting-report"}
+    assert {docs[n].id for n, _q in postings["fight"]} == {"fighting-report"}
     # title words weigh more than the same word once in a long body
     imp = dict(postings["panjshir"])
     battle = next(i for i, d in enumerate(docs) if d.id == "panjshir-battle")
@@ -170,17 +180,38 @@ def test_cards_hold_what_the_results_show(site: Path) -> None:
     for d, c in zip(docs, cards(idx, len(docs)), strict=True):
         full = c + [""] * (9 - len(c))  # trailing empty fields are left out
         assert full[0:3] == [d.id, d.title, d.date or ""]
-        assert (full[4] or []) == [list(e) for e in d.entities] and full[5] == (d.source or "")
+        assert (full[4] or []) == [[name, typ] for _eid, name, typ in d.entities[:3]] and full[5] == (d.source or "")
         assert full[8] in ("", d.url) and (full[8] or f"articles/{d.id}.html") == d.url
 
 
 def test_years_are_runs_and_facets_list_documents(site: Path) -> None:
     idx = read_index(site)
     meta = idx["meta"]
-    assert meta["years"] == [["", 0, 0], ["2019", 1, 1], ["2020", 2, 2], ["2021", 3, 7]]
-    assert meta["types"] == [["org", "f/org", 3], ["person", "f/person", 2], ["place", "f/place", 3]]
+    assert meta["years"] == [["", 0, 0], ["2019", 1, 1], ["2020", 2, 2], ["2021", 3, 7], ["2022", 8, 14]]
+    assert meta["types"] == [["org", "f/org", 3], ["person", "f/person", 4], ["place", "f/place", 3]]
     # runs: Massoud in doc 3 ((3 + 1) * 2 = "8"), Saleh in docs 2-3 ((2 + 1) * 2 + 1 = "7", then 1 more)
-    assert idx["f/person"] == [["ahmad-massoud", "Ahmad Massoud", "8"], ["amrullah-saleh", "Amrullah Saleh", "71"]]
+    assert idx["f/person"][:2] == [["ahmad-massoud", "Ahmad Massoud", "8"], ["amrullah-saleh", "Amrullah Saleh", "71"]]
+
+
+def test_lexicon_holds_every_spellable_word_under_both_keys(site: Path) -> None:
+    """Each word of >= 4 letters is in the files of its two spelling keys, with its df as a log2 digit."""
+    idx = read_index(site)
+    files = idx["meta"]["lexicon"]
+    lexicon: dict[str, dict[str, int]] = {}
+    for key, data in idx.items():
+        if key.startswith("w/"):
+            lexicon[key] = {e[:-1]: int(e[-1]) for e in data.split(" ")}
+    df: dict[str, int] = {}
+    for d in fixture_docs():
+        text = " ".join([d.title, d.summary, " ".join(e[1] for e in d.entities), d.body])
+        for w in {w for w in words(text) if spellable(w) and keep(w)}:
+            df[w] = df.get(w, 0) + 1
+    assert "mourinho" in df and "valley" in df
+    for w, n in df.items():
+        for k in spell_keys(w):
+            assert lexicon[lexicon_key(k, files)][w] == df_digit(n), w
+    assert sum(len(v) for v in lexicon.values()) <= 2 * len(df)
+    assert df_digit(1) == 0 and df_digit(8) == 3 and df_digit(10**6) == 9
 
 
 def test_tiers_hold_the_same_postings_as_one_list(tmp_path: Path) -> None:
@@ -243,6 +274,11 @@ def test_encoders() -> None:
     assert b36(0) == "0" and b36(36 * 36 + 1) == "101"
 
 
+def test_front_coding() -> None:
+    assert front_code(["a", "af", "ag", "arr", "bo", "oil", "oilse", "oilseed"]) == "a Af Ag Arr bo oil Cse Eed"
+    assert separators({"shards": front_code(["x1", "x19", "x2", "y"])}) == ["x1", "x19", "x2", "y"]
+
+
 def test_file_names_are_portable_and_distinct() -> None:
     assert file_name("zürich") == "z_00fcrich"
     assert file_name("a b") == "a_0020b"
@@ -302,7 +338,7 @@ def test_eval_without_collections_fails_clearly(tmp_path: Path, capsys: pytest.C
 
 
 def test_client_ranks_tiered_index_like_the_untiered_one(tmp_path: Path) -> None:
-    """The real search.js under Node: pruning by tail-block bounds gives the exhaustive top k.
+    """The real search engine under Node: pruning by tail-block bounds gives the exhaustive top k.
 
     A deterministic Zipf-like corpus where common words have long lists cut into
     a head of 8 and blocks of 4, queried at several k, compared with the same

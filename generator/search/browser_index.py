@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import sys
 import zlib
 from array import array
 from collections import Counter
@@ -32,9 +33,9 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from generator.search import SearchDoc
-from generator.search.analysis import analyze
-from generator.search.encoding import encode_postings, encode_runs, script, separator, utf16_key
-from generator.search.impacts import FIELDS, K1, LEVELS, field_norms, impact, quantised_average, split_tiers
+from generator.search.analysis import analyze, keep, spell_keys, spellable, words
+from generator.search.encoding import encode_runs, front_code, separator, utf16_key
+from generator.search.impacts import FIELDS, K1, LEVELS, field_norms, impact, quantised_average
 from generator.search.layout import (
     FORMAT,
     SOURCES_KEY,
@@ -42,10 +43,14 @@ from generator.search.layout import (
     block_key,
     bundle_key,
     card,
+    df_digit,
     facet_key,
+    lexicon_files,
+    lexicon_key,
     path,
     render_bundle,
     render_facet,
+    render_lexicon,
     render_meta,
     render_rests,
     render_shard,
@@ -53,6 +58,7 @@ from generator.search.layout import (
     shard_key,
     split_lead,
 )
+from generator.search.postings import TermPostings, block_files, render
 
 # An update touching more documents than this fraction re-renders everything (it is faster).
 FULL_FRACTION = 0.25
@@ -61,18 +67,16 @@ Files = dict[str, "bytes | None"]
 
 
 class DocAnalysis(NamedTuple):
-    """What the index needs of one document's text: packed term frequencies and field lengths."""
+    """What the index needs of one document's text: packed term frequencies and field lengths.
 
-    tf: dict[str, int]  # term -> 8 bits of count per field, title lowest
+    Terms are interned, so a pickled state stores each term once however many
+    documents hold it.
+    """
+
+    terms: tuple[str, ...]
+    packed: array  # per term: 8 bits of count per field, title lowest
     lengths: tuple[int, ...]  # terms per field
-
-
-class TermOut(NamedTuple):
-    """A term's rendered postings: its head (in its shard), tier row and tail block files."""
-
-    head: str
-    row: list | None  # [df, block directory] for a tiered term
-    blocks: dict[str, bytes]  # path -> bytes
+    words: tuple[str, ...]  # distinct folded words the spelling lexicon holds (analysis.spellable)
 
 
 @dataclass
@@ -83,30 +87,27 @@ class IndexState:
     format: int = FORMAT
     digests: list[bytes] = field(default_factory=list)
     analyses: dict[bytes, DocAnalysis] = field(default_factory=dict)
-    postings: dict[str, tuple[array, array]] = field(default_factory=dict)  # term -> (docs, packed tf)
+    postings: dict[str, TermPostings] = field(default_factory=dict)
     lengths: list[array] = field(default_factory=list)  # per field, per doc
     sums: list[int] = field(default_factory=list)  # per field
     averages: tuple[float, ...] = ()
     terms: list[str] = field(default_factory=list)  # sorted as JavaScript sorts (UTF-16)
     keys: list[bytes] = field(default_factory=list)  # utf16_key of terms, for bisect
-    term_out: dict[str, TermOut] = field(default_factory=dict)
     shards: dict[str, tuple[str, ...]] = field(default_factory=dict)  # shard path -> its terms
     facet_types: list[tuple[str, ...]] = field(default_factory=list)  # per doc: facet files it appears in
     facet_sizes: dict[str, int] = field(default_factory=dict)  # entity type -> values
     rests: bytearray = field(default_factory=bytearray)  # per doc: 1 when the body has a rest (c/)
+    word_df: dict[str, int] = field(default_factory=dict)  # spelling lexicon: word -> documents
+    lexicon: dict[str, set[str]] = field(default_factory=dict)  # lexicon file path -> its words
+    lexicon_size: int = 1  # number of lexicon files
     files: dict[str, bytes] = field(default_factory=dict)  # path -> digest of its bytes
 
 
 def doc_digest(doc: SearchDoc) -> bytes:
     """A digest of everything the index reads from a document."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in (doc.id, doc.url, doc.title, doc.date or "\0", doc.source or "\0", doc.summary, doc.body):
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    for ent in doc.entities:
-        h.update("\x1e".join(ent).encode("utf-8", "surrogatepass"))
-        h.update(b"\x1d")
-    return h.digest()
+    parts = [doc.id, doc.url, doc.title, doc.date or "\0", doc.source or "\0", doc.summary, doc.body]
+    parts.extend("\x1e".join(e) for e in doc.entities)
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _file_digest(data: bytes) -> bytes:
@@ -118,12 +119,16 @@ def analyse(doc: SearchDoc) -> DocAnalysis:
     names = " ".join(name for _eid, name, _typ in doc.entities)
     counts: dict[str, int] = {}
     lengths = []
+    spelled: set[str] = set()
     for f, text in enumerate((doc.title, doc.summary, names, doc.body)):
         terms = analyze(text) if text else []
         lengths.append(len(terms))
         for term, c in Counter(terms).items():
             counts[term] = counts.get(term, 0) | (min(c, 255) << (8 * f))
-    return DocAnalysis(counts, tuple(lengths))
+        if text:
+            spelled.update(w for w in words(text) if spellable(w) and keep(w))
+    return DocAnalysis(tuple(sys.intern(t) for t in counts), array("I", counts.values()), tuple(lengths),
+                       tuple(sys.intern(w) for w in sorted(spelled)))
 
 
 def _facet_types(doc: SearchDoc) -> tuple[str, ...]:
@@ -136,33 +141,26 @@ def _facet_types(doc: SearchDoc) -> tuple[str, ...]:
 # ---------------------------------------------------------------- rendering
 
 
-def _render_term(term: str, docs: array, packed: array, norms: Sequence[tuple[float, ...]], params: Params) -> TermOut:
-    impacts = [impact(p, norms[d]) for d, p in zip(docs, packed, strict=True)]
-    head, blocks = split_tiers(docs, impacts, params.head, params.block)
-    enc = encode_postings((docs[i] for i in head), (impacts[i] for i in head))
-    if not blocks:
-        return TermOut(enc, None, {})
-    directory = encode_postings((docs[b[0]] for b in blocks), (max(impacts[i] for i in b) for b in blocks))
-    files = {}
-    for b in blocks:
-        key = block_key(term, docs[b[0]])
-        files[path(key)] = script(key, encode_postings((docs[i] for i in b), (impacts[i] for i in b)))
-    return TermOut(enc, [len(docs), directory], files)
-
-
 def _partition(state: IndexState) -> list[tuple[str, str, int, int]]:
-    """Term shards as (path, separator, first, end) over ``state.terms``.
+    """Term shards as (path, separator, first, end) over ``state.terms``, cut by content.
 
-    A term starts a shard when a hash of it says so, or when it or the term
-    before it is heavy: boundaries depend only on nearby terms, so a new term
-    or a grown posting list changes one shard, not every later one.
+    A term starts a new shard when the shard would outgrow ``shard_max``
+    bytes, or when the shard has ``shard_min`` bytes and a hash of the term is
+    0 modulo ``shard_mod``.  A grown or new term moves the boundaries after
+    it only until the next hash cut both versions agree on (usually the next
+    one or two), where a count- or size-only rule would move every later one.
     """
-    terms, params = state.terms, state.params
-    heavy = [len(state.postings[t][0]) >= params.heavy_df for t in terms]
+    terms, params, postings = state.terms, state.params, state.postings
     starts = [0]
-    for i in range(1, len(terms)):
-        if heavy[i] or heavy[i - 1] or zlib.crc32(terms[i].encode("utf-8", "surrogatepass")) % params.shard_mod == 0:
+    size = 0
+    lo, hi, mod = params.shard_min, params.shard_max, params.shard_mod
+    for i, t in enumerate(terms):
+        tp = postings[t]
+        w = len(t) + len(tp.head) + (len(tp.row[1]) + 12 if tp.row else 0) + 6
+        if size and (size + w > hi or (size >= lo and zlib.crc32(t.encode("utf-8", "surrogatepass")) % mod == 0)):
             starts.append(i)
+            size = 0
+        size += w
     out = []
     for j, a in enumerate(starts):
         b = starts[j + 1] if j + 1 < len(starts) else len(terms)
@@ -173,7 +171,7 @@ def _partition(state: IndexState) -> list[tuple[str, str, int, int]]:
 
 def _shard_bytes(state: IndexState, p: str, a: int, b: int) -> bytes:
     terms = state.terms[a:b]
-    outs = [state.term_out[t] for t in terms]
+    outs = [state.postings[t] for t in terms]
     key = p[len("search/") : -len(".js")]
     return render_shard(key, terms, [o.head for o in outs], [o.row for o in outs])
 
@@ -224,7 +222,7 @@ def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple
             years[-1][2] = n
         else:
             years.append([year, n, n])
-    sep_text = " ".join(sep for _p, sep, _a, _b in shards[1:])
+    sep_text = front_code([sep for _p, sep, _a, _b in shards[1:]])
     types = sorted(t for t in state.facet_sizes if t != "\0src")
     return render_meta({
         "n": len(docs),
@@ -232,19 +230,30 @@ def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple
         "levels": LEVELS,
         "bundle": state.params.bundle,
         "rest": state.params.rest_bundle,
-        "shards": sep_text,  # terms never contain spaces; one string is smaller than a list
+        "shards": sep_text,  # front-coded (encoding.front_code); terms never contain spaces
         "years": years,
         "types": [[t, facet_key(t), state.facet_sizes[t]] for t in types],
         "sources": SOURCES_KEY if state.facet_sizes.get("\0src") else "",
+        "lexicon": state.lexicon_size,
     })
 
 
 # ---------------------------------------------------------------- building
 
 
-def _norms(state: IndexState) -> list[tuple[float, ...]]:
-    n = len(state.digests)
-    return [field_norms([state.lengths[f][d] for f in range(len(FIELDS))], state.averages) for d in range(n)]
+def _lexicon_paths(word: str, files: int) -> set[str]:
+    return {path(lexicon_key(k, files)) for k in spell_keys(word)}
+
+
+def _lexicon_bytes(state: IndexState, p: str) -> bytes | None:
+    words_ = state.lexicon.get(p)
+    if not words_:
+        return None
+    return render_lexicon(p[len("search/") : -len(".js")], ((w, state.word_df[w]) for w in words_))
+
+
+def _norms(state: IndexState, d: int) -> tuple[float, ...]:
+    return field_norms([state.lengths[f][d] for f in range(len(FIELDS))], state.averages)
 
 
 def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params,
@@ -252,33 +261,42 @@ def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params,
     """Every file from scratch (re-using cached analyses)."""
     state = IndexState(params=params, digests=digests)
     state.lengths = [array("I") for _ in FIELDS]
-    post_docs: dict[str, array] = {}
-    post_tf: dict[str, array] = {}
-    for n, (doc, dg) in enumerate(zip(docs, digests, strict=True)):
+    analyses = []
+    for doc, dg in zip(docs, digests, strict=True):
         a = state.analyses.get(dg) or cache.get(dg) or analyse(doc)
         state.analyses[dg] = a
+        analyses.append(a)
         for f in range(len(FIELDS)):
             state.lengths[f].append(a.lengths[f])
-        for term, packed in a.tf.items():
-            dl = post_docs.get(term)
-            if dl is None:
-                dl = post_docs[term] = array("I")
-                post_tf[term] = array("I")
-            dl.append(n)
-            post_tf[term].append(packed)
         state.facet_types.append(_facet_types(doc))
         state.rests.append(1 if split_lead(doc.body or "", params.lead)[1] else 0)
-    state.postings = {t: (post_docs[t], post_tf[t]) for t in post_docs}
     state.sums = [sum(col) for col in state.lengths]
     state.averages = tuple(quantised_average(s, len(docs)) for s in state.sums)
-    state.terms = sorted(state.postings, key=utf16_key)
+    postings = state.postings
+    for n, a in enumerate(analyses):
+        norms = _norms(state, n)
+        for term, packed in zip(a.terms, a.packed, strict=True):
+            tp = postings.get(term)
+            if tp is None:
+                tp = postings[term] = TermPostings()
+            tp.docs.append(n)
+            tp.imps.append(impact(packed, norms))
+    state.terms = sorted(postings, key=utf16_key)
     state.keys = [utf16_key(t) for t in state.terms]
     out: dict[str, bytes] = {}
-    norms = _norms(state)
+    for a in analyses:
+        for w in a.words:
+            state.word_df[w] = state.word_df.get(w, 0) + 1
+    state.lexicon_size = lexicon_files(len(state.word_df))
+    for w in state.word_df:
+        for p in _lexicon_paths(w, state.lexicon_size):
+            state.lexicon.setdefault(p, set()).add(w)
+    for p in state.lexicon:
+        out[p] = _lexicon_bytes(state, p)  # type: ignore[assignment]
     for t in state.terms:
-        dl, tf = state.postings[t]
-        o = state.term_out[t] = _render_term(t, dl, tf, norms, params)
-        out.update(o.blocks)
+        tp = postings[t]
+        written, _gone = render(t, tp, None, params)
+        out.update(block_files(t, tp, written))
     shards = _partition(state)
     for p, _sep, a, b in shards:
         out[p] = _shard_bytes(state, p, a, b)
@@ -345,55 +363,69 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
     state = replace(
         prev, digests=digests, analyses=dict(prev.analyses), postings=dict(prev.postings),
         lengths=[array("I", col) for col in prev.lengths], sums=list(prev.sums), terms=list(prev.terms),
-        keys=list(prev.keys), term_out=dict(prev.term_out), shards=dict(prev.shards),
-        facet_types=list(prev.facet_types), facet_sizes=dict(prev.facet_sizes), rests=bytearray(prev.rests),
-        files=dict(prev.files),
+        keys=list(prev.keys), shards=dict(prev.shards), facet_types=list(prev.facet_types),
+        facet_sizes=dict(prev.facet_sizes), rests=bytearray(prev.rests), files=dict(prev.files),
+        word_df=dict(prev.word_df), lexicon=dict(prev.lexicon),
     )
-    affected: set[str] = set()
+    touched: dict[str, set[int]] = {}  # term -> documents whose posting changed
     facets: set[str] = set()
-    # Remove the old versions (from the highest number, so truncation stays simple).
-    for d in sorted(changed, reverse=True):
-        if d >= old_n:
-            continue
-        a = prev.analyses[prev.digests[d]]
-        for term in a.tf:
-            dl, tf = state.postings[term]
-            i = bisect.bisect_left(dl, d)
-            dl2, tf2 = array("I", dl), array("I", tf)
-            del dl2[i], tf2[i]
-            state.postings[term] = (dl2, tf2)
-            affected.add(term)
+
+    def own(term: str) -> TermPostings:
+        """The term's postings, copied before the first change (``prev`` must stay as it was)."""
+        if term not in touched:
+            touched[term] = set()
+            tp = state.postings.get(term)
+            state.postings[term] = tp.copy() if tp is not None else TermPostings()
+        return state.postings[term]
+
+    old_analyses = {d: prev.analyses[prev.digests[d]] for d in changed if d < old_n}
+    new_analyses = {}
+    for d in changed:
+        if d < n:
+            a = state.analyses.get(digests[d]) or analyse(docs[d])
+            state.analyses[digests[d]] = a
+            new_analyses[d] = a
+    for d, a in old_analyses.items():
         for f in range(len(FIELDS)):
             state.sums[f] -= a.lengths[f]
         facets.update(prev.facet_types[d])
+    for a in new_analyses.values():
+        for f in range(len(FIELDS)):
+            state.sums[f] += a.lengths[f]
+    averages = tuple(quantised_average(s, n) for s in state.sums)
+    if averages != prev.averages:
+        return None
+    spelled: set[str] = set()
+    for a in old_analyses.values():
+        for w in a.words:
+            state.word_df[w] -= 1
+            spelled.add(w)
+    for a in new_analyses.values():
+        for w in a.words:
+            state.word_df[w] = state.word_df.get(w, 0) + 1
+            spelled.add(w)
+    if lexicon_files(sum(1 for w in state.word_df if state.word_df[w] > 0)) != prev.lexicon_size:
+        return None  # every word moves to another file
     if n < old_n:
         for col in state.lengths:
             del col[n:]
         del state.facet_types[n:]
         del state.rests[n:]
-    for d in sorted(changed):
-        if d >= n:
-            continue
-        a = state.analyses.get(digests[d]) or analyse(docs[d])
-        state.analyses[digests[d]] = a
-        for term, packed in a.tf.items():
-            entry = state.postings.get(term)
-            if entry is None:
-                state.postings[term] = (array("I", [d]), array("I", [packed]))
-            else:
-                dl, tf = entry
-                i = bisect.bisect_left(dl, d)
-                dl2, tf2 = array("I", dl), array("I", tf)
-                dl2.insert(i, d)
-                tf2.insert(i, packed)
-                state.postings[term] = (dl2, tf2)
-            affected.add(term)
+    for d, a in old_analyses.items():
+        for term in a.terms:
+            own(term).remove(d)
+            touched[term].add(d)
+    for d in sorted(new_analyses):
+        a = new_analyses[d]
         for f in range(len(FIELDS)):
-            state.sums[f] += a.lengths[f]
             if d < len(state.lengths[f]):
                 state.lengths[f][d] = a.lengths[f]
             else:
                 state.lengths[f].append(a.lengths[f])
+        norms = _norms(state, d)
+        for term, packed in zip(a.terms, a.packed, strict=True):
+            own(term).put(d, impact(packed, norms))
+            touched[term].add(d)
         types = _facet_types(docs[d])
         rest = 1 if split_lead(docs[d].body or "", params.lead)[1] else 0
         if d < len(state.facet_types):
@@ -403,40 +435,33 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
             state.facet_types.append(types)
             state.rests.append(rest)
         facets.update(types)
-    averages = tuple(quantised_average(s, n) for s in state.sums)
-    if averages != prev.averages:
-        return None
     live = set(digests)
     state.analyses = {dg: a for dg, a in state.analyses.items() if dg in live}
 
     out: Files = {}
-    norms = _norms(state)
-    for term in sorted(affected, key=utf16_key):
+    for term in sorted(touched, key=utf16_key):
+        tp = state.postings[term]
         i = bisect.bisect_left(state.keys, utf16_key(term))
         present = i < len(state.terms) and state.terms[i] == term
-        old_blocks = state.term_out[term].blocks if present else {}
-        if not len(state.postings[term][0]):
-            del state.postings[term], state.term_out[term], state.terms[i], state.keys[i]
-            new_blocks: dict[str, bytes] = {}
-        else:
-            if not present:
-                state.terms.insert(i, term)
-                state.keys.insert(i, utf16_key(term))
-            dl, tf = state.postings[term]
-            o = state.term_out[term] = _render_term(term, dl, tf, norms, params)
-            new_blocks = o.blocks
-        for p in old_blocks:
-            if p not in new_blocks:
+        if not tp.docs:
+            for p in block_files(term, prev.postings[term], prev.postings[term].blocks):
                 out[p] = None
-        for p, data in new_blocks.items():
-            out[p] = data
+            del state.postings[term], state.terms[i], state.keys[i]
+            continue
+        if not present:
+            state.terms.insert(i, term)
+            state.keys.insert(i, utf16_key(term))
+        written, gone = render(term, tp, touched[term] if present else None, params)
+        out.update(block_files(term, tp, written))
+        for first in gone:
+            out[path(block_key(term, first))] = None
 
     shards = _partition(state)
     new_shards: dict[str, tuple[str, ...]] = {}
     for p, _sep, a, b in shards:
         terms = tuple(state.terms[a:b])
         new_shards[p] = terms
-        if prev.shards.get(p) != terms or any(t in affected for t in terms):
+        if prev.shards.get(p) != terms or any(t in touched for t in terms):
             out[p] = _shard_bytes(state, p, a, b)
     for p in prev.shards:
         if p not in new_shards:
@@ -444,13 +469,10 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
     state.shards = new_shards
 
     bundles = {d // params.bundle for d in changed}
-    if n != old_n:
-        bundles.update(range(min(n, old_n) // params.bundle, (max(n, old_n) + params.bundle - 1) // params.bundle))
     for k in sorted(bundles):
         p = path(bundle_key(k * params.bundle, params.bundle))
         out[p] = _bundle_bytes(docs, k, params, state.rests) if k * params.bundle < n else None
-    rest_bundles = {d // params.rest_bundle for d in changed}
-    for k in sorted(rest_bundles):
+    for k in sorted({d // params.rest_bundle for d in changed}):
         p = path(rest_key(k * params.rest_bundle, params.rest_bundle))
         out[p] = _rest_bytes(docs, k, params, state.rests) if k * params.rest_bundle < n else None
     for typ in sorted(facets):
@@ -461,6 +483,24 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
             state.facet_sizes.pop(typ, None)
         else:
             state.facet_sizes[typ] = size
+    lexicon_changed: set[str] = set()
+    for w in sorted(spelled):
+        before, after = prev.word_df.get(w, 0), state.word_df[w]
+        if before and after and df_digit(before) == df_digit(after):
+            continue
+        for p in _lexicon_paths(w, state.lexicon_size):
+            lexicon_changed.add(p)
+            members = state.lexicon[p] = set(state.lexicon.get(p, ()))
+            if after:
+                members.add(w)
+            else:
+                members.discard(w)
+        if not after:
+            del state.word_df[w]
+    for p in sorted(lexicon_changed):
+        out[p] = _lexicon_bytes(state, p)
+        if out[p] is None:
+            del state.lexicon[p]
     out[path("meta")] = _meta_bytes(docs, state, shards)
 
     changed_files: Files = {}

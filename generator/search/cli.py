@@ -1,6 +1,6 @@
 """``python -m generator query``: search a built site from the shell.
 
-Two engines: ``client`` runs the very search.js the site ships, under Node, on
+Two engines: ``client`` runs the very search engine the site ships, under Node, on
 the built index files (so the command line shows what readers get);
 ``whoosh`` searches the whoosh index the build writes beside the site, the
 archivists' shell search and the reference ranker for ``make eval``.
@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SEARCH_JS = REPO / "templates" / "assets" / "search.js"
+ASSETS = REPO / "templates" / "assets"  # search-analysis.js and search-engine.js
 NODE_RUNNER = Path(__file__).with_name("node_runner.js")
 # whoosh query syntax characters are removed: queries are plain text.
 _SYNTAX = re.compile(r"[^\w\s]")
@@ -29,21 +29,24 @@ def whoosh_dir_for(site: Path) -> Path:
     return Path(str(site).rstrip("/") + ".whoosh")
 
 
-def run_client(site: Path, queries: list[tuple[object, str]], limit: int, exhaustive: bool = False) -> list[list[str]]:
-    """Rankings from search.js under Node: one process for all queries.
+def run_client(site: Path, queries: list[tuple[object, str]], limit: int, exhaustive: bool = False,
+               blocks: int | None = None) -> list[list[str]]:
+    """Rankings from the site's search engine under Node: one process for all queries.
 
     ``exhaustive`` makes the engine load every tail block instead of stopping
     once its top ``limit`` is proven: the reference the evaluation checks the
-    pruning against.
+    pruning against.  ``blocks`` caps the tail blocks a query may load, as
+    the browser's search UI does (search-ui.js: PAGE_BLOCKS, QUICK_BLOCKS).
     """
     node = shutil.which("node")
     if node is None:
-        raise RuntimeError("node is not installed; the client engine runs search.js under Node")
+        raise RuntimeError("node is not installed; the client engine runs search-engine.js under Node")
     if not (site / "search" / "meta.js").exists():
         raise RuntimeError(f"{site}/search/meta.js not found: build the site first")
     stdin = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, (_qid, t) in enumerate(queries))
     proc = subprocess.run(
-        [node, str(NODE_RUNNER), str(SEARCH_JS), str(site), str(limit)] + (["exhaustive"] if exhaustive else []),
+        [node, str(NODE_RUNNER), str(ASSETS), str(site), str(limit)]
+        + (["exhaustive"] if exhaustive else [f"blocks={blocks}"] if blocks is not None else []),
         input=stdin, capture_output=True, text=True, check=False,
     )
     if proc.returncode != 0:

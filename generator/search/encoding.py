@@ -92,6 +92,22 @@ def separator(prev: str, first: str) -> str:
     return first
 
 
+def front_code(words: list[str]) -> str:
+    """Sorted strings as one space-separated string, each sharing k <= 26 leading characters with the
+    one before written as chr(64 + k) + the rest ("oil oilse" -> "oil Dse"): separators cost ~30% less.
+
+    Terms are folded (never upper-case ASCII), so the marker letter is unambiguous.
+    """
+    out, prev = [], ""
+    for w in words:
+        k = 0
+        while k < 26 and k < len(prev) and k < len(w) - 1 and prev[k] == w[k]:
+            k += 1
+        out.append((chr(64 + k) if k else "") + w[k:])
+        prev = w
+    return " ".join(out)
+
+
 def file_name(text: str) -> str:
     """A term, separator or facet type as a portable file name: [a-z0-9] kept, other UTF-16 units as _hhhh.
 
@@ -107,6 +123,15 @@ def file_name(text: str) -> str:
                 code = int.from_bytes(ch.encode("utf-16-be")[unit : unit + 2], "big")
                 out.append(f"_{code:04x}")
     return "".join(out)
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a over the UTF-16LE bytes: a hash the browser computes the same way (lexicon files)."""
+    h = 0x811C9DC5
+    for byte in text.encode("utf-16-le", "surrogatepass"):
+        h ^= byte
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
 
 
 def script(key: str, data: object) -> bytes:

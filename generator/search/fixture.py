@@ -20,7 +20,7 @@ from generator.search.layout import Params
 # article has blocks the engine may skip, so the Node tests can check the pruning
 # against exhaustive ranking), bundles of 2 cards and 3 rests, short leads (the
 # longer fixture bodies get a rest in c/).
-PARAMS = Params(shard_mod=2, heavy_df=10**9, head=1, block=1, bundle=2, rest_bundle=3, lead=120)
+PARAMS = Params(shard_min=20, shard_max=60, shard_mod=2, head=1, block=1, bundle=2, rest_bundle=3, lead=120)
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 
 

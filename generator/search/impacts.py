@@ -54,7 +54,7 @@ def impact(packed: int, norms: Sequence[float]) -> int:
     return max(1, min(q, LEVELS))
 
 
-def _boundary(doc: int, block: int) -> bool:
+def is_boundary(doc: int, block: int) -> bool:
     """Whether a tail block starts at this document: a hash of the doc number, not a count.
 
     Content-defined boundaries keep a posting list's other blocks byte-identical
@@ -90,7 +90,7 @@ def split_tiers(docs: Sequence[int], impacts: Sequence[int], head: int, block: i
     for i in range(n):
         if in_head[i]:
             continue
-        if not blocks or _boundary(docs[i], block) or len(blocks[-1]) >= 4 * block:
+        if not blocks or is_boundary(docs[i], block) or len(blocks[-1]) >= 4 * block:
             blocks.append([i])
         else:
             blocks[-1].append(i)

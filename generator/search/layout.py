@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from generator.search import SearchDoc
-from generator.search.encoding import b36, file_name, script
+from generator.search.encoding import b36, file_name, fnv1a, script
 
 FORMAT = 3
 ROOT = "search/"  # every index path is below this, relative to the site root
@@ -23,22 +23,23 @@ SOURCES_KEY = "f/_src"  # file_name() never yields "_src" (it escapes "_" as _00
 class Params:
     """Layout knobs.  The defaults are the shipped layout; tests shrink them to exercise every part.
 
-    ``shard_mod``: a term starts a new term shard when a hash of it is 0 modulo
-    this (about that many terms per shard), or when it or the term before it is
-    *heavy* (df >= ``heavy_df``: its posting head is a file's worth on its own).
+    ``shard_min``, ``shard_max``, ``shard_mod``: term shards hold ``shard_min``
+    to ``shard_max`` bytes of terms and postings, cut where a hash of the term
+    is 0 modulo ``shard_mod`` (browser_index._partition).
     ``head``: postings a term keeps in its shard; the rest go to tail blocks of
     about ``block`` postings.  ``bundle``: documents per card bundle (d/);
     ``rest_bundle``: documents per body-rest bundle (c/); ``lead``: characters
     of the body kept with the card for snippets.
     """
 
-    shard_mod: int = 16
-    heavy_df: int = 160
+    shard_min: int = 900
+    shard_max: int = 1800
+    shard_mod: int = 4
     head: int = 400
-    block: int = 96
+    block: int = 192
     bundle: int = 2
-    rest_bundle: int = 8
-    lead: int = 320
+    rest_bundle: int = 16
+    lead: int = 150
 
 
 def path(key: str) -> str:
@@ -62,6 +63,29 @@ def bundle_key(doc: int, per: int) -> str:
 
 def rest_key(doc: int, per: int) -> str:
     return f"c/{b36(doc // per)}"
+
+
+def lexicon_key(spell_key: str, files: int) -> str:
+    """Lexicon file holding the words with this spelling key (analysis.spell_keys): a hash, ``files`` of them."""
+    return f"w/{b36(fnv1a(spell_key) % files)}"
+
+
+def lexicon_files(words: int) -> int:
+    """How many lexicon files: a power of two near words / 48 (so ~40 words, ~0.8 KB each)."""
+    n = 1
+    while n * 2 * 48 <= words:
+        n *= 2
+    return n
+
+
+def df_digit(df: int) -> int:
+    """A word's document count as one digit, log2 (changes at powers of two only)."""
+    return min(9, df.bit_length() - 1)
+
+
+def render_lexicon(key: str, entries: Iterable[tuple[str, int]]) -> bytes:
+    """Words and their df digit, "arsenal5 arsenals2", sorted: a word is letters only, so the digit ends it."""
+    return script(key, " ".join(f"{w}{df_digit(df)}" for w, df in sorted(entries)))
 
 
 def facet_key(entity_type: str) -> str:
@@ -91,16 +115,20 @@ def _trim(row: list) -> list:
     return row
 
 
+CARD_ENTITIES = 3  # entity names a result shows (the most mentioned first, as SearchDoc lists them)
+
+
 def card(doc: SearchDoc, lead: str, has_rest: bool) -> list:
     """One document in its bundle: [id, title, date, lead, entities, source, has_rest, summary, url].
 
-    Trailing empty fields are dropped; url is "" when it is the usual
-    articles/<id>.html (the engine rebuilds it).
+    entities are [name, type] of the first CARD_ENTITIES; trailing empty fields
+    are dropped; url is "" when it is the usual articles/<id>.html (the engine
+    rebuilds it).  Every byte here is paid for each result shown.
     """
     url = "" if doc.url == f"articles/{doc.id}.html" else doc.url
     return _trim([
-        doc.id, doc.title, doc.date or "", lead, [list(e) for e in doc.entities], doc.source or "",
-        1 if has_rest else 0, doc.summary, url,
+        doc.id, doc.title, doc.date or "", lead, [[name, typ] for _eid, name, typ in doc.entities[:CARD_ENTITIES]],
+        doc.source or "", 1 if has_rest else 0, doc.summary, url,
     ])
 
 

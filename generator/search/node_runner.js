@@ -1,7 +1,8 @@
-/* Run the site's own search engine (templates/assets/search.js) under Node.
+/* Run the site's own search engine (templates/assets/search-*.js) under Node.
  *
- * Usage: node node_runner.js SEARCH_JS SITE_DIR LIMIT [exhaustive] < queries.jsonl
- * (exhaustive: load every tail block, no top-k pruning: the reference ranking)
+ * Usage: node node_runner.js ASSETS_DIR SITE_DIR LIMIT [exhaustive | blocks=N] < queries.jsonl
+ * (exhaustive: load every tail block, no top-k pruning: the reference ranking;
+ * blocks=N: at most N tail blocks, as the browser's search UI)
  * Input lines: {"id": ..., "text": ...}; output lines: {"query_id", "results"}.
  * Index files are the same classic scripts the browser loads: each is run
  * with vm.runInThisContext and registers itself via __as (__archiveSearch.put).
@@ -13,8 +14,9 @@ const path = require('path');
 const vm = require('vm');
 const readline = require('readline');
 
-const [searchJs, siteDir, limitArg, mode] = process.argv.slice(2);
-const api = require(path.resolve(searchJs));
+const [assets, siteDir, limitArg, mode] = process.argv.slice(2);
+require(path.resolve(assets, 'search-analysis.js'));
+const api = require(path.resolve(assets, 'search-engine.js'));
 const limit = parseInt(limitArg || '10', 10);
 
 function load(key) {
@@ -35,10 +37,11 @@ async function main() {
   for await (const line of rl) {
     if (!line.trim()) continue;
     const q = JSON.parse(line);
-    const res = await engine.search(String(q.text || ''), {limit: limit, docs: false, exhaustive: mode === 'exhaustive'});
-    // Ids come from the card bundles (read once each: the registry keeps them).
-    const cards = await Promise.all(res.hits.map((h) => engine.loadDoc(h.n)));
-    out.push(JSON.stringify({query_id: q.id === undefined ? null : q.id, results: cards.map((c) => c.id)}));
+    // Cards are loaded as in the browser (the closeness re-order reads them); ids come from them.
+    const opts = {limit: limit, exhaustive: mode === 'exhaustive'};
+    if (mode && mode.startsWith('blocks=')) opts.maxBlocks = parseInt(mode.slice(7), 10);
+    const res = await engine.search(String(q.text || ''), opts);
+    out.push(JSON.stringify({query_id: q.id === undefined ? null : q.id, results: res.hits.map((h) => h.doc.id)}));
     if (out.length >= 200) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; }
   }
   if (out.length) process.stdout.write(out.join('\n') + '\n');

@@ -4,7 +4,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
 const path = require('path');
-const S = require('../../templates/assets/search.js');
+const S = require('../../templates/assets/search-analysis.js');
 
 const vectors = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'search_vectors.json'), 'utf8'));
 
@@ -25,8 +25,29 @@ test('porter() agrees with analysis.porter', () => {
   for (const p of vectors.porter) assert.equal(S.porter(p.word), p.stem, p.word);
 });
 
-test('fighters, fighter and fighting conflate', () => {
-  assert.deepEqual(S.analyze('fighters fighter fighting'), ['fight', 'fight', 'fight']);
+test('the same stemmer exceptions as analysis.py', () => {
+  assert.equal(S.SHORT_WORD, vectors.exceptions.short_word);
+  assert.deepEqual({...S.EXCEPTIONS}, vectors.exceptions.words);
+});
+
+test('porterStandard() is Porter (1980) word for word: the published vocabulary and output', () => {
+  const lines = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'search_porter.tsv'), 'utf8').split('\n');
+  let n = 0;
+  for (const line of lines) {
+    if (!line || line.startsWith('#')) continue;
+    const [word, stem] = line.split('\t');
+    assert.equal(S.porterStandard(word), stem, word);
+    n++;
+  }
+  assert.equal(n, 42588);
+});
+
+test('skeleton() and spellKeys() agree with analysis.py', () => {
+  assert.ok(vectors.spelling.length >= 60);
+  for (const c of vectors.spelling) {
+    assert.equal(S.skeleton(c.word), c.skeleton, c.word);
+    assert.deepEqual(S.spellKeys(c.word), c.keys, c.word);
+  }
 });
 
 test('accent and case folding, possessives', () => {

@@ -3,7 +3,8 @@
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
-const S = require('../../templates/assets/search.js');
+require('../../templates/assets/search-analysis.js');
+const S = require('../../templates/assets/search-engine.js');
 
 const SITE = path.join(__dirname, '..', 'fixtures', 'search_site');
 

@@ -1,0 +1,196 @@
+/* Archive search, part 1 of 3: text analysis, the twin of generator/search/analysis.py.
+ *
+ * The browser must turn a query into the same terms the indexer stored, so
+ * every function here mirrors analysis.py line by line, and
+ * tests/fixtures/search_vectors.json holds the cases both must agree on
+ * (checked by pytest and node --test).  The stemmer is also checked against
+ * Porter's published vocabulary and output (tests/fixtures/search_porter.tsv).
+ *
+ * A classic script (no modules: they do not load from file://).  It defines
+ * window.ArchiveSearch; search-engine.js and search-ui.js add to it.
+ */
+(function (global) {
+  'use strict';
+  var A = global.ArchiveSearch = global.ArchiveSearch || {};
+
+  var MAX_TOKEN = 40;
+  var MIN_TOKEN = 2;
+  var STOP_WORDS = new Set((
+    'a about above after again against all am an and any are as at be because been before ' +
+    'being below between both but by can could did do does doing down during each few for ' +
+    'from further had has have having he her here hers herself him himself his how i if in ' +
+    'into is it its itself just me more most my myself no nor not of off on once only or other ' +
+    'our ours ourselves out over own same she should so some such than that the their theirs ' +
+    'them themselves then there these they this those through to too under until up very was ' +
+    'we were what when where which while who whom why will with would you your yours yourself ' +
+    'yourselves').split(' '));
+  var ASCII = /^[\x00-\x7f]*$/;
+  var MARKS = /\p{M}/gu;
+  var APOS = /[\u2019\u2018\u02bc`]/g;
+  // Dotted acronyms ("U.S.") become one word; else letter/digit runs with inner apostrophes.
+  // (Acronym letters are L, Nl, No: Python's [^\W\d_], which the indexer uses.)
+  var WORD = /[\p{L}\p{Nl}\p{No}](?:\.[\p{L}\p{Nl}\p{No}])+(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
+
+  function fold(text) {
+    var s;
+    if (ASCII.test(text)) s = text.toLowerCase();
+    else s = text.normalize('NFKD').replace(MARKS, '').toLowerCase().replace(MARKS, '');
+    return s.replace(APOS, "'");
+  }
+
+  function words(text) {
+    var out = [], m, s = fold(text);
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(s)) !== null) {
+      var tok = m[0];
+      if (tok.indexOf('.') >= 0) tok = tok.split('.').join('');
+      else if (tok.indexOf("'") >= 0) {
+        if (tok.endsWith("'s")) tok = tok.slice(0, -2);
+        tok = tok.split("'").join('');
+      }
+      out.push(tok);
+    }
+    return out;
+  }
+
+  function keep(w) {
+    return w.length >= MIN_TOKEN && w.length <= MAX_TOKEN && !STOP_WORDS.has(w);
+  }
+
+  var stemCache = new Map();
+  function stem(w) {
+    var s = stemCache.get(w);
+    if (s === undefined) {
+      s = /^[a-z]+$/.test(w) ? porter(w) : w;
+      if (stemCache.size < 100000) stemCache.set(w, s);
+    }
+    return s;
+  }
+
+  function analyze(text) {
+    var out = [], ws = words(text);
+    for (var i = 0; i < ws.length; i++) if (keep(ws[i])) out.push(stem(ws[i]));
+    return out;
+  }
+
+  // ------------------------------------------------------------ spelling skeleton
+  // analysis.skeleton: sound-alike spellings merged, doubled letters single.
+  var SKELETON_RULES = [['ph', 'f'], ['ck', 'k'], ['c', 'k'], ['q', 'k'], ['kh', 'k'], ['dh', 'd'], ['gh', 'g'],
+    ['th', 't'], ['oe', 'o'], ['ae', 'a'], ['ue', 'u'], ['ou', 'u'], ['oo', 'u'], ['ee', 'i'], ['ie', 'i'],
+    ['y', 'i'], ['z', 's']];
+  var SPELL_MIN = 4;
+  function skeleton(w) {
+    for (var i = 0; i < SKELETON_RULES.length; i++) {
+      if (w.indexOf(SKELETON_RULES[i][0]) >= 0) w = w.split(SKELETON_RULES[i][0]).join(SKELETON_RULES[i][1]);
+    }
+    return w.replace(/(.)\1+/g, '$1');
+  }
+  function spellKeys(w) {
+    var sk = skeleton(w);
+    return ['<' + sk.slice(0, 3), '>' + sk.slice(-3)];
+  }
+  function spellable(w) {
+    return w.length >= SPELL_MIN && /^[a-z]+$/.test(w);
+  }
+
+  // ------------------------------------------------------------ Porter stemmer
+  // Porter (1980) as published; the departures are analysis.py's SHORT_WORD and EXCEPTIONS.
+  var SHORT_WORD = 2;
+  var EXCEPTIONS = {};
+
+  function cons(w, i) {
+    var c = w[i];
+    if (c === 'a' || c === 'e' || c === 'i' || c === 'o' || c === 'u') return false;
+    if (c === 'y') return i === 0 || !cons(w, i - 1);
+    return true;
+  }
+  function measure(w) {
+    var n = 0, i = 0, k = w.length;
+    while (i < k && cons(w, i)) i++;
+    while (i < k) {
+      while (i < k && !cons(w, i)) i++;
+      if (i >= k) break;
+      n++;
+      while (i < k && cons(w, i)) i++;
+    }
+    return n;
+  }
+  function hasVowel(w) {
+    for (var i = 0; i < w.length; i++) if (!cons(w, i)) return true;
+    return false;
+  }
+  function doublec(w) {
+    var k = w.length;
+    return k >= 2 && w[k - 1] === w[k - 2] && cons(w, k - 1);
+  }
+  function cvc(w) {
+    var k = w.length;
+    return k >= 3 && cons(w, k - 3) && !cons(w, k - 2) && cons(w, k - 1) && 'wxy'.indexOf(w[k - 1]) < 0;
+  }
+  var STEP2 = [['ational', 'ate'], ['tional', 'tion'], ['enci', 'ence'], ['anci', 'ance'], ['izer', 'ize'],
+    ['abli', 'able'], ['alli', 'al'], ['entli', 'ent'], ['eli', 'e'], ['ousli', 'ous'],
+    ['ization', 'ize'], ['ation', 'ate'], ['ator', 'ate'], ['alism', 'al'], ['iveness', 'ive'],
+    ['fulness', 'ful'], ['ousness', 'ous'], ['aliti', 'al'], ['iviti', 'ive'], ['biliti', 'ble']];
+  var STEP3 = [['icate', 'ic'], ['ative', ''], ['alize', 'al'], ['iciti', 'ic'], ['ical', 'ic'], ['ful', ''],
+    ['ness', '']];
+  var STEP4 = ['al', 'ance', 'ence', 'er', 'ic', 'able', 'ible', 'ant', 'ement', 'ment', 'ent', 'ion', 'ou',
+    'ism', 'ate', 'iti', 'ous', 'ive', 'ize'];
+  function replaceRules(w, rules) {
+    var best = null;
+    for (var i = 0; i < rules.length; i++) {
+      if (w.endsWith(rules[i][0]) && (best === null || rules[i][0].length > best[0].length)) best = rules[i];
+    }
+    if (best === null) return w;
+    var st = w.slice(0, w.length - best[0].length);
+    return measure(st) > 0 ? st + best[1] : w;
+  }
+  function porter(w) {
+    if (w.length <= SHORT_WORD) return w;
+    if (Object.prototype.hasOwnProperty.call(EXCEPTIONS, w)) return EXCEPTIONS[w];
+    return porterStandard(w);
+  }
+  function porterStandard(w) {
+    if (w.endsWith('sses') || w.endsWith('ies')) w = w.slice(0, -2);
+    else if (w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
+    if (w.endsWith('eed')) {
+      if (measure(w.slice(0, -3)) > 0) w = w.slice(0, -1);
+    } else {
+      var sufs = ['ed', 'ing'];
+      for (var i = 0; i < sufs.length; i++) {
+        var suf = sufs[i];
+        if (w.endsWith(suf) && hasVowel(w.slice(0, -suf.length))) {
+          w = w.slice(0, -suf.length);
+          if (w.endsWith('at') || w.endsWith('bl') || w.endsWith('iz')) w += 'e';
+          else if (doublec(w) && 'lsz'.indexOf(w[w.length - 1]) < 0) w = w.slice(0, -1);
+          else if (measure(w) === 1 && cvc(w)) w += 'e';
+          break;
+        }
+      }
+    }
+    if (w.endsWith('y') && hasVowel(w.slice(0, -1))) w = w.slice(0, -1) + 'i';
+    w = replaceRules(w, STEP2);
+    w = replaceRules(w, STEP3);
+    var best = '';
+    for (var j = 0; j < STEP4.length; j++) {
+      if (w.endsWith(STEP4[j]) && STEP4[j].length > best.length) best = STEP4[j];
+    }
+    if (best) {
+      var st = w.slice(0, -best.length);
+      var ok = best === 'ion' ? st.length > 0 && 'st'.indexOf(st[st.length - 1]) >= 0 && measure(st) > 1
+        : measure(st) > 1;
+      if (ok) w = st;
+    }
+    if (w.endsWith('e')) {
+      var m = measure(w.slice(0, -1));
+      if (m > 1 || (m === 1 && !cvc(w.slice(0, -1)))) w = w.slice(0, -1);
+    }
+    if (measure(w) > 1 && doublec(w) && w.endsWith('l')) w = w.slice(0, -1);
+    return w;
+  }
+
+  A.fold = fold; A.words = words; A.keep = keep; A.stem = stem; A.analyze = analyze;
+  A.porter = porter; A.porterStandard = porterStandard; A.STOP_WORDS = STOP_WORDS;
+  A.EXCEPTIONS = EXCEPTIONS; A.SHORT_WORD = SHORT_WORD;
+  A.skeleton = skeleton; A.spellKeys = spellKeys; A.spellable = spellable;
+  if (typeof module === 'object' && module.exports) module.exports = A;
+})(typeof window !== 'undefined' ? window : globalThis);

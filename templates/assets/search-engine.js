@@ -1,0 +1,910 @@
+/* Archive search, part 2 of 3: the engine (index loading, ranking, snippets).
+ *
+ * Reads the index generator/search/browser_index.py writes under search/
+ * (layout in generator/search/README.md): every file is a classic script
+ * calling __as(key, data), loaded with <script src> (Chromium blocks fetch()
+ * on file://).  The same code runs under Node for the command line
+ * (generator/search/node_runner.js) and the unit tests (tests/js/).
+ */
+(function (global) {
+  'use strict';
+  var A = global.ArchiveSearch || (typeof require === 'function' ? require('./search-analysis.js') : {});
+  var words = A.words, keep = A.keep, stem = A.stem, analyze = A.analyze;
+
+  // ------------------------------------------------------------ query parsing
+  var MAX_QUERY = 2000;   // characters looked at; a 10,000-character paste is cut
+  var MAX_TERMS = 32;     // distinct terms scored
+  var MIN_PREFIX = 3;     // letters before the last word is completed as a prefix
+
+  /* Parse "words", "quoted phrases", -excluded; the last bare word may be a prefix.
+   * Returns {terms: [{term, word, prefix, phrase}], phrases: [[term]], excluded: [term]}. */
+  function parseQuery(text, allowPrefix) {
+    text = String(text || '').slice(0, MAX_QUERY);
+    var q = {terms: [], phrases: [], excluded: []};
+    var re = /(-?)"([^"]*)("?)|(\S+)/g;
+    var m, pieces = [];
+    while ((m = re.exec(text)) !== null) {
+      if (m[4] !== undefined) pieces.push({kind: 'word', text: m[4]});
+      else pieces.push({kind: m[1] ? 'notphrase' : 'phrase', text: m[2]});
+    }
+    var endsInWord = /[\p{L}\p{N}]$/u.test(text);
+    var seen = new Set();
+    for (var i = 0; i < pieces.length; i++) {
+      var p = pieces[i];
+      var last = i === pieces.length - 1;
+      if (p.kind !== 'word') {
+        var ph = analyze(p.text);
+        if (p.kind === 'notphrase') { ph.forEach(function (t) { q.excluded.push(t); }); continue; }
+        if (ph.length > 1) q.phrases.push(ph);
+        ph.forEach(function (t) {
+          if (!seen.has(t)) { seen.add(t); q.terms.push({term: t, word: t, prefix: false, phrase: true}); }
+        });
+        continue;
+      }
+      var neg = p.text.length > 1 && p.text[0] === '-';
+      var ws = words(neg ? p.text.slice(1) : p.text);
+      for (var j = 0; j < ws.length; j++) {
+        var w = ws[j];
+        // Completing 1-2 letters would match too much to be useful and costs shards.
+        var isPrefix = allowPrefix && !neg && last && j === ws.length - 1 && endsInWord && w.length >= MIN_PREFIX;
+        if (!keep(w) && !isPrefix) continue;
+        var t = keep(w) ? stem(w) : '';
+        if (neg) { if (t) q.excluded.push(t); continue; }
+        if (isPrefix) { q.terms.push({term: t, word: w, prefix: true}); continue; }
+        if (!seen.has(t)) { seen.add(t); q.terms.push({term: t, word: w, prefix: false}); }
+      }
+    }
+    q.terms = q.terms.slice(0, MAX_TERMS);
+    q.excluded = q.excluded.slice(0, MAX_TERMS);
+    return q;
+  }
+
+  // ------------------------------------------------------------ decoding (twins of encoding.py)
+  var ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
+  var CODE = new Int8Array(128).fill(-1);
+  for (var ai = 0; ai < 64; ai++) CODE[ALPHABET.charCodeAt(ai)] = ai;
+
+  /* Postings "gap impact gap impact ..." -> {docs: Int32Array, imp: Uint8Array}. */
+  function decodePostings(s) {
+    var docs = [], imp = [];
+    var i = 0, prev = -1, n = s.length;
+    while (i < n) {
+      var v = 0, c;
+      while ((c = CODE[s.charCodeAt(i++)]) >= 32) v = v * 32 + (c - 32);
+      v = v * 32 + c;
+      prev += v;
+      docs.push(prev);
+      imp.push(CODE[s.charCodeAt(i++)]);
+    }
+    return {docs: Int32Array.from(docs), imp: Uint8Array.from(imp)};
+  }
+
+  /* Facet document lists: runs, see encoding.encode_runs. */
+  function decodeRuns(s) {
+    var out = [], i = 0, prev = -1, n = s.length;
+    function num() {
+      var v = 0, c;
+      while ((c = CODE[s.charCodeAt(i++)]) >= 32) v = v * 32 + (c - 32);
+      return v * 32 + c;
+    }
+    while (i < n) {
+      var v = num();
+      var start = prev + Math.floor(v / 2), end = start;
+      if (v % 2) end = start + num();
+      for (var d = start; d <= end; d++) out.push(d);
+      prev = end;
+    }
+    return Int32Array.from(out);
+  }
+
+  /* encoding.file_name: [a-z0-9] kept, other UTF-16 units as _hhhh. */
+  function fileName(text) {
+    var out = '';
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) out += text[i];
+      else out += '_' + ('000' + c.toString(16)).slice(-4);
+    }
+    return out;
+  }
+
+  /* encoding.front_code undone: "oil Dse" -> ["oil", "oilse"] (A-Z: characters shared with the one before). */
+  function frontDecode(s) {
+    var out = [], prev = '';
+    if (!s) return out;
+    s.split(' ').forEach(function (w) {
+      var c = w.charCodeAt(0);
+      if (c >= 65 && c <= 90) w = prev.slice(0, c - 64) + w.slice(1);
+      out.push(w);
+      prev = w;
+    });
+    return out;
+  }
+
+  /* encoding.fnv1a: 32-bit FNV-1a over UTF-16 code units. */
+  function fnv1a(text) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      h ^= c & 0xff; h = Math.imul(h, 0x01000193) >>> 0;
+      h ^= c >>> 8; h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+
+  // ------------------------------------------------------------ registry and loader
+  var registry = global.__archiveSearch;
+  if (!registry || !registry.put) {
+    registry = {data: new Map(), waiting: new Map()};
+    registry.put = function (key, value) {
+      registry.data.set(key, value);
+      var w = registry.waiting.get(key);
+      if (w) { registry.waiting.delete(key); w.forEach(function (f) { f(value); }); }
+    };
+    global.__archiveSearch = registry;
+  }
+  // The short name the index files call (it is repeated in every file loaded).
+  global.__as = function (key, value) { registry.put(key, value); };
+
+  /* Browser loader: a <script src> per index file (works from file://). */
+  function scriptLoader(base) {
+    var pending = new Map();
+    return function (key) {
+      if (registry.data.has(key)) return Promise.resolve(registry.data.get(key));
+      if (pending.has(key)) return pending.get(key);
+      var p = new Promise(function (resolve, reject) {
+        var list = registry.waiting.get(key) || [];
+        list.push(resolve);
+        registry.waiting.set(key, list);
+        var s = document.createElement('script');
+        s.src = base + 'search/' + key + '.js';
+        s.async = true;
+        s.onerror = function () { pending.delete(key); reject(new Error('cannot load ' + key)); };
+        document.head.appendChild(s);
+      });
+      pending.set(key, p);
+      return p;
+    };
+  }
+
+  // ------------------------------------------------------------ ranking constants
+  // A word's completions (top-bar box, last word) and its spelling variants count
+  // less than the word itself, so an exact word always outranks its neighbours.
+  var PREFIX_WEIGHT = 0.5;
+  var SPELL_WEIGHT = [0.8, 0.6, 0.4];   // by edit distance between skeletons (0: a transliteration)
+  var MAX_PREFIX_SHARDS = 2;
+  var MAX_EXPANSIONS = 30;
+  var MAX_SPELLINGS = 3;                 // variants a misspelt word is widened to
+  var RARE = 2;                          // a word in this few documents also gets its spelling variants
+  // Coordination: in a query of up to COORD_WORDS words, each more word a document
+  // matches doubles its score (a request of a few words wants them all).  Longer
+  // queries are descriptions, where it hurts: make eval nDCG@10 CISI 0.35 -> 0.30
+  // and CRAN 0.35 -> 0.32 with even 1.2x per word on all queries.
+  var COORD = 1.0;
+  var COORD_WORDS = 4;
+  // Contending documents whose blocks one round of rankTiered loads (in parallel).
+  var BLOCKS_PER_ROUND = 4;
+
+  function combine(s, m, coord) { return m > 1 && coord ? s * Math.pow(1 + coord, m - 1) : s; }
+
+  // ------------------------------------------------------------ engine
+  function Engine(load) {
+    this.load = load;            // key -> Promise of the data the file registered
+    this.meta = null;
+    this.postings = new Map();   // term -> posting entry (cache), see getPostings
+    this.shardTerms = new Map(); // shard key -> Promise of {terms, posts, tiers}
+    this.facetLists = new Map(); // facet key -> [{key, name, runs, docs}]
+  }
+
+  Engine.prototype.init = function () {
+    var self = this;
+    if (this.meta) return Promise.resolve(this.meta);
+    return this.load('meta').then(function (m) {
+      if (typeof m.shards === 'string') m.shards = frontDecode(m.shards);
+      self.meta = m;
+      return m;
+    });
+  };
+
+  Engine.prototype.shardOf = function (term) {
+    var b = this.meta.shards, lo = 0, hi = b.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (b[mid] <= term) lo = mid + 1; else hi = mid; }
+    return lo;
+  };
+
+  /* Shard i's file: the first is t/_, the others are named by the separator they start at. */
+  Engine.prototype.shardKey = function (i) {
+    return i === 0 ? 't/_' : 't/' + fileName(this.meta.shards[i - 1]);
+  };
+
+  Engine.prototype.loadShard = function (i) {
+    var key = this.shardKey(i);
+    if (!this.shardTerms.has(key)) {
+      this.shardTerms.set(key, this.load(key).then(function (data) {
+        var tiers = new Map();  // index in shard -> [df, block directory]
+        (data[2] || []).forEach(function (row) { tiers.set(row[0], row.slice(1)); });
+        return {terms: data[0], posts: data[1], tiers: tiers};
+      }));
+    }
+    return this.shardTerms.get(key);
+  };
+
+  /* A term's posting entry (null when absent): {term, df, parts, blocks, open}.
+   * parts are the postings loaded so far: the head (a long list's highest
+   * impacts) and any tail blocks; a document is in exactly one.  blocks are the
+   * tail blocks in doc order, {key, start, max, done}: block j may hold
+   * documents start_j .. start_(j+1) - 1 (the first from 0), none with an
+   * impact above max.  open counts the blocks not loaded. */
+  Engine.prototype.getPostings = function (term) {
+    var self = this;
+    if (this.postings.has(term)) return Promise.resolve(this.postings.get(term));
+    return this.loadShard(this.shardOf(term)).then(function (s) {
+      var i = s.terms.indexOf(term), e = null;
+      if (i >= 0) {
+        var head = decodePostings(s.posts[i]), t = s.tiers.get(i);
+        e = {term: term, df: t ? t[0] : head.docs.length, parts: [head], blocks: [], open: 0};
+        if (t) {
+          // Block files are named by the term and their first document (layout.block_key).
+          var dir = decodePostings(t[1]), name = 'u/' + fileName(term) + '.';
+          for (var j = 0; j < dir.docs.length; j++) {
+            e.blocks.push({key: name + dir.docs[j].toString(36), start: j ? dir.docs[j] : 0, max: dir.imp[j], done: false});
+          }
+          e.open = e.blocks.length;
+        }
+      }
+      self.postings.set(term, e);
+      return e;
+    });
+  };
+
+  /* The block of entry e that may hold document d. */
+  function blockOf(e, d) {
+    var lo = 0, hi = e.blocks.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (e.blocks[mid].start <= d) lo = mid; else hi = mid - 1; }
+    return e.blocks[lo];
+  }
+
+  Engine.prototype.loadBlock = function (e, blk) {
+    if (blk.done) return Promise.resolve(e);
+    if (!blk.pending) {
+      blk.pending = this.load(blk.key).then(function (s) {
+        if (!blk.done) { e.parts.push(decodePostings(s)); blk.done = true; e.open--; }
+        return e;
+      });
+    }
+    return blk.pending;
+  };
+
+  /* Every remaining block of the entries (for exact sets: exclusions, phrases, exhaustive runs). */
+  Engine.prototype.loadAllTiers = function (entries) {
+    var self = this, loads = [];
+    entries.forEach(function (e) {
+      if (e) e.blocks.forEach(function (blk) { if (!blk.done) loads.push(self.loadBlock(e, blk)); });
+    });
+    return Promise.all(loads).then(function () { return entries; });
+  };
+
+  Engine.prototype.idf = function (df) {
+    var n = this.meta.n;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  };
+
+  /* Terms starting with a folded word, the most frequent first; reads at most MAX_PREFIX_SHARDS shards. */
+  Engine.prototype.completions = function (word) {
+    var first = this.shardOf(word);
+    var last = Math.min(this.shardOf(word + '\uffff'), first + MAX_PREFIX_SHARDS - 1);
+    var loads = [];
+    for (var i = first; i <= last; i++) loads.push(this.loadShard(i));
+    return Promise.all(loads).then(function (shards) {
+      var found = [];
+      shards.forEach(function (s) {
+        for (var j = 0; j < s.terms.length; j++) {
+          if (!s.terms[j].startsWith(word)) continue;
+          var t = s.tiers.get(j);
+          found.push({term: s.terms[j], df: t ? t[0] : decodePostings(s.posts[j]).docs.length});
+        }
+      });
+      found.sort(function (a, b) { return b.df - a.df || (a.term < b.term ? -1 : 1); });
+      return found.slice(0, MAX_EXPANSIONS);
+    });
+  };
+
+  /* Optimal string alignment distance (adjacent transpositions count 1), capped at max + 1. */
+  function editDistance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], cur;
+    for (var j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      var low = i;
+      for (var k = 1; k <= b.length; k++) {
+        var cost = a[i - 1] === b[k - 1] ? 0 : 1;
+        var v = Math.min(prev[k] + 1, cur[k - 1] + 1, prev[k - 1] + cost);
+        if (prev2 && i > 1 && k > 1 && a[i - 1] === b[k - 2] && a[i - 2] === b[k - 1]) v = Math.min(v, prev2[k - 2] + 1);
+        cur.push(v);
+        if (v < low) low = v;
+      }
+      if (low > max) return max + 1;
+      prev2 = prev; prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  /* Archive words within reach of a folded word: same first or last three skeleton
+   * letters (its two lexicon files), skeletons within one edit (two from 6 letters).
+   * Resolves to [{word, term, dist, df}], best first: closest, then most frequent. */
+  Engine.prototype.spellings = function (word) {
+    var self = this;
+    if (!A.spellable(word) || !this.meta.lexicon) return Promise.resolve([]);
+    var sk = A.skeleton(word), max = sk.length >= 6 ? 2 : 1, own = stem(word);
+    var keys = A.spellKeys(word).map(function (k) { return 'w/' + (fnv1a(k) % self.meta.lexicon).toString(36); });
+    keys = keys.filter(function (k, i) { return keys.indexOf(k) === i; });
+    // A hash bucket no archive word falls in has no file.
+    var files = keys.map(function (k) { return Promise.resolve().then(function () { return self.load(k); }).catch(function () { return ''; }); });
+    return Promise.all(files).then(function (files) {
+      var seen = new Set(), found = [];
+      files.join(' ').split(' ').forEach(function (entry) {
+        if (!entry) return;
+        var w = entry.slice(0, -1), df = +entry.slice(-1);
+        if (w === word || seen.has(w)) return;
+        seen.add(w);
+        var d = editDistance(sk, A.skeleton(w), max);
+        if (d > max) return;
+        var t = stem(w);
+        if (t === own) return;
+        found.push({word: w, term: t, dist: d, raw: editDistance(word, w, 4), df: df});
+      });
+      found.sort(function (a, b) { return a.dist - b.dist || a.raw - b.raw || b.df - a.df || (a.word < b.word ? -1 : 1); });
+      var terms = new Set();
+      return found.filter(function (f) { if (terms.has(f.term)) return false; terms.add(f.term); return true; })
+        .slice(0, MAX_SPELLINGS);
+    });
+  };
+
+  /* One query word's group of posting entries: the word itself, its completions
+   * (last word of the top-bar box) and, when the word is unknown or rare, its
+   * spelling variants.  Each entry {term, p, factor}; a completion's idf is the
+   * completions' together (a rare completion is no better than a common one). */
+  Engine.prototype.expandWord = function (qt, spell) {
+    var self = this;
+    var exact = qt.term ? this.getPostings(qt.term) : Promise.resolve(null);
+    var prefix = qt.prefix ? this.completions(qt.word) : Promise.resolve([]);
+    return Promise.all([exact, prefix]).then(function (r) {
+      var p = r[0], group = {entries: [], correction: null};
+      if (p) group.entries.push({term: qt.term, p: p, factor: 1});
+      var comps = r[1].filter(function (c) { return c.term !== qt.term; });
+      var union = comps.reduce(function (a, c) { return a + c.df; }, 0);
+      var extra = Promise.all(comps.map(function (c) {
+        return self.getPostings(c.term).then(function (cp) {
+          if (cp) group.entries.push({term: c.term, p: cp, factor: PREFIX_WEIGHT, df: Math.min(union, self.meta.n)});
+        });
+      }));
+      var rare = !p || p.df <= RARE;
+      if (qt.phrase || !rare || comps.length || spell === false) return extra.then(function () { return group; });
+      return Promise.all([extra, self.spellings(qt.word)]).then(function (r2) {
+        // Unknown: results are for the variants ("Showing results for").  Rare: only
+        // variants at least 8 times as common join ("Did you mean").
+        var digit = p ? Math.floor(Math.log2(p.df)) : -1;
+        var alts = p ? r2[1].filter(function (a) { return a.df >= digit + 3; }) : r2[1];
+        if (!alts.length) return group;
+        group.correction = {word: qt.word, to: alts[0].word, replaced: !p};
+        return Promise.all(alts.map(function (a) {
+          return self.getPostings(a.term).then(function (ap) {
+            if (ap) group.entries.push({term: a.term, p: ap, factor: SPELL_WEIGHT[a.dist]});
+          });
+        })).then(function () { return group; });
+      });
+    });
+  };
+
+  Engine.prototype.loadFacet = function (key) {
+    var self = this;
+    if (this.facetLists.has(key)) return Promise.resolve(this.facetLists.get(key));
+    return this.load(key).then(function (rows) {
+      var list = rows.map(function (r) { return {key: r[0], name: r[1], runs: r[2], docs: null}; });
+      self.facetLists.set(key, list);
+      return list;
+    });
+  };
+
+  function facetDocs(v) {
+    if (!v.docs) v.docs = decodeRuns(v.runs);
+    return v.docs;
+  }
+
+  /* A document's card from its bundle (d/: consecutive documents, layout.card):
+   * {id, u, t, d, s, m, e: [[name, type]], b: the lead of the body, more: the
+   * body goes on}.  withBody true also loads the rest (c/, bundled too). */
+  Engine.prototype.loadDoc = function (n, withBody) {
+    var self = this, meta = this.meta;
+    return this.load('d/' + Math.floor(n / meta.bundle).toString(36)).then(function (cards) {
+      var c = cards[n % meta.bundle];
+      var doc = {n: n, id: c[0], t: c[1] || '', d: c[2] || '', b: c[3] || '', e: c[4] || [], s: c[5] || '',
+        more: !!c[6], m: c[7] || '', u: c[8] || 'articles/' + c[0] + '.html'};
+      if (withBody !== true || !doc.more) return doc;
+      return self.load('c/' + Math.floor(n / meta.rest).toString(36)).then(function (rests) {
+        doc.b += rests[n % meta.rest];
+        doc.more = false;
+        return doc;
+      });
+    });
+  };
+
+  function anySelected(sel) {
+    return ['type', 'entity', 'year', 'source'].some(function (k) { return sel[k] && sel[k].length; });
+  }
+
+  Engine.prototype.loadFacets = function (sel, all) {
+    var self = this, keys = [];
+    this.meta.types.forEach(function (t) {
+      var used = (sel.type || []).indexOf(t[0]) >= 0 ||
+        (sel.entity || []).some(function (e) { return e.split(':')[0] === t[0]; });
+      if (all || used) keys.push(t[1]);
+    });
+    if (this.meta.sources && (all || (sel.source || []).length)) keys.push(this.meta.sources);
+    return Promise.all(keys.map(function (k) { return self.loadFacet(k); }));
+  };
+
+  /* Search.  opts: {prefix, limit, facets: {type:[], entity:["type:id"], year:[], source:[]},
+   * withFacets, docs (false: no cards), fullBodies (cards with the whole body),
+   * spell (false: no spelling variants), rerank (false: no closeness re-ordering),
+   * maxBlocks (tail blocks it may load before settling for the best known order),
+   * exhaustive (load every tail block: the reference the pruning is tested
+   * against), isStale}.  Resolves to {total, approx, hits: [{n, score, doc}],
+   * facets, facetsApprox, query, corrections}: hits are the exhaustive top
+   * `limit` in order; total is an estimate (approx) unless every block was needed. */
+  Engine.prototype.search = function (text, opts) {
+    var self = this;
+    opts = opts || {};
+    var limit = opts.limit === undefined ? 10 : opts.limit;
+    var sel = opts.facets || {};
+    var q = parseQuery(text, !!opts.prefix);
+    return this.init().then(function () {
+      var groups = Promise.all(q.terms.map(function (t) { return self.expandWord(t, opts.spell); }));
+      // Exclusions must be exact: every block of an excluded word.
+      var excl = Promise.all(q.excluded.map(function (t) { return self.getPostings(t); }))
+        .then(function (es) { return self.loadAllTiers(es); });
+      var facetLoads = opts.withFacets || anySelected(sel) ? self.loadFacets(sel, opts.withFacets) : Promise.resolve(null);
+      return Promise.all([groups, excl, facetLoads]).then(function (r) {
+        var gs = r[0];
+        q.corrections = gs.map(function (g) { return g.correction; }).filter(Boolean);
+        // Phrase candidates need every match; otherwise blocks load only while the top is unproven.
+        var entries = [];
+        gs.forEach(function (g) { g.entries.forEach(function (e) { entries.push(e.p); }); });
+        var ready = opts.exhaustive || q.phrases.length ? self.loadAllTiers(entries) : Promise.resolve();
+        var ctx = {q: q, groups: gs, excluded: r[1], sel: sel, limit: limit, N: self.meta.n, opts: opts,
+          browse: !String(text || '').trim()};
+        return ready.then(function () { return self.rankTiered(ctx); });
+      });
+    });
+  };
+
+  /* Rank with the blocks loaded so far; while the top `limit` is not proven
+   * exact, load the blocks that could lift its contenders most, and retry. */
+  Engine.prototype.rankTiered = function (ctx) {
+    var self = this;
+    var r = this.rank(ctx);
+    // The search UI caps the tail blocks a query may load (its byte budget); past the
+    // cap the best known order is shown (result.proven false).  The cap needs at
+    // least `limit` known matches: with fewer, every match is needed.
+    var left = ctx.opts.maxBlocks === undefined ? Infinity : ctx.opts.maxBlocks - (ctx.blocks || 0);
+    var capped = left <= 0 && r.docs.length >= ctx.limit;
+    if (r.proven || capped || (ctx.opts.isStale && ctx.opts.isStale())) return this.finishRank(ctx, r);
+    if (r.need.length > left && r.docs.length >= ctx.limit) r.need = r.need.slice(0, left);
+    ctx.blocks = (ctx.blocks || 0) + r.need.length;
+    var loads = r.need.length ? r.need.map(function (x) { return self.loadBlock(x.e, x.blk); })
+      : [this.loadAllTiers(ctx.groups.reduce(function (a, g) { return a.concat(g.entries.map(function (x) { return x.p; })); }, []))];
+    return Promise.all(loads).then(function () { return self.rankTiered(ctx); });
+  };
+
+  /* Documents allowed by the facet selection (null = no restriction). */
+  Engine.prototype.facetFilter = function (sel, N) {
+    var self = this, allow = null;
+    function typeKey(type) {
+      var t = self.meta.types.filter(function (x) { return x[0] === type; })[0];
+      return t ? t[1] : null;
+    }
+    function intersect(mask) {
+      if (allow === null) { allow = mask; return; }
+      for (var i = 0; i < N; i++) allow[i] &= mask[i];
+    }
+    function unionOf(lists) {
+      var m = new Uint8Array(N);
+      lists.forEach(function (docs) { for (var i = 0; i < docs.length; i++) m[docs[i]] = 1; });
+      return m;
+    }
+    (sel.entity || []).forEach(function (e) {
+      var c = e.indexOf(':'), key = typeKey(e.slice(0, c));
+      var list = key && self.facetLists.get(key);
+      var v = list && list.filter(function (x) { return x.key === e.slice(c + 1); })[0];
+      intersect(unionOf(v ? [facetDocs(v)] : []));
+    });
+    if ((sel.type || []).length) {
+      var lists = [];
+      sel.type.forEach(function (t) { (self.facetLists.get(typeKey(t)) || []).forEach(function (v) { lists.push(facetDocs(v)); }); });
+      intersect(unionOf(lists));
+    }
+    if ((sel.source || []).length) {
+      var srcs = (self.facetLists.get(self.meta.sources) || []).filter(function (v) { return sel.source.indexOf(v.key) >= 0; });
+      intersect(unionOf(srcs.map(facetDocs)));
+    }
+    if ((sel.year || []).length) {
+      var m = new Uint8Array(N);
+      self.meta.years.forEach(function (y) {
+        if (sel.year.indexOf(y[0] || 'undated') >= 0) for (var i = y[1]; i <= y[2]; i++) m[i] = 1;
+      });
+      intersect(m);
+    }
+    return allow;
+  };
+
+  // ------------------------------------------------------------ ranking, in parts
+  //
+  // A document's score is combine(S, m): S sums, over the query words, the best
+  // of the word's entries (weight x impact: BM25F with idf from the posting
+  // count), m counts the words it matches.  Both are known exactly for what is
+  // loaded; for what is not, each unloaded block bounds what it could add.
+
+  /* Per word: best[d] = the known contribution, slack[d] = the most the unloaded
+   * blocks could give d (0 when all is loaded).  Sums group by group in query
+   * order, so with everything loaded `known` is the exhaustive score to the bit. */
+  Engine.prototype.scoreWords = function (ctx) {
+    var self = this, N = ctx.N, k1 = this.meta.k1, levels = this.meta.levels;
+    var sum = new Float64Array(N), up = null, matched = new Uint8Array(N), mayMatch = null;
+    var open = [], missProb = 1, positive = false;
+    ctx.groups.forEach(function (group) {
+      if (!group.entries.length) return;
+      positive = true;
+      var best = new Float64Array(N), slack = null, df = 0;
+      group.entries.forEach(function (x) {
+        var p = x.p;
+        var w = self.idf(x.df || p.df) * (k1 + 1) / levels * x.factor;
+        df = Math.max(df, p.df);
+        var has = p.open ? new Uint8Array(N) : null;
+        p.parts.forEach(function (part) {
+          for (var i = 0; i < part.docs.length; i++) {
+            var d = part.docs[i], s = w * part.imp[i];
+            if (has) has[d] = 1;
+            if (s > best[d]) best[d] = s;
+          }
+        });
+        if (!p.open) return;
+        open.push({e: p, w: w, has: has});
+        if (!slack) slack = new Float64Array(N);
+        p.blocks.forEach(function (blk, j) {
+          if (blk.done) return;
+          var v = w * blk.max, end = j + 1 < p.blocks.length ? p.blocks[j + 1].start : N;
+          for (var d = blk.start; d < end; d++) if (!has[d] && v > slack[d]) slack[d] = v;
+        });
+      });
+      if (!up && slack) { up = new Float64Array(sum); mayMatch = new Uint8Array(matched); }
+      for (var d = 0; d < N; d++) {
+        var b = best[d];
+        if (b > 0) { sum[d] += b; matched[d]++; }
+        if (up) {
+          var s2 = slack && slack[d] > b ? slack[d] : b;
+          if (s2 > 0) { up[d] += s2; mayMatch[d]++; }
+        }
+      }
+      missProb *= 1 - Math.min(df, N) / Math.max(N, 1);
+    });
+    return {sum: sum, matched: matched, up: up, mayMatch: mayMatch, open: open, missProb: missProb, positive: positive};
+  };
+
+  /* Which documents may be results at all: phrase words all present, no
+   * excluded word, inside the facet selection.  Returns {ok(d), required, allow}. */
+  Engine.prototype.admissible = function (ctx) {
+    var self = this, N = ctx.N, q = ctx.q;
+    var required = [];
+    q.phrases.forEach(function (ph) { ph.forEach(function (t) { if (required.indexOf(t) < 0) required.push(t); }); });
+    var present = null;
+    if (required.length) {
+      present = new Uint8Array(N);
+      required.forEach(function (t) {
+        var p = self.postings.get(t);
+        if (p) p.parts.forEach(function (part) { for (var i = 0; i < part.docs.length; i++) present[part.docs[i]]++; });
+      });
+    }
+    var ex = new Uint8Array(N);
+    ctx.excluded.forEach(function (p) {
+      if (p) p.parts.forEach(function (part) { for (var i = 0; i < part.docs.length; i++) ex[part.docs[i]] = 1; });
+    });
+    var allow = anySelected(ctx.sel) ? this.facetFilter(ctx.sel, N) : null;
+    return {
+      required: required, allow: allow,
+      ok: function (d) { return !ex[d] && (allow === null || allow[d]) && (!present || present[d] >= required.length); }
+    };
+  };
+
+  /* The known matches, best first (equal scores: the newer first); with no query
+   * words but a facet selection, every allowed document, newest first. */
+  function orderMatches(sc, adm, known, N, positive) {
+    var docs = [];
+    if (positive || adm.required.length) {
+      for (var d = 0; d < N; d++) if (sc.matched[d] && adm.ok(d)) docs.push(d);
+      docs.sort(function (a, b) { return known[b] - known[a] || b - a; });
+    } else if (adm.allow !== null) {
+      for (var d2 = N - 1; d2 >= 0; d2--) if (adm.ok(d2)) docs.push(d2);
+    }
+    return docs;
+  }
+
+  /* Whether the first k known matches are the exhaustive top k in order, whatever
+   * the unloaded blocks hold; returns the documents that could still change it. */
+  function contenders(docs, k, known, upper, unsure, adm, hit, N) {
+    var out = [], unsureTop = [], minUnsure = Infinity, broken = false;
+    var kth = k ? known[docs[k - 1]] : 0;
+    // 1. inside the top k: an unsure document must stay below everything above it,
+    //    and everything below it strictly below its known score.
+    for (var j = 0; j < k; j++) {
+      var dj = docs[j];
+      if (unsure[dj]) {
+        unsureTop.push(dj);
+        if (j > 0 && !(known[docs[j - 1]] > upper[dj])) out.push(dj);
+        minUnsure = Math.min(minUnsure, known[dj]);
+      } else if (!(minUnsure > known[dj])) broken = true;
+    }
+    // 2. no other document, known match or not, can climb into the top k.
+    var inTop = new Uint8Array(N);
+    for (var j1 = 0; j1 < k; j1++) inTop[docs[j1]] = 1;
+    for (var d = 0; d < N; d++) {
+      if (inTop[d] || !adm.ok(d)) continue;
+      if (unsure[d]) { if (!(upper[d] < kth)) out.push(d); }
+      else if (hit[d] && !(known[d] < minUnsure)) broken = true;
+    }
+    return broken ? out.concat(unsureTop) : out;
+  }
+
+  /* For the strongest contenders, the unloaded block that could add most to each. */
+  function blocksToLoad(cands, upper, open) {
+    cands.sort(function (a, b) { return upper[b] - upper[a] || b - a; });
+    var picked = new Set(), need = [];
+    for (var c = 0; c < cands.length && need.length < BLOCKS_PER_ROUND; c++) {
+      var dc = cands[c], best = null, bestV = 0;
+      open.forEach(function (o) {
+        if (o.has[dc]) return;
+        var blk = blockOf(o.e, dc);
+        if (!blk.done && o.w * blk.max > bestV) { bestV = o.w * blk.max; best = {e: o.e, blk: blk}; }
+      });
+      if (best && !picked.has(best.blk.key)) { picked.add(best.blk.key); need.push(best); }
+    }
+    return need;
+  }
+
+  /* Rank every document from what is loaded.  Returns {docs (known matches,
+   * ranked), scores, proven, need (blocks to load), complete, estimate, ...}. */
+  Engine.prototype.rank = function (ctx) {
+    var N = ctx.N;
+    var sc = this.scoreWords(ctx);
+    var adm = this.admissible(ctx);
+    var words = ctx.groups.filter(function (g) { return g.entries.length; }).length;
+    var coord = words <= COORD_WORDS ? COORD : 0;
+    var known = new Float64Array(N);
+    for (var d = 0; d < N; d++) if (sc.matched[d]) known[d] = combine(sc.sum[d], sc.matched[d], coord);
+    var docs = orderMatches(sc, adm, known, N, sc.positive);
+    var out = {docs: docs, scores: known, proven: true, need: [], complete: !sc.open.length,
+      estimate: docs.length, positive: sc.positive, allow: adm.allow};
+    if (!sc.open.length) return out;
+    out.estimate = Math.max(docs.length, Math.round(N * (1 - sc.missProb)));
+    var upper = new Float64Array(N), unsure = new Uint8Array(N);
+    for (var d2 = 0; d2 < N; d2++) {
+      if (!sc.mayMatch[d2]) continue;
+      upper[d2] = combine(sc.up[d2], sc.mayMatch[d2], coord);
+      if (upper[d2] > known[d2]) unsure[d2] = 1;
+    }
+    var k = Math.min(ctx.limit, docs.length);
+    // Fewer known matches than asked for: every match is needed, so every block.
+    if (k < ctx.limit) { out.proven = false; return out; }
+    var cands = contenders(docs, k, known, upper, unsure, adm, sc.matched, N);
+    if (!cands.length) return out;
+    out.proven = false;
+    out.need = blocksToLoad(cands, upper, sc.open);
+    return out;
+  };
+
+  // ------------------------------------------------------------ finishing a result
+  var RERANK = 10;  // results re-ordered together by closeness of the query words (one page)
+
+  /* Turn a proven ranking into the result: phrase checks, totals, facet counts, cards. */
+  Engine.prototype.finishRank = function (ctx, r) {
+    var self = this, q = ctx.q, opts = ctx.opts, N = ctx.N, limit = ctx.limit;
+    var docs = r.docs, scores = r.scores;
+    // Counts describe the whole archive only when nothing was asked (the browse entry point).
+    var countOver = docs;
+    if (ctx.browse && r.allow === null) { countOver = []; for (var d = 0; d < N; d++) countOver.push(d); }
+    var result = {total: r.complete ? docs.length : r.estimate, approx: !r.complete, proven: r.proven, hits: [], facets: null,
+      facetsApprox: !r.complete && !ctx.browse, query: q, corrections: q.corrections || []};
+    var take = function (list) { return list.map(function (d) { return {n: d, score: scores[d], doc: null}; }); };
+    var finish = function (hits) {
+      result.hits = hits;
+      if (opts.withFacets) result.facets = self.facetCounts(countOver, N);
+      // A newer keystroke already replaced this search: skip its cards.
+      if (opts.docs === false || (opts.isStale && opts.isStale())) return result;
+      return Promise.all(hits.map(function (h) {
+        return self.loadDoc(h.n, opts.fullBodies ? true : 'lead').then(function (doc) { h.doc = doc; });
+      })).then(function () { if (opts.rerank !== false) result.hits = rerank(hits, q); return result; });
+    };
+    if (!q.phrases.length) return finish(take(docs.slice(0, limit)));
+    // Verify phrases on document text, best candidates first, in small batches.
+    var out = [], pos = 0;
+    var step = function () {
+      if (out.length >= limit || pos >= docs.length) {
+        if (pos < docs.length) { result.total = out.length + (docs.length - pos); result.approx = true; }
+        else result.total = out.length;
+        return finish(take(out.slice(0, limit)));
+      }
+      var batch = docs.slice(pos, pos + Math.max(10, limit - out.length));
+      pos += batch.length;
+      return Promise.all(batch.map(function (d2) { return self.loadDoc(d2, true); })).then(function (ds) {
+        ds.forEach(function (doc, i) { if (phrasesMatch(doc, q.phrases)) out.push(batch[i]); });
+        return step();
+      });
+    };
+    return step();
+  };
+
+  function docFields(doc) {
+    return [doc.t || '', doc.m || '', (doc.e || []).map(function (e) { return e[0]; }).join(' '), doc.b || ''];
+  }
+
+  function contains(seq, ph) {
+    outer: for (var i = 0; i + ph.length <= seq.length; i++) {
+      for (var j = 0; j < ph.length; j++) if (seq[i + j] !== ph[j]) continue outer;
+      return true;
+    }
+    return false;
+  }
+
+  function phrasesMatch(doc, phrases) {
+    var seqs = docFields(doc).map(analyze);
+    return phrases.every(function (ph) { return seqs.some(function (seq) { return contains(seq, ph); }); });
+  }
+
+  /* Closeness of the query words in a result (needs its card): adjacent pairs of
+   * query words in the title or lead, and an entity named by the query words. */
+  function closeness(doc, terms) {
+    if (terms.length < 2) return 0;
+    var title = analyze(doc.t || ''), lead = analyze(doc.b || '');
+    var bonus = 0;
+    for (var i = 0; i + 1 < terms.length; i++) {
+      var pair = [terms[i], terms[i + 1]];
+      if (contains(title, pair)) bonus += 0.25;
+      else if (contains(lead, pair)) bonus += 0.15;
+    }
+    (doc.e || []).forEach(function (e) {
+      var name = analyze(e[0]);
+      if (name.length > 1 && name.every(function (t) { return terms.indexOf(t) >= 0; })) bonus += 0.3;
+    });
+    return bonus;
+  }
+
+  /* Re-order each page of RERANK results by closeness: a result moves up one place
+   * per MOVE of closeness.  Only the proven order is used (not the scores, of
+   * which a pruned run may know just a part), so pruned and exhaustive runs agree. */
+  var MOVE = 0.2;
+  function rerank(hits, q) {
+    var terms = q.terms.filter(function (t) { return t.term; }).map(function (t) { return t.term; });
+    if (terms.length < 2) return hits;
+    var out = [];
+    for (var i = 0; i < hits.length; i += RERANK) {
+      var page = hits.slice(i, i + RERANK).map(function (h, r) {
+        return {h: h, r: r, key: r - closeness(h.doc || {}, terms) / MOVE};
+      });
+      page.sort(function (a, b) { return a.key - b.key || a.r - b.r; });
+      page.forEach(function (x) { out.push(x.h); });
+    }
+    return out;
+  }
+
+  /* Live facet counts over the result documents. */
+  Engine.prototype.facetCounts = function (docs, N) {
+    var self = this, inRes = new Uint8Array(N);
+    docs.forEach(function (d) { inRes[d] = 1; });
+    var out = {types: [], entities: {}, years: [], sources: []};
+    this.meta.types.forEach(function (t) {
+      var list = self.facetLists.get(t[1]) || [], any = new Uint8Array(N), vals = [];
+      list.forEach(function (v) {
+        var ds = facetDocs(v), c = 0;
+        for (var i = 0; i < ds.length; i++) if (inRes[ds[i]]) { c++; any[ds[i]] = 1; }
+        if (c) vals.push([t[0] + ':' + v.key, v.name, c]);
+      });
+      vals.sort(function (a, b) { return b[2] - a[2] || (a[1] < b[1] ? -1 : 1); });
+      var tc = 0;
+      for (var i = 0; i < N; i++) tc += any[i];
+      out.types.push([t[0], tc]);
+      out.entities[t[0]] = vals;
+    });
+    this.meta.years.forEach(function (y) {
+      var c = 0;
+      for (var i = y[1]; i <= y[2]; i++) c += inRes[i];
+      var name = y[0] || 'undated';
+      var prev = out.years.filter(function (x) { return x[0] === name; })[0];
+      if (prev) prev[1] += c; else out.years.push([name, c]);
+    });
+    out.years = out.years.filter(function (y) { return y[1] > 0; }).reverse();
+    (this.facetLists.get(this.meta.sources) || []).forEach(function (v) {
+      var ds = facetDocs(v), c = 0;
+      for (var i = 0; i < ds.length; i++) c += inRes[ds[i]];
+      if (c) out.sources.push([v.key, c]);
+    });
+    return out;
+  };
+
+  // ------------------------------------------------------------ snippets
+  var TEXT_WORD = /\p{L}(?:\.\p{L})+(?![\p{L}\p{N}])|[\p{L}\p{N}\p{M}]+(?:['\u2019][\p{L}\p{N}\p{M}]+)*/gu;
+
+  /* Matching predicate for highlighting: exact stems, spelling variants, the prefix word. */
+  function matcher(q, extra) {
+    var terms = new Set(extra || []), prefixes = [];
+    q.terms.forEach(function (t) { if (t.term) terms.add(t.term); if (t.prefix) prefixes.push(t.word); });
+    (q.corrections || []).forEach(function (c) { terms.add(stem(c.to)); });
+    return function (word) {
+      var ws = words(word);
+      for (var i = 0; i < ws.length; i++) {
+        if (keep(ws[i]) && terms.has(stem(ws[i]))) return true;
+        for (var j = 0; j < prefixes.length; j++) if (ws[i].startsWith(prefixes[j])) return true;
+      }
+      return false;
+    };
+  }
+
+  /* Split text into [{text, hit}] parts, marking query words. */
+  function highlight(text, q) {
+    var isHit = matcher(q), parts = [], last = 0, m;
+    TEXT_WORD.lastIndex = 0;
+    while ((m = TEXT_WORD.exec(text)) !== null) {
+      if (isHit(m[0])) {
+        if (m.index > last) parts.push({text: text.slice(last, m.index), hit: false});
+        parts.push({text: m[0], hit: true});
+        last = m.index + m[0].length;
+      }
+    }
+    if (last < text.length) parts.push({text: text.slice(last), hit: false});
+    return parts;
+  }
+
+  /* The densest window of about `width` words, as highlighted parts. */
+  function snippet(doc, q, width) {
+    width = width || 30;
+    var text = doc.b || doc.m || '';
+    if (!text) return [];
+    var isHit = matcher(q), toks = [], m;
+    TEXT_WORD.lastIndex = 0;
+    while ((m = TEXT_WORD.exec(text)) !== null) {
+      toks.push({s: m.index, e: m.index + m[0].length, hit: isHit(m[0]), w: m[0]});
+      if (toks.length > 20000) break;
+    }
+    if (!toks.length) return [{text: text.slice(0, 200), hit: false}];
+    var bestStart = 0, bestScore = -1, count = 0, distinct = new Map();
+    function add(t, dlt) {
+      if (!t.hit) return;
+      count += dlt;
+      var k = stem(words(t.w)[0] || '');
+      distinct.set(k, (distinct.get(k) || 0) + dlt);
+      if (!distinct.get(k)) distinct.delete(k);
+    }
+    for (var i = 0; i < toks.length; i++) {
+      add(toks[i], 1);
+      if (i >= width) add(toks[i - width], -1);
+      var score = distinct.size * 100 + count;
+      if (score > bestScore) { bestScore = score; bestStart = Math.max(0, i - width + 1); }
+    }
+    // A few words of context before the first hit, without losing the window's last hit.
+    var stop = Math.min(toks.length, bestStart + width), firstHit = -1, lastHit = -1;
+    for (var k = bestStart; k < stop; k++) if (toks[k].hit) { if (firstHit < 0) firstHit = k; lastHit = k; }
+    var start = firstHit < 0 ? 0 : Math.max(0, firstHit - 4);
+    if (lastHit >= start + width) start = lastHit - width + 1;
+    var end = Math.min(toks.length - 1, start + width - 1);
+    var s = toks[start].s, e = toks[end].e;
+    var parts = highlight(text.slice(s, e), q);
+    if (s > 0) parts.unshift({text: '\u2026 ', hit: false});
+    if (e < text.length || doc.more) parts.push({text: ' \u2026', hit: false});
+    return parts;
+  }
+
+  A.parseQuery = parseQuery; A.decodePostings = decodePostings; A.decodeRuns = decodeRuns;
+  A.fileName = fileName; A.fnv1a = fnv1a; A.frontDecode = frontDecode; A.editDistance = editDistance; A.Engine = Engine;
+  A.scriptLoader = scriptLoader; A.registry = registry; A.highlight = highlight; A.snippet = snippet;
+  A.anySelected = anySelected;
+  if (typeof module === 'object' && module.exports) module.exports = A;
+})(typeof window !== 'undefined' ? window : globalThis);

@@ -1,0 +1,337 @@
+/* Archive search, part 3 of 3: the top-bar box and the search page.
+ *
+ * Both are ARIA 1.2 comboboxes: the input owns a listbox whose options are
+ * real links (<a role="option" href>), so a result can be middle-clicked,
+ * Ctrl+clicked, copied or bookmarked, while arrow keys move the active option
+ * and Enter follows it.  The search page keeps its state (query, facets, how
+ * many results are shown) in the URL, so Back and reload return to it.
+ */
+(function (global) {
+  'use strict';
+  if (typeof document === 'undefined') return;
+  var A = global.ArchiveSearch;
+
+  // The top-bar list shows QUICK_RESULTS results and snippets for the first QUICK_SNIPPETS.
+  var QUICK_RESULTS = 6;
+  var QUICK_SNIPPETS = 2;
+  // Wait for a pause in typing: every intermediate prefix search loads shards and cards.
+  var DEBOUNCE_MS = 120;
+  var PAGE_SIZE = 10;  // results per "page" of the search page
+  // Tail blocks a search may load to prove its order before showing the best known
+  // one: each costs a request, and a page of results must stay within ~15 KB
+  // (generator/search/measure.py).  make eval: nDCG@10 with 2 blocks is within
+  // 0.007 of the exhaustive ranking on CISI, CRAN and NPL.
+  var MAX_BLOCKS = 2;
+  var FACET_KEYS = ['type', 'entity', 'year', 'source'];
+  var FACET_ROWS = 12;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function appendParts(node, parts) {
+    parts.forEach(function (p) { node.appendChild(p.hit ? el('mark', '', p.text) : document.createTextNode(p.text)); });
+  }
+
+  function debounce(fn, ms) {
+    var t = null;
+    var call = function () { clearTimeout(t); t = setTimeout(fn, ms); };
+    call.cancel = function () { clearTimeout(t); };
+    return call;
+  }
+
+  function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
+
+  function countText(res) {
+    return res.total ? (res.approx ? 'About ' : '') + plural(res.total, 'result') : 'No results';
+  }
+
+  var uid = 0;
+
+  /* One result: a link that is also a listbox option (text only inside: no nested controls). */
+  function resultOption(h, q, root, withSnippet) {
+    var a = el('a', 'as-result');
+    a.href = root + h.doc.u;
+    a.setAttribute('data-id', h.doc.id);
+    var title = el('span', 'as-title');
+    appendParts(title, A.highlight(h.doc.t || h.doc.id, q));
+    a.appendChild(title);
+    var line = el('span', 'as-meta');
+    if (h.doc.d) { var t = el('time', '', h.doc.d); t.setAttribute('datetime', h.doc.d); line.appendChild(t); }
+    if (h.doc.s) line.appendChild(el('span', 'as-source', h.doc.s));
+    a.appendChild(line);
+    if (withSnippet) {
+      var p = el('span', 'as-snippet');
+      appendParts(p, A.snippet(h.doc, q));
+      a.appendChild(p);
+    }
+    if ((h.doc.e || []).length) {
+      var box = el('span', 'as-chips');
+      h.doc.e.forEach(function (e) {
+        var c = el('span', 'as-chip', e[0]);
+        c.setAttribute('data-type', e[1]);
+        box.appendChild(c);
+      });
+      a.appendChild(box);
+    }
+    return a;
+  }
+
+  /* The combobox keyboard: arrows move aria-activedescendant over the options,
+   * Enter follows the active one (a link: its own href), Escape closes a popup. */
+  function combobox(input, listbox, status) {
+    var active = -1;
+    function options() { return Array.prototype.slice.call(listbox.querySelectorAll('[role=option]')); }
+    function setActive(i) {
+      var opts = options();
+      opts.forEach(function (o, j) { o.setAttribute('aria-selected', j === i ? 'true' : 'false'); });
+      active = i;
+      if (i >= 0 && opts[i]) {
+        input.setAttribute('aria-activedescendant', opts[i].id);
+        if (opts[i].scrollIntoView) opts[i].scrollIntoView({block: 'nearest'});
+      } else input.removeAttribute('aria-activedescendant');
+    }
+    function open(yes) {
+      if (!listbox.hasAttribute('data-popup')) return;
+      listbox.hidden = !yes;
+      input.setAttribute('aria-expanded', yes ? 'true' : 'false');
+      if (!yes) setActive(-1);
+    }
+    input.addEventListener('keydown', function (ev) {
+      var opts = options();
+      if (ev.key === 'ArrowDown' && opts.length) {
+        ev.preventDefault();
+        open(true);
+        setActive(active < opts.length - 1 ? active + 1 : 0);
+      } else if (ev.key === 'ArrowUp' && opts.length) {
+        ev.preventDefault();
+        setActive(active > 0 ? active - 1 : opts.length - 1);
+      } else if (ev.key === 'Enter' && active >= 0 && opts[active]) {
+        ev.preventDefault();
+        window.location.href = opts[active].href;
+      } else if (ev.key === 'Escape') {
+        open(false);
+      }
+    });
+    return {
+      open: open,
+      render: function (items, message) {
+        listbox.textContent = '';
+        items.forEach(function (node) {
+          node.id = 'as-opt-' + (++uid);
+          node.setAttribute('role', 'option');
+          node.setAttribute('aria-selected', 'false');
+          node.tabIndex = -1;
+          listbox.appendChild(node);
+        });
+        active = -1;
+        input.removeAttribute('aria-activedescendant');
+        status.textContent = message;
+      }
+    };
+  }
+
+  /* "Showing results for ..." / "Did you mean ...?" with links to both queries. */
+  function corrections(res, text, pageUrl) {
+    var cs = res.corrections || [];
+    if (!cs.length) return null;
+    var fixed = text;
+    cs.forEach(function (c) { fixed = fixed.replace(new RegExp('\\b' + c.word + '\\b', 'i'), c.to); });
+    var p = el('p', 'as-correction');
+    var replaced = cs.some(function (c) { return c.replaced; });
+    var link = el('a', '', fixed);
+    link.href = pageUrl(fixed);
+    p.appendChild(document.createTextNode(replaced ? 'Showing results for ' : 'Did you mean '));
+    p.appendChild(link);
+    p.appendChild(document.createTextNode(replaced ? '. ' : '?'));
+    return p;
+  }
+
+  function quickBox(form, engine, root) {
+    var input = form.querySelector('input[role=combobox]');
+    var listbox = form.querySelector('[role=listbox]');
+    var status = form.querySelector('[role=status]');
+    if (!input || !listbox || !status) return;
+    listbox.setAttribute('data-popup', '1');
+    var page = root + 'search/index.html';
+    form.setAttribute('action', page);
+    var seq = 0;
+    var cb = combobox(input, listbox, status);
+    var run = debounce(function () {
+      var text = input.value, my = ++seq;
+      if (!text.trim()) { cb.render([], ''); cb.open(false); return; }
+      var stale = function () { return my !== seq; };
+      engine.search(text, {prefix: true, limit: QUICK_RESULTS, maxBlocks: MAX_BLOCKS, isStale: stale}).then(function (res) {
+        if (stale()) return;
+        var items = res.hits.map(function (h, i) { return resultOption(h, res.query, root, i < QUICK_SNIPPETS); });
+        if (res.total) {
+          var more = el('a', 'as-more', res.approx ? 'All results (about ' + res.total + ') \u2192' : 'All ' + plural(res.total, 'result') + ' \u2192');
+          more.href = page + '?q=' + encodeURIComponent(text);
+          items.push(more);
+        }
+        // The list holds options only; a correction is said in the status (the search page shows it as a link).
+        var fixed = res.corrections.map(function (c) { return c.to; }).join(' ');
+        cb.render(items, countText(res) + (fixed ? ' for ' + fixed : ''));
+        cb.open(items.length > 0);
+      }).catch(function (e) { status.textContent = 'Search unavailable: ' + e.message; });
+    }, DEBOUNCE_MS);
+    input.addEventListener('input', function () { seq++; run(); });
+    // Leaving the box collapses the list (after a click on an option has been handled).
+    input.addEventListener('blur', function () { setTimeout(function () { if (!form.contains(document.activeElement)) cb.open(false); }, 200); });
+    input.addEventListener('focus', function () { if (input.value.trim() && listbox.querySelector('[role=option]')) cb.open(true); });
+    document.addEventListener('click', function (ev) { if (!form.contains(ev.target)) cb.open(false); });
+  }
+
+  function searchPage(page, engine, root) {
+    var form = page.querySelector('form');
+    var input = page.querySelector('input[role=combobox]');
+    var listbox = page.querySelector('[role=listbox]');
+    var status = page.querySelector('[role=status]');
+    var facetBox = page.querySelector('[data-facets]');
+    var toggle = page.querySelector('[data-filters-toggle]');
+    var note = page.querySelector('[data-correction]');
+    var moreBtn = page.querySelector('[data-more]');
+    var params = new URLSearchParams(window.location.search);
+    var state = {q: params.get('q') || '', facets: {}, limit: PAGE_SIZE, exact: params.get('exact') === '1'};
+    var shown = parseInt(params.get('n') || '', 10);
+    if (shown > PAGE_SIZE) state.limit = Math.min(1000, Math.ceil(shown / PAGE_SIZE) * PAGE_SIZE);
+    FACET_KEYS.forEach(function (k) { state.facets[k] = params.getAll(k); });
+    input.value = state.q;
+    var seq = 0;
+    var cb = combobox(input, listbox, status);
+
+    function url(s) {
+      var p = new URLSearchParams();
+      if (s.q) p.set('q', s.q);
+      FACET_KEYS.forEach(function (k) { (s.facets[k] || []).forEach(function (v) { p.append(k, v); }); });
+      if (s.limit > PAGE_SIZE) p.set('n', String(s.limit));
+      if (s.exact) p.set('exact', '1');
+      var qs = p.toString();
+      return qs ? '?' + qs : window.location.pathname;
+    }
+    function syncUrl() {
+      try { history.replaceState(null, '', url(state)); } catch (e) { /* some browsers refuse on file:// */ }
+    }
+    if (toggle) {
+      toggle.hidden = false;
+      toggle.addEventListener('click', function () {
+        var open = toggle.getAttribute('aria-expanded') !== 'true';
+        toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+        facetBox.classList.toggle('as-open', open);
+      });
+    }
+    moreBtn.addEventListener('click', function () { state.limit += PAGE_SIZE; run(); });
+
+    function toggleFacet(kind, value) {
+      var list = state.facets[kind], i = list.indexOf(value);
+      if (i >= 0) list.splice(i, 1); else list.push(value);
+      state.limit = PAGE_SIZE;
+      run();
+    }
+    function group(title, kind, rows) {
+      if (!rows.length) return;
+      var fs = el('fieldset', 'as-facet');
+      fs.appendChild(el('legend', '', title));
+      rows.slice(0, FACET_ROWS).forEach(function (r) {
+        var label = el('label'), box = el('input');
+        box.type = 'checkbox';
+        box.value = r.value;
+        box.checked = state.facets[kind].indexOf(r.value) >= 0;
+        box.setAttribute('data-facet', kind);
+        box.addEventListener('change', function () { toggleFacet(kind, r.value); });
+        label.appendChild(box);
+        label.appendChild(document.createTextNode(' ' + r.name + ' '));
+        label.appendChild(el('span', 'as-count', '(' + r.count + ')'));
+        fs.appendChild(label);
+      });
+      facetBox.appendChild(fs);
+    }
+    function renderFacets(f, approx) {
+      facetBox.textContent = '';
+      if (!f) return;
+      if (approx) facetBox.appendChild(el('p', 'as-facet-note', 'Counts among the best matches'));
+      group('Entity type', 'type', f.types.filter(function (t) { return t[1] > 0 || state.facets.type.indexOf(t[0]) >= 0; })
+        .map(function (t) { return {value: t[0], name: t[0], count: t[1]}; }));
+      Object.keys(f.entities).forEach(function (type) {
+        var rows = f.entities[type].map(function (e) { return {value: e[0], name: e[1], count: e[2]}; });
+        // Selected values stay visible even when outside the top rows.
+        state.facets.entity.forEach(function (v) {
+          if (v.split(':')[0] === type && !rows.slice(0, FACET_ROWS).some(function (r) { return r.value === v; })) {
+            var m = rows.filter(function (r) { return r.value === v; })[0];
+            rows.unshift(m || {value: v, name: v.split(':').slice(1).join(':'), count: 0});
+          }
+        });
+        group(type, 'entity', rows);
+      });
+      group('Year', 'year', f.years.map(function (y) { return {value: y[0], name: y[0], count: y[1]}; }));
+      group('Source', 'source', f.sources.map(function (s) { return {value: s[0], name: s[0], count: s[1]}; }));
+    }
+    var shownKey = null;
+    function run() {
+      state.q = input.value;
+      syncUrl();
+      // Enter after typing, or a debounced keystroke after Enter, asks for what is shown already.
+      var key = url(state);
+      if (key === shownKey) return;
+      shownKey = key;
+      var my = ++seq;
+      note.textContent = '';
+      if (!state.q.trim() && !A.anySelected(state.facets)) {
+        cb.render([], 'Type to search, or pick a filter.');
+        moreBtn.hidden = true;
+        engine.search('', {withFacets: true, limit: 0}).then(function (res) { if (my === seq) renderFacets(res.facets, false); });
+        return;
+      }
+      engine.search(state.q, {limit: state.limit, facets: state.facets, withFacets: true, spell: !state.exact,
+        maxBlocks: MAX_BLOCKS}).then(function (res) {
+        if (my !== seq) return;
+        var items = res.hits.map(function (h) { return resultOption(h, res.query, root, true); });
+        cb.render(items, countText(res));
+        var fix = corrections(res, state.q, function (t) { return url({q: t, facets: state.facets, limit: PAGE_SIZE}); });
+        if (fix) {
+          if (res.corrections.some(function (c) { return c.replaced; })) {
+            var orig = el('a', '', state.q);
+            orig.href = url({q: state.q, facets: state.facets, limit: PAGE_SIZE, exact: true});
+            fix.appendChild(document.createTextNode('Search instead for '));
+            fix.appendChild(orig);
+          }
+          note.appendChild(fix);
+        }
+        moreBtn.hidden = !(res.total > res.hits.length);
+        renderFacets(res.total ? res.facets : null, res.facetsApprox);
+      }).catch(function (e) { shownKey = null; status.textContent = 'Search unavailable: ' + e.message; });
+    }
+    var typed = debounce(function () { state.limit = PAGE_SIZE; state.exact = false; run(); }, DEBOUNCE_MS);
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      typed.cancel();
+      state.limit = PAGE_SIZE;
+      state.exact = false;
+      run();
+    });
+    input.addEventListener('input', typed);
+    run();
+  }
+
+  function start() {
+    var root = (document.body && document.body.getAttribute('data-root')) || './';
+    var engine = new A.Engine(A.scriptLoader(root));
+    global.__archiveSearchEngine = engine;
+    document.querySelectorAll('[data-search-box]').forEach(function (form) { quickBox(form, engine, root); });
+    var page = document.querySelector('[data-search-page]');
+    if (page) searchPage(page, engine, root);
+    document.addEventListener('keydown', function (ev) {
+      if (ev.key !== '/' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      var t = ev.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      var input = document.querySelector('[data-search-page] input[role=combobox]') ||
+        document.querySelector('[data-search-box] input[role=combobox]');
+      if (input) { ev.preventDefault(); input.focus(); input.select(); }
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})(typeof window !== 'undefined' ? window : globalThis);
