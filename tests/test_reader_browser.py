@@ -86,7 +86,7 @@ def test_404_from_a_server_at_any_depth(page: Page, not_found_server: str) -> No
     # Every asset came from the site root. (Chromium's look-ahead may also try the relative
     # addresses before the base is set; those speculative requests are dropped, never used.)
     ok = {url for status, url in responses if status == 200}
-    assert {not_found_server + f"assets/{a}" for a in ("notfound.js", "style.css", "search.css", "site.js", "search.js")} <= ok
+    assert {not_found_server + f"assets/{a}" for a in ("notfound.js", "style.css", "search.css", "site.js", "search-ui.js")} <= ok
     assert all(url.startswith(not_found_server + "entity/gone/deeper/") for url in failed), failed
 
 
