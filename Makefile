@@ -58,7 +58,9 @@ test: lint test-js test-py
 search: $(STAMP)
 	$(PY) -m generator query --site $(SITE) --limit $(LIMIT) "$(Q)"
 
-BENCH_ARGS ?=
+# Build speed and memory beside Hugo and Pelican (issue 6). Several minutes on the full Reuters corpus;
+# e.g. BENCH_ARGS="--limit 2000 --repeat 1" for a quick look, add --work DIR to keep outputs and the import.
+BENCH_ARGS ?= --peers hugo,pelican --scale5
 bench: $(STAMP)
 	$(PY) -m generator.bench $(BENCH_ARGS)
 
