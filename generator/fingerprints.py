@@ -107,7 +107,8 @@ def base_digest(site: SiteConfig, nav: Any, templates: Digest) -> Digest:
 
 
 def article_deps(archive: Archive, i: int, enc: Encoder) -> Digest:
-    """An article page: the article, its neighbours' and related articles' cards, the entities it names.
+    """An article page: the article, its neighbours' and related articles' cards, the entities it names,
+    and for a copy (``duplicate_of``) the card of its original, whose title and date its page shows.
 
     Fed to the hash as bytes, not through ``repr``: it runs for every article of every build.
     """
@@ -119,6 +120,8 @@ def article_deps(archive: Archive, i: int, enc: Encoder) -> Digest:
     h.update(b"r%d" % len(art.related))
     for j in art.related:
         h.update(arts[j].card)
+    h.update(b"o")
+    h.update(arts[art.original].card if art.original is not None else b"-" * 16)
     defs = enc._defs
     for eid, n in art.mention_counts.items():
         h.update(defs[eid])
