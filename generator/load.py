@@ -239,6 +239,7 @@ def _build(part: _Parsed | None, matcher: Matcher, known: set[str], names: bytes
     _replay(diag, tuple(sub.problems))
     if article is None:
         return None
+    article.pack()
     seed = part.seed
     return ArticleRecord(
         seed_path=str(part.path), seed_stat=part.seed_stat, meta_path=str(part.meta_path) if part.meta_path else None,

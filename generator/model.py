@@ -80,11 +80,24 @@ class Article:
     def source_id(self) -> str | None:
         return key_of(self.source) if self.source else None
 
-    def _decoded(self) -> tuple[tuple[Block, ...], tuple[tuple[Mention, ...], ...]]:
+    def parts(self) -> tuple[tuple[Block, ...], tuple[tuple[Mention, ...], ...]]:
+        """The blocks and their mentions, decoded for the one page that needs them (not kept: memory)."""
         if isinstance(self.body, bytes):
             blocks, mentions = pickle.loads(self.body)
-            self.body = (tuple(Block(*b) for b in blocks), tuple(tuple(Mention(*m) for m in ms) for ms in mentions))
+            return tuple(Block(*b) for b in blocks), tuple(tuple(Mention(*m) for m in ms) for ms in mentions)
         return self.body
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return self.parts()[0]
+
+    @property
+    def mentions(self) -> tuple[tuple[Mention, ...], ...]:
+        return self.parts()[1]
+
+    def pack(self) -> None:
+        """Keep the body pickled: a 100,000-article model then holds a few large strings, not millions of objects."""
+        self.body = self._encoded()
 
     def _encoded(self) -> bytes:
         """The body as plain tuples: pickling them is C-speed, unlike frozen dataclasses."""
@@ -93,14 +106,6 @@ class Article:
         blocks, mentions = self.body
         plain = (tuple((b.kind, b.text) for b in blocks), tuple(tuple((m.entity_id, m.start, m.end) for m in ms) for ms in mentions))
         return pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
-
-    @property
-    def blocks(self) -> tuple[Block, ...]:
-        return self._decoded()[0]
-
-    @property
-    def mentions(self) -> tuple[tuple[Mention, ...], ...]:
-        return self._decoded()[1]
 
     @property
     def lead(self) -> str:

@@ -63,7 +63,8 @@ def body_html(article: Article, root: str) -> tuple[Markup, list[tuple[int, str,
     parts: list[str] = []
     toc: list[tuple[int, str, str]] = []
     used: set[str] = set(RESERVED_IDS)
-    for block, mentions in zip(article.blocks, article.mentions, strict=True):
+    blocks, found = article.parts()
+    for block, mentions in zip(blocks, found, strict=True):
         if block.kind == "h":
             anchor = slugify(block.text) or "section"
             base, n = anchor, 2
