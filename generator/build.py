@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -299,7 +300,8 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
             # staging root, confined to search/, reports what it wrote.
             w = Writer(staged)
             search_state = write_browser_index(w, list(search_docs(archive)), None, [])
-            return search_state, w.manifest, w.written, w.bytes
+            # Pickled here: the parent only stores it, and unpickling its many objects there would double its memory.
+            return pickle.dumps(search_state, protocol=pickle.HIGHEST_PROTOCOL), w.manifest, w.written, w.bytes
 
         def whoosh() -> dict[str, bytes] | None:
             return update_whoosh(list(search_docs(archive)), staged_whoosh, None) if staged_whoosh is not None else None
@@ -360,7 +362,8 @@ def _incremental(
         _render(opts, archive, p, writer, result, progress)
     with _step(result, "search indexes", progress):
         docs = list(search_docs(archive))
-        state.search = write_browser_index(writer, docs, previous.search, previous.search_files)
+        old = pickle.loads(previous.search) if isinstance(previous.search, bytes) else previous.search
+        state.search = write_browser_index(writer, docs, old, previous.search_files)
         state.search_files = writer.owned_by(PRODUCER)
     with _step(result, "write", progress):
         cachemod.begin_writing(folder)  # from here on, a killed build is repaired by the next one

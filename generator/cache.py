@@ -72,7 +72,7 @@ class BuildState:
     load: LoadCache = field(default_factory=LoadCache)
     pages: dict[tuple[str, str], tuple[str, bytes]] = field(default_factory=dict)  # (family, key) -> (path, fingerprint)
     manifest: dict[str, bytes] = field(default_factory=dict)  # site path -> digest of its bytes
-    search: Any = None  # the browser index's own state
+    search: Any = None  # the browser index's own state (or it pickled, as a clean build leaves it)
     search_files: list[str] = field(default_factory=list)  # the site paths it wrote
     whoosh: dict[str, bytes] | None = None  # article id -> digest of what whoosh holds of it
     summary: Summary | None = None
