@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LIMIT ?= 10
 
-.PHONY: build serve test test-py test-js lint clean bench eval search chromium venv dist
+.PHONY: build serve test test-py test-js lint clean bench eval search chromium venv dist discover check
 
 build: $(STAMP)
 	$(PY) -m generator build --out $(SITE)
@@ -58,12 +58,24 @@ test: lint test-js test-py
 search: $(STAMP)
 	$(PY) -m generator query --site $(SITE) --limit $(LIMIT) "$(Q)"
 
-BENCH_ARGS ?=
+# Build speed and memory beside Hugo and Pelican (issue 6). Several minutes on the full Reuters corpus;
+# e.g. BENCH_ARGS="--limit 2000 --repeat 1" for a quick look, add --work DIR to keep outputs and the import.
+BENCH_ARGS ?= --peers hugo,pelican --scale5
 bench: $(STAMP)
 	$(PY) -m generator.bench $(BENCH_ARGS)
 
 eval: $(STAMP)
 	$(PY) -m generator.evaluate
+	$(PY) -m generator.discover_eval
+
+# Propose entities the registry lacks: writes content/entities.proposed.yaml to review
+# (then: python -m generator discover --accept content/entities.proposed.yaml).
+discover: $(STAMP)
+	$(PY) -m generator discover
+
+# Everything the build validates, without writing; then a link check of the built site.
+check: $(STAMP)
+	$(PY) -m generator check
 
 clean:
 	rm -rf $(SITE) $(SITE).whoosh .site-* .pytest_cache .ruff_cache dist

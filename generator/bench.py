@@ -1,115 +1,633 @@
-"""``make bench``: build speed, memory and output size, optionally beside Hugo and Pelican.
+"""``make bench``: one table of build speed and memory, ours beside Hugo and Pelican, same run.
 
 Speed lives here, never in tests: a noisy shared machine makes timed tests
-flake. Each build runs in a fresh process (``os.wait4`` gives its CPU time
-and peak memory); runs are repeated and the median and minimum reported.
-Prints one JSON line per measurement, like ``../shared/peers/``'s scripts, so
-results can be appended to a file and compared.
+flake. Every build runs through the CLI in a fresh process; ``os.wait4``
+gives its CPU time and peak RSS (the largest process of the build, as
+``/usr/bin/time`` reports it for the peers), ``/proc/stat`` the CPU that
+*other* processes used meanwhile (a disturbed run shows there, as in the
+peers' scripts). Runs are repeated; the median and the minimum are reported.
 
-    python -m generator.bench [--corpus FILE] [--limit N] [--repeat R] [--peers]
+Scenarios, on the shared Reuters-21578 corpus (imported once with its labels):
+
+* cold build (output and build cache deleted) of ours, tuned Hugo
+  (``hugo.py --related-cardinality 10``) and Pelican, interleaved round by
+  round (ours, hugo, pelican, ours, ...) so machine drift hits all alike;
+  a tool whose build took longer than ``--max-repeat-seconds`` is not repeated;
+* ours only: rebuild with nothing changed; one seed with a sentence appended;
+  one article in the middle of the date order moved by a ``date:`` in its
+  metadata. Every run makes a new change, the file is restored afterwards;
+* ``--scale5``: Reuters x5 (107,890 articles: copy k of each article gets id
+  ``<id>-r<k>`` and its date shifted by k years; undated stay undated), made by
+  copying the imported seeds and metadata, cold build.
+
+Prints one JSON line per measurement on stdout (append them to a file to
+compare runs), progress and the final table on stderr: the targets of issue 6
+and whether each is met, and where our time goes, per build step, from the
+timings the CLI prints.
+
+    python -m generator.bench [--limit N] [--repeat R] [--peers hugo,pelican] [--scale5] [--work DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from generator.cache import cache_dir
+from generator.load import RACY_NS
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "reuters21578" / "articles.jsonl"
+PEERS = SHARED / "peers"
+PEER_SCRIPTS = {  # --peers name -> (script, extra arguments, tool label)
+    "hugo": ("hugo.py", ["--related-cardinality", "10"], "hugo (tuned)"),
+    "hugo-untuned": ("hugo.py", [], "hugo (default)"),
+    "pelican": ("pelican.py", [], "pelican"),
+}
+TUNED_HUGO = PEER_SCRIPTS["hugo"][2]
+SETTLE_SECONDS = RACY_NS / 1e9 + 0.5  # inputs older than this are not "racy" for the build cache
+EDIT_SECONDS = 3.0
+NO_CHANGE_SECONDS = 2.0
+X5_SECONDS = 100.0
+X5_RSS_MB = 2048.0
+_SEED_DATE = re.compile(r"\Adate (?:(?P<iso>\d{4}-\d{2}-\d{2})|undated)\b")
+_META_DATE = re.compile(r"^date:[^\n]*\n?", re.MULTILINE)
 
 
-def _run(cmd: list[str]) -> dict:
-    """Run ``cmd``; wall seconds, CPU seconds and peak RSS of that process tree's leader."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    out = proc.stdout.read().decode() if proc.stdout else ""
-    proc.stdout.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"bench: command failed: {' '.join(cmd)}")
-    return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "max_rss_kb": usage.ru_maxrss, "stdout": out}
+class BenchError(Exception):
+    """A step of the benchmark failed; the message says which and why."""
 
 
-def _tree(path: Path) -> tuple[int, int, int]:
+# ------------------------------------------------------------------ timing
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed process: wall and CPU seconds, peak RSS, CPU other processes used meanwhile."""
+
+    seconds: float
+    cpu_seconds: float | None
+    max_rss_kb: int | None
+    other_cpu_seconds: float | None
+    info: dict = field(default_factory=dict)  # our build's own report (mode, steps) or the peer's JSON line
+
+
+def _busy_seconds() -> float | None:
+    """Machine-wide busy CPU seconds so far (/proc/stat: all but idle and iowait), as the peers count them."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    busy = sum(v) - v[3] - (v[4] if len(v) > 4 else 0)
+    if len(v) > 8:
+        busy -= sum(v[8:10])  # guest time is already counted in user/nice
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def run_timed(cmd: list[str], what: str) -> tuple[Run, str]:
+    """Run ``cmd`` in a fresh process after flushing earlier writes; its timing and stdout.
+
+    Output goes to temporary files, not pipes, so a chatty build cannot block.
+    """
+    os.sync()  # deleted outputs and edited inputs reach the disk outside the timing, as in the peers' scripts
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        busy0 = _busy_seconds()
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        busy1 = _busy_seconds()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if proc.returncode != 0:
+        raise BenchError(f"bench: {what} failed (exit {proc.returncode}): {' '.join(cmd)}\n{stderr[-3000:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    other = None if busy0 is None or busy1 is None else round(max(0.0, busy1 - busy0 - cpu), 2)
+    return Run(round(wall, 3), round(cpu, 3), usage.ru_maxrss, other), stdout
+
+
+# ------------------------------------------------------------ our build
+
+_BUILT = re.compile(r"^built .*?\((?P<mode>[\w ]+)\): .*?(?P<written>\d+) written, (?P<removed>\d+) removed, "
+                    r".* in (?P<secs>\d+(?:\.\d+)?)s \((?P<steps>.*)\)$", re.MULTILINE)
+_UNCHANGED = re.compile(r"^nothing changed: .* in (?P<secs>\d+(?:\.\d+)?)s$", re.MULTILINE)
+_STEP = re.compile(r"(.+?) (\d+(?:\.\d+)?)s(?:, |$)")
+
+
+def parse_build_report(stdout: str) -> dict:
+    """The CLI's summary line: mode, files written/removed, its own seconds and per-step seconds.
+
+    ``built N articles ... (clean): F files, W written, R removed, ... in X s (step a 1.23s, ...)``
+    or ``nothing changed: ... in X s``. An unknown format gives ``{}`` (the wall time still counts).
+    """
+    m = _BUILT.search(stdout)
+    if m:
+        # "render 118 pages" -> "render N pages": the same step under one name in every run
+        steps = {re.sub(r"\b\d[\d,]*\b", "N", name): float(sec) for name, sec in _STEP.findall(m["steps"])}
+        return {"mode": m["mode"], "written": int(m["written"]), "removed": int(m["removed"]),
+                "build_seconds": float(m["secs"]), "steps": steps}
+    m = _UNCHANGED.search(stdout)
+    if m:
+        return {"mode": "unchanged", "written": 0, "removed": 0, "build_seconds": float(m["secs"]), "steps": {}}
+    return {}
+
+
+@dataclass
+class Archive:
+    """An input archive (seeds + content) and the output folder our builds of it use."""
+
+    name: str
+    seeds: Path
+    content: Path
+    out: Path
+    articles: int
+    last_write: float = 0.0  # time.time() of our last change to the inputs
+
+    def settle(self) -> None:
+        """Wait until our last input change is older than the build cache's racy window.
+
+        Otherwise the first rebuild after a cold build would re-read files
+        only because the import finished a moment before, which no user sees.
+        """
+        wait = self.last_write + SETTLE_SECONDS - time.time()
+        if wait > 0:
+            time.sleep(wait)
+
+    def build(self, clean: bool) -> Run:
+        """One ``python -m generator build``; ``clean`` deletes the output, its search index and cache first."""
+        if clean:
+            for p in (self.out, self.out.with_name(self.out.name + ".whoosh"), cache_dir(self.out)):
+                shutil.rmtree(p, ignore_errors=True)
+        cmd = [sys.executable, "-m", "generator", "build", "--seeds", str(self.seeds),
+               "--content", str(self.content), "--out", str(self.out)]
+        run, stdout = run_timed(cmd, f"build of {self.name}")
+        return Run(run.seconds, run.cpu_seconds, run.max_rss_kb, run.other_cpu_seconds, parse_build_report(stdout))
+
+
+# --------------------------------------------------------------- measurements
+
+
+@dataclass
+class Measurement:
+    """Repeated runs of one tool on one scenario; ``record()`` is its JSON line."""
+
+    tool: str
+    corpus: str
+    scenario: str
+    articles: int
+    runs: list[Run] = field(default_factory=list)
+    site: Path | None = None
+    _record: dict | None = None
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def rss_mb(self) -> float | None:
+        rss = [r.max_rss_kb for r in self.runs if r.max_rss_kb is not None]
+        return max(rss) / 1024 if rss else None
+
+    def steps(self) -> dict[str, float]:
+        """Median seconds of each step our CLI reported, in its order."""
+        names: list[str] = []
+        for r in self.runs:
+            names += [n for n in r.info.get("steps", {}) if n not in names]
+        return {n: round(statistics.median(r.info["steps"][n] for r in self.runs if n in r.info.get("steps", {})), 3)
+                for n in names}
+
+    def record(self) -> dict:
+        """The JSON line (computed once: counting the output files of a big site takes seconds)."""
+        if self._record is None:
+            self._record = self._make_record()
+        return self._record
+
+    def _make_record(self) -> dict:
+        secs = [r.seconds for r in self.runs]
+        cpu = [r.cpu_seconds for r in self.runs if r.cpu_seconds is not None]
+        rec: dict = {
+            "tool": self.tool, "corpus": self.corpus, "scenario": self.scenario, "articles": self.articles,
+            "runs": len(secs), "seconds": round(self.seconds, 3), "min_seconds": min(secs), "run_seconds": secs,
+            "cpu_seconds": round(statistics.median(cpu), 3) if cpu else None,
+            "max_rss_kb": max((r.max_rss_kb for r in self.runs if r.max_rss_kb is not None), default=None),
+            "other_cpu_seconds": [r.other_cpu_seconds for r in self.runs],
+        }
+        if self.tool == "ours":
+            reports = [r.info for r in self.runs if r.info]
+            rec["modes"] = [i["mode"] for i in reports]
+            rec["written"] = [i["written"] for i in reports]
+            if reports:
+                rec["build_seconds"] = round(statistics.median(i["build_seconds"] for i in reports), 3)
+            rec["steps"] = self.steps()
+        else:
+            last = self.runs[-1].info
+            rec.update({k: last[k] for k in ("version", "related", "prep_seconds") if k in last})
+            rec.update({k: last[k] for k in ("pages_out", "files_out", "bytes_out") if k in last})
+        if self.site is not None and self.site.is_dir() and "files_out" not in rec:
+            rec.update(tree_stats(self.site))
+        if self.site is not None:
+            rec["site"] = str(self.site)
+        return rec
+
+
+def tree_stats(path: Path) -> dict:
+    """Files, HTML pages and bytes under ``path``."""
     files = pages = size = 0
-    for f in path.rglob("*"):
-        if f.is_file():
-            files += 1
-            pages += f.suffix == ".html"
-            size += f.stat().st_size
-    return files, pages, size
+    stack = [path]
+    while stack:
+        with os.scandir(stack.pop()) as it:
+            for e in it:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(Path(e.path))
+                elif e.is_file(follow_symlinks=False):
+                    files += 1
+                    pages += e.name.endswith(".html")
+                    size += e.stat().st_size
+    return {"pages_out": pages, "files_out": files, "bytes_out": size}
 
 
-def bench_build(name: str, seeds: Path, content: Path, work: Path, repeat: int, articles: int) -> dict:
-    out = work / f"site-{name}"
+def emit(m: Measurement, results: list[Measurement]) -> None:
+    results.append(m)
+    print(json.dumps(m.record()), flush=True)
+
+
+def say(msg: str) -> None:
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------- peers
+
+
+def peers_ready(names: list[str]) -> dict[str, str]:
+    """Install the requested peers with ``../shared/peers/setup.sh``; the environment to run them, or {} (said why)."""
+    if not names:
+        return {}
+    if not (PEERS / "setup.sh").is_file():
+        say(f"{PEERS} not found: peers not measured")
+        return {}
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    env = {**os.environ, "PEERS_HOME": os.environ.get("PEERS_HOME", str(cache / "archive-bench-peers"))}
+    say(f"setting up peers in {env['PEERS_HOME']} (first time: installs Hugo and Pelican)")
+    proc = subprocess.run([str(PEERS / "setup.sh")], env=env, stdout=sys.stderr, stderr=sys.stderr, check=False)
+    if proc.returncode != 0:
+        say("peer setup failed (see above): peers not measured")
+        return {}
+    return env
+
+
+def peer_once(name: str, corpus: Path, out: Path, limit: int, env: dict[str, str]) -> Run:
+    """One timed build by a peer's script (it writes the project, then times the tool only)."""
+    script, extra, _ = PEER_SCRIPTS[name]
+    cmd = [sys.executable, str(PEERS / script), str(corpus), str(out), "--repeat", "1", *extra]
+    if limit:
+        cmd += ["--limit", str(limit)]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise BenchError(f"bench: {name} failed (exit {proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-3000:]}")
+    res = json.loads(lines[-1])
+    other = res.get("other_cpu_seconds") or [None]
+    return Run(res["seconds"], res.get("cpu_seconds"), res.get("max_rss_kb"), other[0], res)
+
+
+# -------------------------------------------------------------- archives
+
+
+def import_reuters(corpus: Path, limit: int, work: Path) -> Archive:
+    """The corpus imported with its labels into ``work`` (reused when a previous run finished it)."""
+    name = f"{corpus.parent.name}-{limit or 'all'}"
+    base = work / name
+    arch = Archive(name, base / "seeds", base / "content", base / "site", 0)
+    stamp = base / "imported.ok"
+    if not stamp.exists():
+        shutil.rmtree(base, ignore_errors=True)
+        base.mkdir(parents=True)
+        cmd = [sys.executable, "-m", "generator", "import", "jsonl", str(corpus),
+               "--seeds", str(arch.seeds), "--content", str(arch.content)]
+        labels = corpus.parent / "entity_labels.json"
+        if labels.exists():
+            cmd += ["--labels", str(labels)]
+        if limit:
+            cmd += ["--limit", str(limit)]
+        say(f"importing {corpus} into {base} ...")
+        run, _ = run_timed(cmd, "import")
+        say(f"imported in {run.seconds:.1f}s")
+        stamp.write_text("")
+        arch.last_write = time.time()
+    arch.articles = sum(1 for _ in arch.seeds.glob("*.txt"))
+    return arch
+
+
+def _shift_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def scale(src: Archive, copies: int, work: Path) -> Archive:
+    """``src`` times ``copies``: copy k >= 1 of article ``<id>`` is ``<id>-r<k>``, dated k years later.
+
+    Made by copying seeds and metadata (much faster than writing a JSON
+    Lines file and importing it; the entity registry and site.yaml are the
+    same either way). Undated articles stay undated.
+    """
+    name = f"{src.name}-x{copies}"
+    base = work / name
+    arch = Archive(name, base / "seeds", base / "content", base / "site", 0)
+    stamp = base / "generated.ok"
+    if not stamp.exists():
+        say(f"generating {name} in {base} ...")
+        shutil.rmtree(base, ignore_errors=True)
+        shutil.copytree(src.content, arch.content, ignore=shutil.ignore_patterns("articles"))
+        arch.seeds.mkdir(parents=True)
+        (arch.content / "articles").mkdir()
+        for seed in sorted(src.seeds.glob("*.txt")):
+            text = seed.read_text(encoding="utf-8")
+            m = _SEED_DATE.match(text)
+            if m is None:
+                raise BenchError(f"{seed}:1: error: expected 'date YYYY-MM-DD' or 'date undated' (as the importer writes)")
+            meta = src.content / "articles" / f"{seed.stem}.yaml"
+            meta_text = meta.read_text(encoding="utf-8") if meta.exists() else None
+            for k in range(copies):
+                new_id = seed.stem if k == 0 else f"{seed.stem}-r{k}"
+                body = text
+                if m["iso"] and k:
+                    day = _shift_years(dt.date.fromisoformat(m["iso"]), k)
+                    body = f"date {day.isoformat()}{text[m.end():]}"
+                (arch.seeds / f"{new_id}.txt").write_text(body, encoding="utf-8")
+                if meta_text is not None:
+                    (arch.content / "articles" / f"{new_id}.yaml").write_text(
+                        _shift_meta_date(meta_text, k), encoding="utf-8")
+        stamp.write_text("")
+        arch.last_write = time.time()
+    arch.articles = sum(1 for _ in arch.seeds.glob("*.txt"))
+    return arch
+
+
+def _shift_meta_date(text: str, years: int) -> str:
+    """A metadata file's ``date: YYYY-MM-DD`` moved by ``years`` (other forms left alone)."""
+    def shift(m: re.Match[str]) -> str:
+        value = m.group(0)[5:].strip().strip("'\"")
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return m.group(0)
+        return f"date: {_shift_years(day, years).isoformat()}\n"
+    return _META_DATE.sub(shift, text) if years else text
+
+
+def seeds_by_date(arch: Archive) -> list[tuple[str, Path]]:
+    """Seeds in date order (ISO date from the first line; undated last), for picking typical edits."""
+    dated = []
+    for seed in arch.seeds.glob("*.txt"):
+        with seed.open(encoding="utf-8") as f:
+            m = _SEED_DATE.match(f.readline())
+        dated.append((m["iso"] if m and m["iso"] else "9999", seed))
+    dated.sort()
+    return dated
+
+
+# -------------------------------------------------------------- scenarios
+
+
+def cold_rounds(tools: dict[str, Callable[[], Run]], repeat: int, cap: float) -> dict[str, list[Run]]:
+    """``repeat`` rounds of one cold build per tool, interleaved; a build slower than ``cap`` is not repeated."""
+    runs: dict[str, list[Run]] = {name: [] for name in tools}
+    for rnd in range(repeat):
+        for name, once in tools.items():
+            if runs[name] and runs[name][-1].seconds > cap:
+                continue
+            say(f"cold build, round {rnd + 1}/{repeat}: {name} ...")
+            runs[name].append(once())
+            say(f"  {name}: {runs[name][-1].seconds:.1f}s")
+    return runs
+
+
+def edit_runs(arch: Archive, path: Path, repeat: int, alter: Callable[[str, int], str]) -> list[Run]:
+    """Rebuilds after ``repeat`` successive changes of ``path`` (each run a new one); restored and rebuilt after."""
+    original = path.read_text(encoding="utf-8")
     runs = []
-    for _ in range(repeat):
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(Path(str(out) + ".whoosh"), ignore_errors=True)
-        runs.append(_run([sys.executable, "-m", "generator", "build", "-q", "--seeds", str(seeds),
-                          "--content", str(content), "--out", str(out)]))
-    files, pages, size = _tree(out)
-    secs = [r["seconds"] for r in runs]
-    return {
-        "tool": "ours", "corpus": name, "articles": articles, "runs": repeat,
-        "seconds": round(statistics.median(secs), 3), "min_seconds": round(min(secs), 3),
-        "cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in runs), 3),
-        "max_rss_kb": max(r["max_rss_kb"] for r in runs),
-        "pages_out": pages, "files_out": files, "bytes_out": size, "site": str(out),
-    }
+    try:
+        for i in range(repeat):
+            path.write_text(alter(original, i), encoding="utf-8")
+            arch.last_write = time.time()
+            runs.append(arch.build(clean=False))
+    finally:
+        path.write_text(original, encoding="utf-8")
+        arch.last_write = time.time()
+    arch.build(clean=False)  # back in step with the restored input, untimed
+    return runs
+
+
+def append_sentence(text: str, i: int) -> str:
+    return text.rstrip("\n") + f"\n\nBenchmark correction {i + 1}: the figures were confirmed by the company.\n"
+
+
+def move_date(day: dt.date) -> Callable[[str, int], str]:
+    """Metadata ``date:`` set to ``day`` plus i + 1 days on run i (a new position in the date order each run)."""
+    def alter(text: str, i: int) -> str:
+        rest = _META_DATE.sub("", text)
+        return rest.rstrip("\n") + f"\ndate: {(day + dt.timedelta(days=i + 1)).isoformat()}\n"
+    return alter
+
+
+def measure_reuters(args: argparse.Namespace, work: Path, results: list[Measurement]) -> None:
+    """Cold builds beside the peers, then our incremental scenarios, then Reuters x5."""
+    arch = import_reuters(args.corpus, args.limit, work)
+    env = peers_ready(args.peers)
+    tools: dict[str, Callable[[], Run]] = {}
+
+    def ours_cold() -> Run:
+        arch.settle()
+        return arch.build(clean=True)
+
+    tools["ours"] = ours_cold
+    if env:
+        for p in args.peers:
+            tools[PEER_SCRIPTS[p][2]] = (lambda p=p: peer_once(p, args.corpus, work / arch.name / p, args.limit, env))
+    corpus = args.corpus.parent.name
+    for name, runs in cold_rounds(tools, args.repeat, args.max_repeat_seconds).items():
+        site = arch.out if name == "ours" else None
+        m = Measurement("ours" if name == "ours" else name, corpus, "cold build", arch.articles, runs, site)
+        emit(m, results)
+
+    say("no-change rebuilds ...")
+    arch.settle()
+    m = Measurement("ours", corpus, "no-change rebuild", arch.articles, [arch.build(clean=False) for _ in range(args.repeat)], arch.out)
+    emit(m, results)
+
+    order = seeds_by_date(arch)
+    seed = order[len(order) // 4][1]
+    say(f"one seed edited ({seed.name}) ...")
+    m = Measurement("ours", corpus, f"one seed edited ({seed.stem})", arch.articles,
+                    edit_runs(arch, seed, args.repeat, append_sentence), arch.out)
+    emit(m, results)
+
+    iso, middle = next((d, s) for d, s in order[len(order) // 2:] if d != "9999")
+    meta = arch.content / "articles" / f"{middle.stem}.yaml"
+    if meta.exists():
+        say(f"one date moved ({meta.name}) ...")
+        m = Measurement("ours", corpus, f"date moved ({middle.stem})", arch.articles,
+                        edit_runs(arch, meta, args.repeat, move_date(dt.date.fromisoformat(iso))), arch.out)
+        emit(m, results)
+    else:
+        say(f"{meta} not found: the date-move edit was not measured")
+
+    if args.scale5:
+        big = scale(arch, 5, work)
+        say(f"{big.name}: {big.articles} articles")
+
+        def big_cold() -> Run:
+            big.settle()
+            return big.build(clean=True)
+
+        runs = cold_rounds({"ours": big_cold}, args.repeat, args.max_repeat_seconds)["ours"]
+        m = Measurement("ours", f"{corpus} x5", "cold build", big.articles, runs, big.out)
+        emit(m, results)
+
+
+# ---------------------------------------------------------------- report
+
+
+def _fmt(v: float | None, digits: int = 2) -> str:
+    return "-" if v is None else f"{v:,.{digits}f}"
+
+
+def table(results: list[Measurement]) -> str:
+    head = ["tool", "corpus", "scenario", "articles", "runs", "median s", "min s", "CPU s", "peak RSS MB", "files", "other CPU s"]
+    rows = [head]
+    for m in results:
+        rec = m.record()
+        other = [o for o in rec["other_cpu_seconds"] if o is not None]
+        rows.append([m.tool, m.corpus, m.scenario, f"{m.articles:,}", str(len(m.runs)), _fmt(m.seconds), _fmt(rec["min_seconds"]),
+                     _fmt(rec["cpu_seconds"]), _fmt(m.rss_mb, 0), f"{rec['files_out']:,}" if "files_out" in rec else "-",
+                     _fmt(statistics.median(other) if other else None, 1)])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = []
+    for n, r in enumerate(rows):
+        cells = [c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))]
+        lines.append("| " + " | ".join(cells) + " |")
+        if n == 0:
+            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def where_time_goes(results: list[Measurement]) -> list[str]:
+    out = []
+    for m in results:
+        if m.tool != "ours" or not any(r.info for r in m.runs):
+            continue
+        steps = ", ".join(f"{n} {s:.2f}s" for n, s in m.steps().items()) or "no steps reported"
+        modes = sorted({r.info.get("mode", "?") for r in m.runs})
+        written = statistics.median(r.info.get("written", 0) for r in m.runs)
+        out.append(f"  {m.corpus} / {m.scenario} ({'/'.join(modes)}, {written:,.0f} files written): {steps}")
+    return out
+
+
+def targets(results: list[Measurement], limit: int) -> list[str]:
+    """Issue 6's targets, each with the measured value and met / MISSED (or why it was not measured)."""
+    def find(tool: str, scenario: str, x5: bool = False) -> Measurement | None:
+        return next((m for m in results if m.tool == tool and m.scenario.startswith(scenario)
+                     and m.corpus != "bundled" and m.corpus.endswith(" x5") == x5), None)
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    lines = []
+    ours, hugo = find("ours", "cold build"), find(TUNED_HUGO, "cold build")
+    if ours is None:
+        return ["  not measured: they need the Reuters corpus (../shared/corpus/reuters21578/)"]
+    if hugo is None:
+        lines.append(f"  cold build <= 1.0x tuned Hugo: ours {ours.seconds:.1f}s; Hugo not measured (--peers hugo)")
+    else:
+        ratio = ours.seconds / hugo.seconds
+        lines.append(f"  cold build <= 1.0x tuned Hugo: ours {ours.seconds:.1f}s / Hugo {hugo.seconds:.1f}s = {ratio:.2f}x"
+                     f"  {verdict(ratio <= 1.0)}")
+    for scenario, goal in (("no-change rebuild", NO_CHANGE_SECONDS), ("one seed edited", EDIT_SECONDS), ("date moved", EDIT_SECONDS)):
+        m = find("ours", scenario)
+        if m is not None:
+            lines.append(f"  {scenario} <= {goal:.0f}s: {m.seconds:.2f}s  {verdict(m.seconds <= goal)}")
+    big = find("ours", "cold build", x5=True)
+    if big is None:
+        lines.append("  Reuters x5 cold < 100s and < 2 GB: not measured (--scale5)")
+    else:
+        rss = big.rss_mb or 0.0
+        lines.append(f"  Reuters x5 ({big.articles:,} articles) cold < {X5_SECONDS:.0f}s: {big.seconds:.1f}s  "
+                     f"{verdict(big.seconds < X5_SECONDS)}; peak RSS < {X5_RSS_MB:.0f} MB: {rss:.0f} MB  {verdict(rss < X5_RSS_MB)}")
+    if limit:
+        lines.insert(0, f"  (--limit {limit}: the targets are for the full corpus; shown for reference only)")
+    return lines
+
+
+def report(results: list[Measurement], limit: int) -> None:
+    print("\n" + table(results), file=sys.stderr)
+    print("\ntargets (issue 6; medians; other CPU s > a few % of the wall time means the machine was busy):", file=sys.stderr)
+    print("\n".join(targets(results, limit)), file=sys.stderr)
+    steps = where_time_goes(results)
+    if steps:
+        print("\nwhere our time goes, per step (median seconds the build reported):", file=sys.stderr)
+        print("\n".join(steps), file=sys.stderr)
+
+
+# ------------------------------------------------------------------ main
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS, help="JSON Lines corpus (default: the shared Reuters corpus)")
-    ap.add_argument("--limit", type=int, default=5000, help="articles of the corpus to build (0: all)")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--peers", action="store_true", help="also build the same articles with Hugo and Pelican (../shared/peers)")
-    ap.add_argument("--work", type=Path, help="keep outputs here (default: a temporary folder)")
+    ap.add_argument("--limit", type=int, default=0, help="first N articles of the corpus (default 0: all)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median and minimum are reported (default 3)")
+    ap.add_argument("--max-repeat-seconds", type=float, default=60.0,
+                    help="a cold build slower than this is not repeated (default 60, as the peers' scripts)")
+    ap.add_argument("--peers", default="", help=f"comma-separated peers to build beside ours: {', '.join(PEER_SCRIPTS)} (default: none)")
+    ap.add_argument("--scale5", action="store_true", help="also build Reuters x5 (107,890 articles with the full corpus)")
+    ap.add_argument("--work", type=Path, help="keep outputs here and reuse imports between runs (default: a temporary folder)")
     args = ap.parse_args(argv)
+    args.peers = [p for p in args.peers.replace(" ", "").split(",") if p and p != "none"]
+    unknown = [p for p in args.peers if p not in PEER_SCRIPTS]
+    if unknown:
+        ap.error(f"unknown peer {', '.join(unknown)}: choose from {', '.join(PEER_SCRIPTS)}")
+    if args.repeat < 1 or args.limit < 0:
+        ap.error("--repeat must be at least 1 and --limit at least 0")
 
-    work = args.work or Path(tempfile.mkdtemp(prefix="archive-bench-"))
+    work = (args.work or Path(tempfile.mkdtemp(prefix="archive-bench-"))).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    n_seeds = len(list((ROOT / "seeds").glob("*.txt")))
-    print(json.dumps(bench_build("bundled", ROOT / "seeds", ROOT / "content", work, args.repeat, n_seeds)), flush=True)
-
-    if not args.corpus.is_file():
-        print(f"bench: {args.corpus} not found; only the bundled archive was measured", file=sys.stderr)
-        return 0
-    name = f"{args.corpus.parent.name}-{args.limit or 'all'}"
-    seeds, content = work / f"{name}-seeds", work / f"{name}-content"
-    if not seeds.exists():
-        cmd = [sys.executable, "-m", "generator", "import", "jsonl", str(args.corpus), "--seeds", str(seeds), "--content", str(content)]
-        labels = args.corpus.parent / "entity_labels.json"
-        if labels.exists():
-            cmd += ["--labels", str(labels)]
-        if args.limit:
-            cmd += ["--limit", str(args.limit)]
-        _run(cmd)
-    articles = len(list(seeds.glob("*.txt")))
-    print(json.dumps(bench_build(name, seeds, content, work, args.repeat, articles)), flush=True)
-
-    if args.peers:
-        peers = SHARED / "peers"
-        env = {**os.environ, "PEERS_HOME": os.environ.get("PEERS_HOME", str(work / "peers-home"))}
-        subprocess.run([str(peers / "setup.sh")], check=True, env=env, stdout=subprocess.DEVNULL)
-        for peer in ("hugo", "pelican"):
-            cmd = [str(peers / f"{peer}.py"), str(args.corpus), str(work / f"{peer}-{name}"), "--repeat", str(args.repeat)]
-            if args.limit:
-                cmd += ["--limit", str(args.limit)]
-            subprocess.run(cmd, check=True, env=env)
-    if not args.work:
-        shutil.rmtree(work, ignore_errors=True)
+    results: list[Measurement] = []
+    try:
+        bundled = Archive("bundled", ROOT / "seeds", ROOT / "content", work / "bundled" / "site",
+                          sum(1 for _ in (ROOT / "seeds").glob("*.txt")))
+        m = Measurement("ours", "bundled", "cold build", bundled.articles,
+                        [bundled.build(clean=True) for _ in range(args.repeat)], bundled.out)
+        emit(m, results)
+        if args.corpus.is_file():
+            measure_reuters(args, work, results)
+        else:
+            say(f"{args.corpus} not found: only the bundled archive was measured")
+    except BenchError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        if results:
+            report(results, args.limit)
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

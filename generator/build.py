@@ -294,26 +294,35 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
         with _step(result, "plan", progress):
             p = plan(archive, opts.templates, None)
 
-        def indexes() -> tuple[Any, dict[str, bytes], int, int, dict[str, bytes] | None]:
+        def browser() -> tuple[Any, dict[str, bytes], int, int]:
             # In a forked process while pages render: its own Writer on the same
             # staging root, confined to search/, reports what it wrote.
-            docs = list(search_docs(archive))
             w = Writer(staged)
-            search_state = write_browser_index(w, docs, None, [])
-            whoosh = update_whoosh(docs, staged_whoosh, None) if staged_whoosh is not None else None
-            return search_state, w.manifest, w.written, w.bytes, whoosh
+            search_state = write_browser_index(w, list(search_docs(archive)), None, [])
+            return search_state, w.manifest, w.written, w.bytes
+
+        def whoosh() -> dict[str, bytes] | None:
+            return update_whoosh(list(search_docs(archive)), staged_whoosh, None) if staged_whoosh is not None else None
 
         with _step(result, "render (search indexes alongside)", progress):
-            background = Background(indexes)
+            # Two processes: whoosh is the longest step of a clean build and must not wait for the other index.
+            backgrounds = [Background(whoosh), Background(browser)]
             try:
                 _render(opts, archive, p, writer, result, progress)
             except BaseException:
-                background.cancel()
+                for b in backgrounds:
+                    b.cancel()
                 raise
         with _step(result, "search indexes (rest)", progress):
-            if opts.cache:  # idle time while the index finishes: pickle the article records meanwhile
-                result.load_blob = cachemod.encode_load(state.load)
-            state.search, manifest, written, size, state.whoosh = background.result()
+            try:
+                if opts.cache:  # idle time while the indexes finish: pickle the article records meanwhile
+                    result.load_blob = cachemod.encode_load(state.load)
+                state.search, manifest, written, size = backgrounds[1].result()
+                state.whoosh = backgrounds[0].result()
+            except BaseException:
+                for b in backgrounds:
+                    b.cancel()
+                raise
             writer.adopt(manifest, PRODUCER, written, size)
             state.search_files = writer.owned_by(PRODUCER)
         with _step(result, "swap", progress):

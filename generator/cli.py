@@ -40,7 +40,7 @@ def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m generator", description="Build a static news-archive website from seeds and YAML.")
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_add_build, _add_serve, _add_import, _add_query):
+    for add in (_add_build, _add_serve, _add_import, _add_query, _add_check, _add_discover):
         add(sub)
     return ap
 
@@ -73,6 +73,7 @@ def _add_import(sub: Subparsers) -> None:
     i.add_argument("--seeds", type=Path, default=Path("seeds"))
     i.add_argument("--content", type=Path, default=Path("content"))
     i.add_argument("--limit", type=int, help="import only the first N good lines")
+    i.add_argument("--update", action="store_true", help="replace seed and metadata files that differ from the corpus (each is listed)")
     i.set_defaults(run=_import)
 
 
@@ -138,6 +139,43 @@ def _serve(args: argparse.Namespace) -> int:
     from generator.serve import serve
 
     return serve(args)
+
+
+def _add_check(sub: Subparsers) -> None:
+    c = sub.add_parser("check", help="validate the sources (and a built site's links) without writing anything",
+                       description="Everything the build validates, plus duplicate articles, without writing; "
+                                   "--site DIR also checks every internal link and #anchor of a built site.")
+    c.add_argument("--seeds", type=Path, default=Path("seeds"))
+    c.add_argument("--content", type=Path, default=Path("content"))
+    c.add_argument("--site", type=Path, help="a built site to link-check")
+    c.add_argument("--strict", action="store_true", help="warnings count as errors")
+    c.set_defaults(run=_check)
+
+
+def _add_discover(sub: Subparsers) -> None:
+    d = sub.add_parser("discover", help="propose entities the registry lacks (writes a file to review)",
+                       description="Read every seed and propose the people, organisations and places that are not in "
+                                   "the registry yet, in a YAML file to review; --accept FILE turns the reviewed file "
+                                   "into content/entities/<id>.yaml. The registry itself is never changed by discover.")
+    d.add_argument("--seeds", type=Path, default=Path("seeds"))
+    d.add_argument("--content", type=Path, default=Path("content"))
+    d.add_argument("--out", type=Path, help="proposals file (default: CONTENT/entities.proposed.yaml)")
+    d.add_argument("--min-articles", type=int, default=2, help="propose names found in at least N articles (default: 2)")
+    d.add_argument("--accept", type=Path, metavar="FILE", help="write the entries of a reviewed proposals file to the registry")
+    d.add_argument("--min-confidence", type=float, default=0.0, help="with --accept: skip entries below this confidence (0-1)")
+    d.set_defaults(run=_discover)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from generator.check import run_check
+
+    return run_check(args)
+
+
+def _discover(args: argparse.Namespace) -> int:
+    from generator.discover_run import run_discover
+
+    return run_discover(args)
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -56,6 +56,7 @@ ARTICLE_SCHEMA = {
     "tags": Field("list[str]"),
     "summary": Field("str"),
     "entities": Field("list[id]"),
+    "duplicate_of": Field("id"),
 }
 
 ENTITY_SCHEMA = {
@@ -119,6 +120,8 @@ class ArticleMeta:
     summary: str = ""
     entities: tuple[str, ...] = ()
     entity_lines: tuple[int | None, ...] = ()
+    duplicate_of: str | None = None  # id of the article this one copies: its page points there, search skips it
+    duplicate_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,8 @@ def load_article_meta(path: Path, diag: Diagnostics) -> ArticleMeta | None:
         summary=clean.get("summary", ""),
         entities=tuple(clean.get("entities", ())),
         entity_lines=lines,
+        duplicate_of=clean.get("duplicate_of"),
+        duplicate_line=line_of(data, "duplicate_of") if "duplicate_of" in clean else None,
     )
 
 

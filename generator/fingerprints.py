@@ -107,17 +107,26 @@ def base_digest(site: SiteConfig, nav: Any, templates: Digest) -> Digest:
 
 
 def article_deps(archive: Archive, i: int, enc: Encoder) -> Digest:
-    """An article page: the article, its neighbours' and related articles' cards, the entities it names."""
+    """An article page: the article, its neighbours' and related articles' cards, the entities it names,
+    and for a copy (``duplicate_of``) the card of its original, whose title and date its page shows.
+
+    Fed to the hash as bytes, not through ``repr``: it runs for every article of every build.
+    """
     arts = archive.articles
     art = arts[i]
-    prev, nxt = neighbours(archive, art)
-    return _h_of((
-        art.digest,
-        prev.card if prev else None,
-        nxt.card if nxt else None,
-        [arts[j].card for j in art.related],
-        [(enc._defs[eid], n) for eid, n in art.mention_counts.items()],
-    ))
+    h = hashlib.blake2b(art.digest, digest_size=16)
+    for other in neighbours(archive, art):
+        h.update(other.card if other is not None else b"-" * 16)
+    h.update(b"r%d" % len(art.related))
+    for j in art.related:
+        h.update(arts[j].card)
+    h.update(b"o")
+    h.update(arts[art.original].card if art.original is not None else b"-" * 16)
+    defs = enc._defs
+    for eid, n in art.mention_counts.items():
+        h.update(defs[eid])
+        h.update(b"%d," % n)
+    return h.digest()
 
 
 # Families whose pages have an explicit fingerprint (the rest: their PageSpec).

@@ -136,6 +136,7 @@ def article_page(archive: Archive, i: int) -> PageSpec:
             "body": body,
             "groups": _grouped_entities(archive, art),
             "related": [arts[j] for j in art.related],
+            "original": arts[art.original] if art.original is not None else None,
             "tags": _tag_links(art),
             "source_page": urls.source(art.source_id) if art.source_id else None,
             "jsonld": jsonld.news_article(archive, art),

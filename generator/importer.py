@@ -5,9 +5,10 @@ One object per line: ``id``, ``title``, ``date`` (YYYY-MM-DD or null),
 ``topics`` (optionally ``exchanges``), as in the Reuters-21578 export. Each
 article becomes ``seeds/<id>.txt`` plus ``content/articles/<id>.yaml``, so
 article ids survive the import. Entity codes become registry entries in
-``content/entities/<id>.yaml`` (display names from ``--labels``); an entry
-that already exists is left alone, so an archivist's edits survive a
-re-import. Topics become tags. A bad line is refused with its line number and
+``content/entities/<id>.yaml`` (display names and aliases from ``--labels``).
+A re-import never overwrites a file whose content differs from what it would
+write (an archivist's edit) unless ``--update``; identical files are left
+untouched, modification time included. Topics become tags. A bad line is refused with its line number and
 the rest is imported.
 """
 
@@ -41,6 +42,10 @@ class ImportStats:
     refused: int = 0
     entities_new: int = 0
     entities_kept: int = 0
+    files_new: int = 0  # seeds and metadata files written for the first time
+    files_unchanged: int = 0  # already there with the very content the import would write (left untouched)
+    files_kept: int = 0  # there with other content (edited by hand?): kept, unless --update
+    files_replaced: list[str] = field(default_factory=list)  # replaced with --update
     problems: list[str] = field(default_factory=list)
 
 
@@ -108,10 +113,11 @@ def parse_record(line: str) -> Record:
 
 @dataclass(frozen=True)
 class Label:
-    """What the labels file says of one code: a display name and maybe a description."""
+    """What the labels file says of one code: a display name, maybe a description and aliases."""
 
     name: str
     description: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 def _label_of(value: Any) -> Label | None:
@@ -124,7 +130,9 @@ def _label_of(value: Any) -> Label | None:
         name = value.get("label") or value.get("name")
         if isinstance(name, str) and name.strip():
             desc = value.get("description")
-            return Label(" ".join(name.split()), desc.strip() if isinstance(desc, str) else "")
+            raw = value.get("aliases")
+            aliases = tuple(" ".join(a.split()) for a in raw if isinstance(a, str) and a.strip()) if isinstance(raw, list) else ()
+            return Label(" ".join(name.split()), desc.strip() if isinstance(desc, str) else "", aliases)
     return None
 
 
@@ -153,7 +161,8 @@ def _dump(data: dict[str, Any]) -> str:
 class Importer:
     """Writes seeds, metadata and registry entries; one instance per import run."""
 
-    def __init__(self, seeds: Path, content: Path, labels: dict[str, dict[str, Label]]) -> None:
+    def __init__(self, seeds: Path, content: Path, labels: dict[str, dict[str, Label]], update: bool = False) -> None:
+        self.update = update
         self.seeds = seeds
         self.content = content
         self.labels = normalize_labels(labels)
@@ -178,23 +187,52 @@ class Importer:
         if eid in self.entity_types and self.entity_types[eid] not in ("", etype):
             eid = f"{etype}-{base}"
         path = self.content / "entities" / f"{eid}.yaml"
-        if path.exists():
+        label = self._label(group, code)
+        entry: dict[str, Any] = {"type": etype, "name": label.name}
+        words = label.name.split()
+        aliases = [a for a in label.aliases if a != label.name]
+        if etype == "person" and len(words) >= 2 and len(words[-1]) > 3 and words[-1][0].isupper():
+            # Reports name people by surname after the first mention ("Baker said").
+            # A surname two people share is linked only where the article names one of them.
+            aliases.append(words[-1])
+        if aliases:
+            entry["aliases"] = list(dict.fromkeys(aliases))
+        if label.description:
+            entry["description"] = label.description
+        existed = path.exists() or path.is_symlink()
+        self._write(path, _dump(entry))
+        if existed:
             self.stats.entities_kept += 1
         else:
-            label = self._label(group, code)
-            entry: dict[str, Any] = {"type": etype, "name": label.name}
-            words = label.name.split()
-            if etype == "person" and len(words) >= 2 and len(words[-1]) > 3 and words[-1][0].isupper():
-                # Reports name people by surname after the first mention ("Baker said").
-                # A surname two people share is linked only where the article names one of them.
-                entry["aliases"] = [words[-1]]
-            if label.description:
-                entry["description"] = label.description
-            path.write_text(_dump(entry), encoding="utf-8")
             self.stats.entities_new += 1
         self.entity_types[eid] = etype
         self.entity_ids[key] = eid
         return eid
+
+    def _write(self, path: Path, text: str) -> None:
+        """Write a seed or metadata file, never clobbering an archivist's edit.
+
+        Identical content is left untouched (mtime included, so the next build
+        re-reads nothing); other content is kept unless ``--update``, and then
+        the replaced file is listed.
+        """
+        data = text.encode("utf-8")
+        try:
+            current = path.read_bytes() if not path.is_symlink() else None
+        except FileNotFoundError:
+            current = None
+        if current == data:
+            self.stats.files_unchanged += 1
+            return
+        if current is not None or path.is_symlink():
+            if not self.update:
+                self.stats.files_kept += 1
+                return
+            self.stats.files_replaced.append(str(path))
+            path.unlink()
+        else:
+            self.stats.files_new += 1
+        path.write_bytes(data)
 
     def add(self, rec: Record, line_no: int) -> None:
         if rec.id in self.seen:
@@ -207,7 +245,7 @@ class Importer:
                 if eid not in entities:
                     entities.append(eid)
         date_line = f"date {rec.date.isoformat()}" if rec.date else "date undated"
-        (self.seeds / f"{rec.id}.txt").write_text(f"{date_line}\n\n{rec.body}\n", encoding="utf-8")
+        self._write(self.seeds / f"{rec.id}.txt", f"{date_line}\n\n{rec.body}\n")
         meta: dict[str, Any] = {"title": rec.title or f"(untitled {rec.id})"}
         if rec.source:
             meta["source"] = rec.source
@@ -216,14 +254,20 @@ class Importer:
             meta["tags"] = tags
         if entities:
             meta["entities"] = entities
-        (self.content / "articles" / f"{rec.id}.yaml").write_text(_dump(meta), encoding="utf-8")
+        self._write(self.content / "articles" / f"{rec.id}.yaml", _dump(meta))
         self.stats.articles += 1
         self.stats.empty_bodies += not rec.body
         self.stats.undated += rec.date is None
 
 
-def import_jsonl(path: Path, seeds: Path, content: Path, labels: dict[str, dict[str, Label]], limit: int | None = None) -> ImportStats:
-    imp = Importer(seeds, content, labels)
+def _counted_files(stats: ImportStats) -> str:
+    return (f"{stats.files_new} new, {stats.files_unchanged} unchanged, {stats.files_kept} kept as edited, "
+            f"{len(stats.files_replaced)} replaced")
+
+
+def import_jsonl(path: Path, seeds: Path, content: Path, labels: dict[str, dict[str, Label]], limit: int | None = None,
+                 update: bool = False) -> ImportStats:
+    imp = Importer(seeds, content, labels, update)
     with path.open("rb") as handle:
         for line_no, raw in enumerate(handle, start=1):
             if not raw.strip():
@@ -254,14 +298,19 @@ def run_import(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"{args.labels}: error: cannot read labels: {exc}", file=sys.stderr)
         return 1
-    stats = import_jsonl(args.file, args.seeds, args.content, labels, args.limit)
+    stats = import_jsonl(args.file, args.seeds, args.content, labels, args.limit, getattr(args, "update", False))
+    for replaced in stats.files_replaced:
+        print(f"replaced {replaced}")
     for line in stats.problems[:100]:
         print(line, file=sys.stderr)
     if len(stats.problems) > 100:
         print(f"... and {plural(len(stats.problems) - 100, 'more refused line')}", file=sys.stderr)
     print(
         f"imported {plural(stats.articles, 'article')} ({stats.empty_bodies} without body text, {stats.undated} undated), "
-        f"{plural(stats.entities_new, 'new entity', 'new entities')} ({stats.entities_kept} kept as they were), "
-        f"refused {plural(stats.refused, 'line')}"
+        f"{plural(stats.entities_new, 'new entity', 'new entities')} ({stats.entities_kept} already there), "
+        f"refused {plural(stats.refused, 'line')}; files: {_counted_files(stats)}"
     )
+    if stats.files_kept:
+        print(f"kept {plural(stats.files_kept, 'edited file')} (content differs from what the import would write); "
+              "run again with --update to replace them (each replaced file is listed)")
     return 1 if stats.refused else 0

@@ -28,7 +28,7 @@ PRODUCER = "search index"
 
 def search_docs(archive: Archive) -> Iterator[SearchDoc]:
     """What the search indexes get: one document per article, in date order."""
-    for art in archive.articles:
+    for art in (a for a in archive.articles if a.duplicate_of is None):  # a marked copy: the original only
         ents = sorted(art.mention_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         yield SearchDoc(
             id=art.id,

@@ -34,7 +34,16 @@ from generator.content import (
 )
 from generator.diagnostics import Diagnostics, Problem
 from generator.mentions import Matcher
-from generator.model import Archive, Article, RelateState, build_article, check_sources, index_archive, make_matcher
+from generator.model import (
+    Archive,
+    Article,
+    RelateState,
+    build_article,
+    check_duplicate_of,
+    check_sources,
+    index_archive,
+    make_matcher,
+)
 from generator.seeds import Seed, list_seeds, read_seed
 from generator.yamlio import URL_RE
 
@@ -169,6 +178,7 @@ def load(
             rec.racy = max(rec.seed_stat[0], rec.meta_stat[0] if rec.meta_stat else 0) > now - RACY_NS
             cache.records[rec.article.id] = rec
             articles.append(rec.article)
+    check_duplicate_of(articles, diag)
     check_sources(site, articles, diag)
     diag.check()
     archive = index_archive(site, articles, defs, pages, previous.related if previous is not None else None)

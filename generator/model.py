@@ -71,6 +71,9 @@ class Article:
     body: Any  # (blocks, mentions per block), or those pickled while cached
     index: int = 0  # position in date order (derived on every build, never cached)
     related: list[int] = field(default_factory=list)
+    duplicate_of: str | None = None  # metadata: this article copies that one (search shows the original only)
+    duplicate_where: tuple[str, int | None] | None = None  # (metadata file, line) of duplicate_of, for errors
+    original: int | None = None  # index of that article, set by index_archive
     source_name: str | None = None  # the source as shown: its name from site.yaml, else as written
 
     @property
@@ -122,11 +125,13 @@ class Article:
             self.id, self.path, self.title, self.date, self.source, self.source_url, self.authors, self.tags,
             self.summary, self.text, self.word_count, self.declared, self.mention_counts,
             {k: tuple(v) for k, v in self.snippets.items()}, self.card, self.digest, body,
+            self.duplicate_of, self.duplicate_where,
         ))
 
 
 def _restore_article(*fields: Any) -> Article:
-    art = Article(*fields)
+    *cached, duplicate_of, duplicate_where = fields  # metadata, unlike index/related/original (derived each build)
+    art = Article(*cached, duplicate_of=duplicate_of, duplicate_where=duplicate_where)
     art.snippets = {k: Snippet(*v) for k, v in art.snippets.items()}
     return art
 
@@ -253,7 +258,9 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
     fields = dict(
         title=title, date=date, source=meta.source if meta else None, source_url=meta.source_url if meta else None,
         authors=meta.authors if meta else (), tags=meta.tags if meta else (), summary=summary,
+        duplicate_of=meta.duplicate_of if meta else None,
     )
+    where = (str(meta.path), meta.duplicate_line) if meta and meta.duplicate_of else None
     card = _digest(seed.id, *fields.values(), text.partition("\n\n")[0])
     snippets = {eid: _snippet(seed.blocks, mentions, summary, eid) for eid in counts}
     return Article(
@@ -267,6 +274,7 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
         card=card,
         digest=_digest(card, seed.blocks, mentions, counts, declared),
         body=(seed.blocks, mentions),
+        duplicate_where=where,
         **fields,
     )
 
@@ -294,8 +302,11 @@ def index_archive(
     """Order articles and compute the entity indexes and related articles (incrementally, given ``related``)."""
     articles.sort(key=sort_key)
     entities = {d.id: Entity(d) for d in defs}
+    position = {a.id: i for i, a in enumerate(articles)}
     for i, art in enumerate(articles):
         art.index = i
+        if art.duplicate_of is not None:
+            art.original = position.get(art.duplicate_of)
         if art.source:
             known = site.sources.get(key_of(art.source))
             art.source_name = known.name if known else art.source
@@ -441,9 +452,27 @@ def build_archive(site: SiteConfig, seeds: list[Seed], metas: dict[str, ArticleM
         art = build_article(seed, metas.get(seed.id), matcher, known, diag)
         if art is not None:
             articles.append(art)
+    check_duplicate_of(articles, diag)
     check_sources(site, articles, diag)
     diag.check()
     return index_archive(site, articles, defs, pages)
+
+
+def check_duplicate_of(articles: list[Article], diag: Diagnostics) -> None:
+    """``duplicate_of`` must name another article, one that is itself an original."""
+    by_id = {a.id: a for a in articles}
+    for art in articles:
+        target = art.duplicate_of
+        if target is None:
+            continue
+        path, line = art.duplicate_where or (art.path, None)
+        if target == art.id:
+            diag.error(path, line, "'duplicate_of' names the article itself")
+        elif target not in by_id:
+            diag.error(path, line, f"'duplicate_of': there is no article '{target}' (expected seeds/{target}.txt)")
+        elif by_id[target].duplicate_of:
+            diag.error(path, line, f"'duplicate_of': '{target}' is itself a copy of "
+                       f"'{by_id[target].duplicate_of}'; point to the original instead")
 
 
 def check_sources(site: SiteConfig, articles: list[Article], diag: Diagnostics) -> None:

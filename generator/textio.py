@@ -51,9 +51,27 @@ def decode(data: bytes, path: Path, diag: Diagnostics) -> str | None:
     return text
 
 
+def outside_link(path: Path) -> Path | None:
+    """Where ``path`` leads when it is a symbolic link out of its own folder, else None.
+
+    An archive is a folder an archivist hands around; a link in it to
+    ``/etc/passwd`` or ``~/.ssh`` would publish that file. Links that stay in
+    their folder are harmless and allowed.
+    """
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    folder = path.parent.resolve()
+    return None if target.is_relative_to(folder) else target
+
+
 def read_text(path: Path, diag: Diagnostics) -> str | None:
     """Read a user file as text; problems go to ``diag``."""
     try:
+        if (target := outside_link(path)) is not None:
+            diag.error(path, None, f"refused: this is a link to {target}, outside the archive's folder; "
+                       "copy the file in instead")
+            return None
         data = path.read_bytes()
     except OSError as exc:
         diag.error(path, None, f"cannot read file: {exc.strerror or exc}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -9,6 +10,7 @@ import unicodedata
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"'“‘(])")
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def slugify(text: str) -> str:
     """A slug for file names and URLs: accents folded, lower case, '-' between words.
 

@@ -93,10 +93,16 @@ class Writer:
         return True
 
     def keep(self, rel: str, origin: str = "") -> None:
-        """Claim a file the previous build wrote and this one would write identically (not rendered again)."""
-        self._claim(rel, origin)
+        """Claim a file the previous build wrote and this one would write identically (not rendered again).
+
+        Its path was checked when it was written; only clashes are checked again.
+        """
         if rel not in self._previous:
             raise WriteError(f"internal: {rel!r} kept but not in the previous build's manifest")
+        key = rel.lower()
+        if key in self._owner:
+            raise WriteError(f"two pages want the same path {rel!r}: {self._owner[key]} and {origin or rel}")
+        self._owner[key] = origin or rel
         self.manifest[rel] = self._previous[rel]
 
     def owned_by(self, producer: str) -> list[str]:

@@ -226,6 +226,10 @@ def _check_value(value: Any, kind: str, path: Path, line: int | None, key: str, 
             return bad("an id of lower-case letters, digits, '-' and '_'")
         return value
     if kind in ("list[str]", "list[id]"):
+        if isinstance(value, str) and kind == "list[id]":
+            # "entities: kabul" reads as one id but "entities: kabul, panjshir" as one odd one:
+            # ask for a list so the mistake is caught where it is made.
+            return bad(f"a list of ids, one per line ('- {value.split(',')[0].strip() or 'id'}') or in brackets ([a, b])")
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):

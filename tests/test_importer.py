@@ -123,7 +123,8 @@ def test_cli_import_prints_counts_and_exits_1_on_refused_lines(tmp_path):
     assert "Traceback" not in proc.stderr
     assert f"{corpus}:2: error: not valid JSON" in proc.stderr
     assert f"{corpus}:7: error: duplicate id '1001'" in proc.stderr
-    assert "imported 3 articles (1 without body text, 1 undated), 4 new entities (0 kept as they were), refused 6 lines" in proc.stdout
+    assert ("imported 3 articles (1 without body text, 1 undated), 4 new entities (0 already there), refused 6 lines; "
+            "files: 10 new, 0 unchanged, 0 kept as edited, 0 replaced") in proc.stdout
     assert (seeds / "1002.txt").is_file()
 
 
@@ -135,7 +136,8 @@ def test_cli_import_limit_and_missing_file(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr  # line 1 is good: the bad lines after it are never read
-    assert proc.stdout == "imported 1 article (0 without body text, 0 undated), 3 new entities (0 kept as they were), refused 0 lines\n"
+    assert proc.stdout == ("imported 1 article (0 without body text, 0 undated), 3 new entities (0 already there), refused 0 lines; "
+                           "files: 5 new, 0 unchanged, 0 kept as edited, 0 replaced\n")
     assert [p.name for p in (tmp_path / "s").iterdir()] == ["1001.txt"]
     proc = subprocess.run([sys.executable, "-m", "generator", "import", "jsonl", str(tmp_path / "nope.jsonl")],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120, env=_env())
@@ -184,3 +186,38 @@ def test_label_objects_give_name_description_and_surname_alias(tmp_path):
     html = (out / "articles" / "7.html").read_text()
     link = '<a class="mention" href="../entity/james-baker.html">'
     assert (html.count(f"{link}James Baker</a>"), html.count(f"{link}Baker</a>"), html.count(link)) == (1, 1, 2)
+
+
+def test_reimport_keeps_edits_leaves_identical_files_untouched_and_update_replaces(tmp_path):
+    corpus = _corpus(tmp_path)
+    labels = json.loads((tmp_path / "labels.json").read_text())
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    import_jsonl(corpus, seeds, content, labels)
+    seed, meta = seeds / "1001.txt", content / "articles" / "1002.yaml"
+    seed.write_text("date 1987-02-26\n\nCorrected by hand.\n", encoding="utf-8")
+    untouched = seeds / "1002.txt"
+    before = untouched.stat().st_mtime_ns
+    stats = import_jsonl(corpus, seeds, content, labels)
+    assert seed.read_text(encoding="utf-8") == "date 1987-02-26\n\nCorrected by hand.\n"
+    assert untouched.stat().st_mtime_ns == before  # identical: not even rewritten
+    assert (stats.files_new, stats.files_kept, stats.files_replaced) == (0, 1, [])
+    assert stats.files_unchanged == 9
+    meta.write_text("title: Edited\n", encoding="utf-8")
+    stats = import_jsonl(corpus, seeds, content, labels, update=True)
+    assert sorted(stats.files_replaced) == sorted([str(seed), str(meta)])
+    assert "Corrected" not in seed.read_text(encoding="utf-8")
+    assert "Edited" not in meta.read_text(encoding="utf-8")
+
+
+def test_label_aliases_reach_the_registry_and_link_the_text(tmp_path):
+    labels = {"orgs": {"opec": {"label": "Organisation of Petroleum Exporting Countries", "aliases": ["OPEC"]}}}
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "9", "title": "OPEC MEETS", "date": "1987-03-01",
+                                  "body": "OPEC ministers met in Vienna.", "orgs": ["opec"]}) + "\n", encoding="utf-8")
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    import_jsonl(corpus, seeds, content, labels)
+    entity = yaml.safe_load((content / "entities" / "opec.yaml").read_text(encoding="utf-8"))
+    assert entity["aliases"] == ["OPEC"]
+    out = tmp_path / "site"
+    build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
+    assert '<a class="mention" href="../entity/opec.html"' in (out / "articles" / "9.html").read_text(encoding="utf-8")

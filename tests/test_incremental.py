@@ -2,10 +2,11 @@
 
 The property test applies random edit sequences (seed bodies, titles, dates,
 declared entities, aliases and the registry, new and deleted seeds and
-metadata, free pages, site.yaml, templates) to a copy of the fixture archive,
-builds incrementally after each step (alternately from the cache on disk, as
-the CLI does, and from the state in memory, as the dev server does) and
-compares the whole output tree with a clean build of the same input.
+metadata, copies marked with duplicate_of and their originals' titles, free
+pages, site.yaml, templates) to a copy of the fixture archive, builds
+incrementally after each step (alternately from the cache on disk, as the CLI
+does, and from the state in memory, as the dev server does) and compares the
+whole output tree with a clean build of the same input.
 
 Edited files get distinct modification times in the past (a fake clock), so
 the build really trusts the status of unchanged files, as it does on a real
@@ -199,10 +200,38 @@ class Archive:
             return self.new_seed()
         stem = self.rng.choice(stems)
         self.remove(self.seeds / f"{stem}.txt")
+        for other, meta in self.metas.items():  # a copy of a deleted article is a copy no more
+            if meta.get("duplicate_of") == stem:
+                del meta["duplicate_of"]
+                self.put_meta(other)
         if stem in self.metas:
             del self.metas[stem]
             self.remove(self.content / "articles" / f"{stem}.yaml")
         return f"deleted seed {stem}"
+
+    def edit_duplicate(self) -> str:
+        """Mark a seed a copy of another (its page shows the original's title and date), unmark one, or
+        retitle the original of a marked copy (which must re-render the copy's page)."""
+        copies = {stem: m["duplicate_of"] for stem, m in self.metas.items() if m.get("duplicate_of")}
+        r = self.rng.random()
+        if copies and r < 0.4:
+            original = self.rng.choice(sorted(set(copies.values())))
+            self._meta_of(original)["title"] = f"Original {self.rng.choice(WORDS)} {self.rng.randint(1, 99)}"
+            self.put_meta(original)
+            return f"title of {original}, the original of a copy"
+        if copies and r < 0.6:
+            stem = self.rng.choice(sorted(copies))
+            del self.metas[stem]["duplicate_of"]
+            self.put_meta(stem)
+            return f"{stem} no longer a copy"
+        originals = set(copies.values())
+        stems = [s for s in self.seed_stems() if s not in copies and s not in originals]  # no chains
+        if len(stems) < 2:
+            return self.edit_body()
+        stem, target = self.rng.sample(stems, 2)
+        self._meta_of(stem)["duplicate_of"] = target
+        self.put_meta(stem)
+        return f"{stem} a copy of {target}"
 
     def edit_page(self) -> str:
         pages = self.content / "pages"
@@ -229,7 +258,7 @@ class Archive:
         return "site.yaml"
 
     EDITS = ("edit_body", "edit_body", "edit_title", "edit_date", "edit_entities", "edit_alias", "edit_registry",
-             "new_seed", "new_seed", "delete_seed", "edit_page", "edit_site")
+             "new_seed", "new_seed", "delete_seed", "edit_page", "edit_site", "edit_duplicate", "edit_duplicate")
 
 
 def clean_build(archive: Archive, out: Path, templates: Path | None = None) -> None:

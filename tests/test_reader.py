@@ -332,7 +332,7 @@ def test_import_of_one_line_says_1_article(tmp_path):
                                "people": [], "orgs": [], "places": [], "topics": ["grain"]}) + "\n", encoding="utf-8")
     proc = run("import", "jsonl", str(src), "--seeds", str(tmp_path / "s"), "--content", str(tmp_path / "c"))
     assert proc.returncode == 0, proc.stderr
-    assert "imported 1 article (0 without body text, 1 undated), 0 new entities (0 kept as they were), refused 0 lines" in proc.stdout
+    assert "imported 1 article (0 without body text, 1 undated), 0 new entities (0 already there), refused 0 lines" in proc.stdout
     assert not WRONG_PLURAL.search(proc.stdout)
 
 

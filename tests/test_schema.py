@@ -79,7 +79,7 @@ def test_unknown_key_with_did_you_mean(tmp_path):
     path = _meta(content, "kabul-airport.yaml", "title: Blasts\nsource: Wire\ntitel: typo\n")
     msg = _one_error(tmp_path, seeds, content)
     assert msg.startswith(f"{path}:3: error: unknown key 'titel' in article metadata (did you mean 'title'?)"), msg
-    assert "known keys: authors, date, entities" in msg
+    assert "known keys: authors, date, duplicate_of, entities" in msg
 
 
 def test_unknown_key_in_entity_and_site(tmp_path):
@@ -287,7 +287,7 @@ def test_every_error_is_reported_in_one_run(tmp_path):
     assert _errors(tmp_path, seeds, content) == [
         f"{bad}:1: error: impossible date '2021-02-30': day is out of range for month",
         f"{kabul}:1: error: unknown key 'titel' in article metadata (did you mean 'title'?); known keys: authors, date,"
-        " entities, source, source_url, summary, tags, title",
+        " duplicate_of, entities, source, source_url, summary, tags, title",
     ]
     # ...and checks across files (metadata without its seed) follow once every file could be read.
     bad.unlink()

@@ -146,7 +146,8 @@ def _wait_for_rebuilds(server: DevServer, count: int) -> list[str]:
     return lines
 
 
-def test_edits_reach_the_open_page_and_errors_show_in_it(dev_server: DevServer, page: Page) -> None:
+def test_edits_reach_the_open_page_and_errors_show_in_it(dev_server: DevServer, csp_free_page: Page) -> None:
+    page = csp_free_page  # the waits below pass string predicates, which the pages' CSP forbids to eval
     # Bound to loopback only: a LISTEN socket on 127.0.0.1 (0100007F) and nothing else.
     assert f"at http://127.0.0.1:{dev_server.port}/" in dev_server.output()
     if Path("/proc/net/tcp").exists():
