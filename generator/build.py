@@ -59,6 +59,7 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build (before anything is written)
     full: bool = False  # ignore the build cache: a clean build
     cache: bool = True  # keep a build cache beside the output (off: every build is clean)
+    save_in_background: bool = False  # the CLI: return once the site is written; a child process saves the cache
 
 
 @dataclass
@@ -172,6 +173,18 @@ def build(
     check_output(opts, diag)
     collect_leftovers(opts.out)
     folder = cachemod.cache_dir(opts.out)
+    lock = cachemod.lock(folder) if opts.cache else None  # one build (or cache save) at a time per site
+    try:
+        return _build(opts, state, progress, persist, result, diag, folder, lock)
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def _build(
+    opts: BuildOptions, state: BuildState | None, progress: Progress | None, persist: bool, result: BuildResult,
+    diag: Diagnostics, folder: Path, lock: Any,
+) -> BuildResult:
     with _step(result, "check cache", progress):
         code = cachemod.code_digest()
         started = time.time_ns()
@@ -208,8 +221,9 @@ def build(
         cachemod.begin_writing(folder)
     elif opts.cache:
         with _step(result, "save cache", progress):
-            cachemod.save(folder, new_state, result.load_blob)
-            cachemod.end_writing(folder)
+            if not (opts.save_in_background and cachemod.save_in_background(folder, new_state, result.load_blob)):
+                cachemod.save(folder, new_state, result.load_blob)
+                cachemod.end_writing(folder)
     result.state = new_state
     return result
 

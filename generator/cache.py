@@ -137,6 +137,44 @@ def save(folder: Path, state: BuildState, load_blob: bytes | None = None) -> Non
     _atomic(folder / "inputs.pickle", pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def lock(folder: Path) -> Any:
+    """An exclusive lock on the cache (and so on the site): a second build waits for the first.
+
+    A build that saves its cache in the background passes the lock to the
+    process doing it, so the next build starts only once the cache is whole.
+    Returns the open lock file (closing it releases the lock); None where
+    ``fcntl`` is missing.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, and no background saving either
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    fh = open(folder / "lock", "a+b")
+    fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+    return fh
+
+
+def save_in_background(folder: Path, state: BuildState, load_blob: bytes | None) -> bool:
+    """Save in a forked child that keeps the build's lock until the cache is written; False if it cannot fork.
+
+    The site is complete when the build returns; only the cache is still
+    being written, and the journal stays open until it is, so a machine that
+    stops meanwhile gets a clean build next time.
+    """
+    if not hasattr(os, "fork"):
+        return False
+    begin_writing(folder)
+    pid = os.fork()
+    if pid:
+        return True
+    try:  # the child: save, close the journal, leave without running the parent's cleanup
+        save(folder, state, load_blob)
+        end_writing(folder)
+    finally:
+        os._exit(0)
+
+
 def begin_writing(folder: Path) -> None:
     """Open the journal before the first change to the site in place."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -105,7 +105,7 @@ def _build(args: argparse.Namespace) -> int:
     opts = BuildOptions(
         seeds=args.seeds, content=args.content, out=args.out, base_url=args.base_url,
         templates=args.templates or TEMPLATES, whoosh=not args.no_whoosh, jobs=max(1, args.jobs),
-        strict=args.strict, full=args.full,
+        strict=args.strict, full=args.full, save_in_background=True,
     )
     show = None if args.quiet else terminal_progress(sys.stderr)
     try:

@@ -429,6 +429,7 @@ def test_a_build_killed_halfway_is_repaired_by_the_next(tmp_path):
             assert b"note: the previous build was interrupted; building everything" in stdout
         build(BuildOptions(seeds=seeds, content=content, out=ref, cache=False))
         assert_same_tree(out, ref, f"a kill {delay} s into writing")
+        cachemod.lock(cachemod.cache_dir(out)).close()  # the CLI saves its cache in the background: wait for it
         assert not journal.exists(), "the journal survived a finished build"
 
 
@@ -488,3 +489,16 @@ def test_the_dev_server_hands_its_state_to_the_next_build(tmp_path, stop):
         assert (result.mode, result.note) == ("clean", "the previous build was interrupted")
     clean_build(arch, ref)
     assert_same_tree(out, ref, f"a dev server session ended by {stop}")
+
+
+def test_the_cli_saves_its_cache_in_the_background_and_the_next_build_waits_for_it(tmp_path):
+    """The CLI returns once the site is written; the next build waits on the lock for the cache, then is incremental."""
+    seeds, content = _big_archive(tmp_path / "archive", 150)
+    out = tmp_path / "site"
+    for i in range(3):
+        path = seeds / "kabul-airport.txt"
+        path.write_text(path.read_text(encoding="utf-8") + f"\nEdit number {i} about the convoy.\n", encoding="utf-8")
+        proc = _cli(seeds, content, out)
+        stdout, stderr = proc.communicate()
+        assert proc.returncode == 0, stderr
+        assert (b"(clean)" if i == 0 else b"(incremental)") in stdout, stdout
