@@ -138,21 +138,32 @@ def save(folder: Path, state: BuildState, load_blob: bytes | None = None) -> Non
 
 
 def lock(folder: Path) -> Any:
-    """An exclusive lock on the cache (and so on the site): a second build waits for the first.
+    """An exclusive lock for building the site whose cache is ``folder``: a second build waits for the first.
 
-    A build that saves its cache in the background passes the lock to the
-    process doing it, so the next build starts only once the cache is whole.
-    Returns the open lock file (closing it releases the lock); None where
-    ``fcntl`` is missing.
+    The lock is taken on the folder that holds the site and its cache (a
+    lock on a directory creates no file, so a build refused for bad input
+    leaves nothing behind).  A build that saves its cache in the background
+    passes the lock to the process doing it, so the next build starts only
+    once the cache is whole.  Returns an object whose ``close()`` releases it.
     """
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock, and no background saving either
         return None
-    folder.mkdir(parents=True, exist_ok=True)
-    fh = open(folder / "lock", "a+b")
-    fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-    return fh
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder.parent, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return _Held(fd)
+
+
+class _Held:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 def save_in_background(folder: Path, state: BuildState, load_blob: bytes | None) -> bool:
