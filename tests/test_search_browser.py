@@ -293,3 +293,23 @@ def test_rare_word_offers_the_common_spelling(page: Page, many_server: str) -> N
     page.locator("[data-correction] a").click()
     expect(page.locator("#as-page-q")).to_have_value("harvest")
     expect(page.locator("#as-page-status")).to_have_text("30 results")
+
+
+def test_tags_facet_filters_results(page: Page, site_server: str) -> None:
+    page.goto(site_server + "search/index.html?tag=evacuation")
+    results = page.locator("#as-results [role=option]")
+    expect(results).to_have_count(1)
+    expect(results.first).to_have_attribute("data-id", "kabul-airport")
+    page.goto(site_server + "search/index.html?q=taliban")
+    expect(results.first).to_be_visible()
+    before = results.count()
+    tag = page.locator("input[data-facet=tag][value='afghanistan']")
+    expect(tag).to_be_visible()
+    label = page.locator("label", has=tag)
+    assert label.inner_text().strip().startswith("Afghanistan (")
+    count = int(re.search(r"\((\d+)\)", label.inner_text()).group(1))
+    assert count == 2 and count < before
+    tag.check()
+    expect(results).to_have_count(2)
+    assert sorted(results.nth(i).get_attribute("data-id") for i in range(2)) == sorted([PANJSHIR, "kabul-airport"])
+    assert "tag=afghanistan" in page.url

@@ -39,6 +39,7 @@ from generator.search.impacts import FIELDS, K1, LEVELS, field_norms, impact, qu
 from generator.search.layout import (
     FORMAT,
     SOURCES_KEY,
+    TAGS_KEY,
     Params,
     block_key,
     bundle_key,
@@ -107,6 +108,7 @@ def doc_digest(doc: SearchDoc) -> bytes:
     """A digest of everything the index reads from a document."""
     parts = [doc.id, doc.url, doc.title, doc.date or "\0", doc.source or "\0", doc.summary, doc.body]
     parts.extend("\x1e".join(e) for e in doc.entities)
+    parts.append("\x1d" + "\x1e".join(f"{k}\x1c{n}" for k, n in doc.tags))
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
@@ -135,7 +137,14 @@ def _facet_types(doc: SearchDoc) -> tuple[str, ...]:
     types = {typ for _eid, _name, typ in doc.entities}
     if doc.source:
         types.add("\0src")
+    if doc.tags:
+        types.add("\0tag")
     return tuple(sorted(types))
+
+
+def _facet_file(typ: str) -> str:
+    """The facet file of an entity type, of sources ("\\0src") or of tags ("\\0tag")."""
+    return SOURCES_KEY if typ == "\0src" else TAGS_KEY if typ == "\0tag" else facet_key(typ)
 
 
 # ---------------------------------------------------------------- rendering
@@ -199,6 +208,15 @@ def _facet_bytes(docs: Sequence[SearchDoc], typ: str) -> tuple[bytes | None, int
                 src.setdefault(d.source, []).append(n)
         rows = [[s, s, encode_runs(dl)] for s, dl in sorted(src.items())]
         return (render_facet(SOURCES_KEY, rows) if rows else None), len(rows)
+    if typ == "\0tag":
+        tags: dict[str, tuple[str, list[int]]] = {}
+        for n, d in enumerate(docs):
+            for key, name in d.tags:
+                entry = tags.setdefault(key, (name, []))
+                if not entry[1] or entry[1][-1] != n:
+                    entry[1].append(n)
+        rows = sorted(([k, name, encode_runs(dl)] for k, (name, dl) in tags.items()), key=lambda v: (v[1].casefold(), v[0]))
+        return (render_facet(TAGS_KEY, rows) if rows else None), len(rows)
     values: dict[str, tuple[str, list[int]]] = {}
     for n, d in enumerate(docs):
         for eid, name, t in d.entities:
@@ -223,7 +241,7 @@ def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple
         else:
             years.append([year, n, n])
     sep_text = front_code([sep for _p, sep, _a, _b in shards[1:]])
-    types = sorted(t for t in state.facet_sizes if t != "\0src")
+    types = sorted(t for t in state.facet_sizes if t not in ("\0src", "\0tag"))
     return render_meta({
         "n": len(docs),
         "k1": K1,
@@ -234,6 +252,7 @@ def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple
         "years": years,
         "types": [[t, facet_key(t), state.facet_sizes[t]] for t in types],
         "sources": SOURCES_KEY if state.facet_sizes.get("\0src") else "",
+        **({"tags": TAGS_KEY} if state.facet_sizes.get("\0tag") else {}),
         "lexicon": state.lexicon_size,
     })
 
@@ -310,7 +329,7 @@ def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params,
     for typ in sorted({t for ts in state.facet_types for t in ts}):
         data, size = _facet_bytes(docs, typ)
         if data is not None:
-            out[path(SOURCES_KEY if typ == "\0src" else facet_key(typ))] = data
+            out[path(_facet_file(typ))] = data
             state.facet_sizes[typ] = size
     out[path("meta")] = _meta_bytes(docs, state, shards)
     state.files = {p: _file_digest(b) for p, b in out.items()}
@@ -476,7 +495,7 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
         p = path(rest_key(k * params.rest_bundle, params.rest_bundle))
         out[p] = _rest_bytes(docs, k, params, state.rests) if k * params.rest_bundle < n else None
     for typ in sorted(facets):
-        p = path(SOURCES_KEY if typ == "\0src" else facet_key(typ))
+        p = path(_facet_file(typ))
         data, size = _facet_bytes(docs, typ)
         out[p] = data
         if data is None:

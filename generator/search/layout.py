@@ -17,6 +17,7 @@ from generator.search.encoding import b36, file_name, fnv1a, script
 FORMAT = 3
 ROOT = "search/"  # every index path is below this, relative to the site root
 SOURCES_KEY = "f/_src"  # file_name() never yields "_src" (it escapes "_" as _005f)
+TAGS_KEY = "f/_tag"
 
 
 @dataclass(frozen=True)

@@ -431,7 +431,7 @@
   };
 
   function anySelected(sel) {
-    return ['type', 'entity', 'year', 'source'].some(function (k) { return sel[k] && sel[k].length; });
+    return ['type', 'entity', 'year', 'source', 'tag'].some(function (k) { return sel[k] && sel[k].length; });
   }
 
   Engine.prototype.loadFacets = function (sel, all) {
@@ -442,6 +442,7 @@
       if (all || used) keys.push(t[1]);
     });
     if (this.meta.sources && (all || (sel.source || []).length)) keys.push(this.meta.sources);
+    if (this.meta.tags && (all || (sel.tag || []).length)) keys.push(this.meta.tags);
     return Promise.all(keys.map(function (k) { return self.loadFacet(k); }));
   };
 
@@ -527,6 +528,10 @@
     if ((sel.source || []).length) {
       var srcs = (self.facetLists.get(self.meta.sources) || []).filter(function (v) { return sel.source.indexOf(v.key) >= 0; });
       intersect(unionOf(srcs.map(facetDocs)));
+    }
+    if ((sel.tag || []).length) {
+      var tags = (self.facetLists.get(self.meta.tags) || []).filter(function (v) { return sel.tag.indexOf(v.key) >= 0; });
+      intersect(unionOf(tags.map(facetDocs)));
     }
     if ((sel.year || []).length) {
       var m = new Uint8Array(N);
@@ -800,7 +805,7 @@
   Engine.prototype.facetCounts = function (docs, N) {
     var self = this, inRes = new Uint8Array(N);
     docs.forEach(function (d) { inRes[d] = 1; });
-    var out = {types: [], entities: {}, years: [], sources: []};
+    var out = {types: [], entities: {}, years: [], sources: [], tags: []};
     this.meta.types.forEach(function (t) {
       var list = self.facetLists.get(t[1]) || [], any = new Uint8Array(N), vals = [];
       list.forEach(function (v) {
@@ -827,6 +832,12 @@
       for (var i = 0; i < ds.length; i++) c += inRes[ds[i]];
       if (c) out.sources.push([v.key, c]);
     });
+    (this.facetLists.get(this.meta.tags) || []).forEach(function (v) {
+      var ds = facetDocs(v), c = 0;
+      for (var i = 0; i < ds.length; i++) c += inRes[ds[i]];
+      if (c) out.tags.push([v.key, v.name, c]);
+    });
+    out.tags.sort(function (a, b) { return b[2] - a[2] || (a[1] < b[1] ? -1 : 1); });
     return out;
   };
 

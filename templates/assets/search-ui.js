@@ -22,7 +22,7 @@
   // (generator/search/measure.py).  make eval: nDCG@10 with 2 blocks is within
   // 0.009 of the exhaustive ranking on CISI, CRAN and NPL.
   var MAX_BLOCKS = 2;
-  var FACET_KEYS = ['type', 'entity', 'year', 'source'];
+  var FACET_KEYS = ['type', 'entity', 'year', 'source', 'tag'];
   var FACET_ROWS = 12;
 
   function el(tag, cls, text) {
@@ -268,6 +268,7 @@
       });
       group('Year', 'year', f.years.map(function (y) { return {value: y[0], name: y[0], count: y[1]}; }));
       group('Source', 'source', f.sources.map(function (s) { return {value: s[0], name: s[0], count: s[1]}; }));
+      group('Tag', 'tag', (f.tags || []).map(function (t) { return {value: t[0], name: t[1], count: t[2]}; }));
     }
     var shownKey = null;
     function run() {
