@@ -9,6 +9,7 @@ need several files (unknown entity ids, metadata without a seed) happen in
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,11 +299,23 @@ def load_entities(content: Path, site: SiteConfig, diag: Diagnostics) -> list[En
     return [found[k] for k in sorted(found)]
 
 
-def list_metas(content: Path, diag: Diagnostics) -> dict[str, Path]:
-    """Article id -> its metadata file in ``content/articles/``."""
-    found: dict[str, Path] = {}
-    for path in listed(content / "articles", (".yaml", ".yml"), "article metadata", diag):
-        key = slugify(path.stem)
+def list_metas(content: Path, diag: Diagnostics) -> dict[str, str]:
+    """Article id -> its metadata file in ``content/articles/`` (a plain string, as ``seeds.list_seeds`` gives)."""
+    found: dict[str, str] = {}
+    folder = content / "articles"
+    if not folder.is_dir():
+        return found
+    base = str(folder)
+    for entry in entries(folder):
+        name = entry.name
+        if name.startswith("."):
+            continue
+        path = os.path.join(base, name)
+        stem, suffix = os.path.splitext(name)
+        if not (entry.is_file() and suffix.lower() in (".yaml", ".yml")):
+            diag.warn(path, None, "ignored: article metadata must be .yaml or .yml files")
+            continue
+        key = slugify(stem)
         if key in found:
             diag.error(path, None, f"two metadata files for the article '{key}'")
             continue
@@ -314,7 +327,7 @@ def load_metas(content: Path, diag: Diagnostics) -> dict[str, ArticleMeta]:
     """Read every article's metadata (the build reads them through its cache instead)."""
     metas = {}
     for key, path in list_metas(content, diag).items():
-        meta = load_article_meta(path, diag)
+        meta = load_article_meta(Path(path), diag)
         if meta is not None:
             metas[key] = meta
     return metas

@@ -54,7 +54,7 @@ StatKey = tuple[int, int, int, int]  # mtime_ns, ctime_ns, size, inode: any edit
 RACY_NS = 2_000_000_000
 
 
-def stat_key(path: Path) -> StatKey | None:
+def stat_key(path: str | Path) -> StatKey | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -166,7 +166,7 @@ def load(
     seed_ids = {sid for sid, _ in seed_files}
     for mid, path in sorted(meta_files.items()):
         if mid not in seed_ids:
-            diag.error(path, None, f"metadata for a seed that does not exist: expected seeds/{path.stem}.txt")
+            diag.error(path, None, f"metadata for a seed that does not exist: expected seeds/{Path(path).stem}.txt")
     matcher = make_matcher(defs, diag)
     known = {d.id for d in defs}
     articles: list[Article] = []
@@ -190,9 +190,9 @@ def load(
 class _Parsed:
     """An article's files, read (or taken from the cache when only the entity names changed), to be combined."""
 
-    path: Path
+    path: str
     seed_stat: StatKey
-    meta_path: Path | None
+    meta_path: str | None
     meta_stat: StatKey | None
     seed: Seed
     meta: ArticleMeta | None
@@ -200,15 +200,15 @@ class _Parsed:
 
 
 def _read(
-    sid: str, path: Path, meta_path: Path | None, rec: ArticleRecord | None, names: bytes, diag: Diagnostics,
+    sid: str, path: str, meta_path: str | None, rec: ArticleRecord | None, names: bytes, diag: Diagnostics,
     cache: LoadCache,
 ) -> ArticleRecord | _Parsed | None:
     """One article's files: the cached record when nothing it depends on changed, else parsed again."""
     seed_stat = stat_key(path)
     meta_stat = stat_key(meta_path) if meta_path else None
     same_files = (
-        rec is not None and not rec.racy and seed_stat is not None and rec.seed_path == str(path) and rec.seed_stat == seed_stat
-        and rec.meta_path == (str(meta_path) if meta_path else None) and rec.meta_stat == meta_stat
+        rec is not None and not rec.racy and seed_stat is not None and rec.seed_path == path and rec.seed_stat == seed_stat
+        and rec.meta_path == meta_path and rec.meta_stat == meta_stat
     )
     if same_files and rec is not None and seed_stat is not None:
         _replay(diag, rec.read_problems)
@@ -219,11 +219,11 @@ def _read(
         # The entity names changed: find the mentions again, without reading the files.
         head, meta = rec.seed_and_meta
         cache.rebuilt += 1
-        seed = Seed(head.id, path, head.date, head.has_date_line, rec.article.blocks, head.first_line)
+        seed = Seed(head.id, Path(path), head.date, head.has_date_line, rec.article.blocks, head.first_line)
         return _Parsed(path, seed_stat, meta_path, meta_stat, seed, meta, rec.read_problems)
     sub = _capture(diag)
-    seed = read_seed(path, sid, sub)
-    meta = load_article_meta(meta_path, sub) if meta_path else None
+    seed = read_seed(Path(path), sid, sub)
+    meta = load_article_meta(Path(meta_path), sub) if meta_path else None
     _replay(diag, tuple(sub.problems))
     if seed is None or sub.error_count or seed_stat is None:
         return None
@@ -242,7 +242,7 @@ def _build(part: _Parsed | None, matcher: Matcher, known: set[str], names: bytes
     article.pack()
     seed = part.seed
     return ArticleRecord(
-        seed_path=str(part.path), seed_stat=part.seed_stat, meta_path=str(part.meta_path) if part.meta_path else None,
+        seed_path=part.path, seed_stat=part.seed_stat, meta_path=part.meta_path,
         meta_stat=part.meta_stat, names=names,
         parsed=(Seed(seed.id, seed.path, seed.date, seed.has_date_line, (), seed.first_line), part.meta),
         read_problems=part.read_problems, build_problems=tuple(sub.problems), article=article,
