@@ -223,6 +223,8 @@ def _build(
         code=code, inputs=inputs, racy=newest > started - RACY_NS, marker=cachemod.marker_stamp(opts.out / MARKER),
         problems=list(diag.problems), articles=result.articles, entities=result.entities, files=result.files,
     )
+    if isinstance(new_state.search, bytes) and not persist:
+        new_state.search = pickle.loads(new_state.search)  # kept in memory: decode now, not on the first edit
     if opts.cache and not persist:
         cachemod.begin_writing(folder)
     elif opts.cache:
