@@ -9,7 +9,12 @@ writer stays the only code touching disk.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing as mp
+import os
+import signal
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -20,7 +25,20 @@ from generator.generators import FAMILIES
 from generator.model import Archive
 from generator.render import render
 
-_STATE: dict[str, Any] = {}  # filled before forking; workers read their inherited copy
+_STATE: dict[str, Any] = {}
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this forked helper when the build dies (a killed build must not leave workers behind)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)  # filled before forking; workers read their inherited copy
 
 
 def _render_batch(task: tuple[int, list[Any]]) -> list[tuple[str, str, int, Any]]:
@@ -59,7 +77,7 @@ def render_all(
             for task in batches(tasks):
                 yield from _render_batch(task)
             return
-        with mp.get_context("fork").Pool(jobs) as pool:
+        with mp.get_context("fork").Pool(jobs, initializer=die_with_parent) as pool:
             for rendered in pool.imap(_render_batch, batches(tasks), chunksize=1):
                 yield from rendered
     finally:
@@ -86,6 +104,7 @@ class Background:
             send.close()
 
     def _child(self, send: Any) -> None:
+        die_with_parent()
         try:
             send.send(("ok", self._fn()))
         except BaseException:  # reported to the parent, which re-raises

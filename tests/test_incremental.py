@@ -443,6 +443,23 @@ def test_a_clean_build_killed_halfway_leaves_the_old_site(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert tree(out) == before
+    # Its render workers and index processes die with it (none is left running for ever).
+    deadline = time.monotonic() + 30
+    while _processes_building(out) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_building(out) == []
+
+
+def _processes_building(out: Path) -> list[int]:
+    found = []
+    for proc_dir in Path("/proc").glob("[0-9]*"):
+        try:
+            cmd = (proc_dir / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"generator\0build" in cmd and str(out).encode() in cmd:
+            found.append(int(proc_dir.name))
+    return found
 
 
 def _serve(tmp_path: Path, arch: Archive, out: Path) -> tuple[subprocess.Popen, Path]:
