@@ -236,6 +236,32 @@ class DevServer(Server):
         logging.getLogger("tornado.access").setLevel(logging.ERROR)
 
 
+def settle(paths: list[str], interval: float = 0.05, limit: float = 1.0) -> None:
+    """Wait until the changed files stop changing (two equal looks in a row, at most ``limit`` seconds).
+
+    A save that truncates a file and then writes it can be seen between the
+    two on a busy machine; building then would read half a file.
+    """
+    def look() -> list[tuple[int, int] | None]:
+        out: list[tuple[int, int] | None] = []
+        for p in paths:
+            try:
+                st = os.stat(p)
+                out.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append(None)
+        return out
+
+    deadline = time.monotonic() + limit
+    before = look()
+    while time.monotonic() < deadline:
+        time.sleep(interval)
+        now = look()
+        if now == before:
+            return
+        before = now
+
+
 class FileEvents(Watcher):
     """A livereload watcher fed by the kernel's file events (``watchfiles``: inotify on Linux).
 
@@ -291,6 +317,7 @@ class FileEvents(Watcher):
             paths, self._pending = sorted(self._pending), set()
         if not paths:
             return None, None
+        settle(paths)
         self.filepath = self.on_change(paths)
         return self.filepath, None
 

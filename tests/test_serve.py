@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_fixture
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -119,7 +120,7 @@ def _wait_connected(page: Page, server: DevServer) -> None:
     was listed reached nobody.
     """
     page.wait_for_function("window.__livereloadConnected === true", timeout=WAIT_MS)
-    before = page.evaluate(_STYLESHEET_HREFS)
+    before = _evaluate_settled(page, _STYLESHEET_HREFS)
     deadline = time.monotonic() + WAIT_MS / 1000
     while time.monotonic() < deadline:
         with urllib.request.urlopen(server.url + "forcereload?path=assets/style.css", timeout=WAIT_MS / 1000) as r:
@@ -129,7 +130,23 @@ def _wait_connected(page: Page, server: DevServer) -> None:
             return
         except PlaywrightTimeoutError:
             continue
+        except PlaywrightError as exc:  # a reload came in meanwhile: ask again
+            if "Execution context was destroyed" not in str(exc):
+                raise
+            before = _evaluate_settled(page, _STYLESHEET_HREFS)
     pytest.fail(f"the server never sent this page a reload within {WAIT_MS} ms:\n{server.output()}")
+
+
+def _evaluate_settled(page: Page, script: str) -> str:
+    """``page.evaluate`` once the page is not in the middle of a reload (a late reload may still arrive)."""
+    for _ in range(20):
+        try:
+            page.wait_for_load_state("load", timeout=WAIT_MS)
+            return page.evaluate(script)
+        except PlaywrightError as exc:
+            if "Execution context was destroyed" not in str(exc):
+                raise
+    raise AssertionError("the page kept reloading")
 
 
 def _rebuilt_lines(server: DevServer) -> list[str]:
