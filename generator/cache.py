@@ -180,6 +180,10 @@ def save_in_background(folder: Path, state: BuildState, load_blob: bytes | None)
     if pid:
         return True
     try:  # the child: save, close the journal, leave without running the parent's cleanup
+        # Let go of the terminal or pipe: `build | tail` ends when the site is built, not when the cache is saved.
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
         save(folder, state, load_blob)
         end_writing(folder)
     finally:
