@@ -33,7 +33,7 @@ from generator.cache import BuildState, Summary
 from generator.diagnostics import BuildError, Diagnostics
 from generator.fingerprints import EXPLICIT, Encoder, base_digest, identity
 from generator.generators import FAMILIES, nav_data
-from generator.indexes import PRODUCER, search_docs, update_whoosh, write_browser_index
+from generator.indexes import PRODUCER, search_input, update_whoosh, write_browser_index
 from generator.load import RACY_NS
 from generator.load import load as load_archive
 from generator.model import Archive
@@ -274,6 +274,7 @@ class Plan:
     render: list[tuple[int, list[Any]]]  # (family index, keys)
     keep: list[tuple[str, str]]  # (path, origin) of pages whose fingerprint is unchanged
     common: dict[str, Any]
+    feeds: list[feeds.FeedSpec] = field(default_factory=list)  # feeds to render (the rest are in ``keep``)
 
 
 def plan(archive: Archive, templates: Path, previous: dict[tuple[str, str], tuple[str, bytes]] | None) -> Plan:
@@ -305,11 +306,22 @@ def plan(archive: Archive, templates: Path, previous: dict[tuple[str, str], tupl
                 todo.append(key)
         if todo:
             render.append((i, todo))
-    return Plan(pages, render, keep, common)
+    todo_feeds = []
+    for spec in feeds.feed_specs(archive):
+        ident = ("feed", spec.path)
+        fp = hashlib.blake2b(base + spec.digest(), digest_size=16).digest()
+        old = previous.get(ident) if previous is not None else None
+        if old is not None and old[1] == fp:
+            pages[ident] = old
+            keep.append((spec.path, f"feed {spec.path}"))
+        else:
+            pages[ident] = (spec.path, fp)
+            todo_feeds.append(spec)
+    return Plan(pages, render, keep, common, todo_feeds)
 
 
 def _render(opts: BuildOptions, archive: Archive, p: Plan, writer: Writer, result: BuildResult, progress: Progress | None) -> None:
-    env = make_env(opts.templates)
+    env = make_env(opts.templates, cachemod.cache_dir(opts.out) / "jinja" if opts.cache else None)
     total = sum(len(keys) for _, keys in p.render)
     for path, html, i, key in render_all(archive, env, p.common, opts.jobs, p.render):
         name = FAMILIES[i].name
@@ -324,6 +336,8 @@ def _render(opts: BuildOptions, archive: Archive, p: Plan, writer: Writer, resul
         writer.keep(path, origin)
     writer.write(MARKER, MARKER_TEXT, "marker")
     writer.copy_tree(opts.templates / "assets", "assets")
+    for spec in p.feeds:
+        writer.write(spec.path, feeds.render_feed(archive, spec), f"feed {spec.path}")
     for path, text in feeds.extra_files(archive, sorted(writer.paths())):
         writer.write(path, text, "feeds")
 
@@ -344,12 +358,12 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
             # In a forked process while pages render: its own Writer on the same
             # staging root, confined to search/, reports what it wrote.
             w = Writer(staged)
-            search_state = write_browser_index(w, list(search_docs(archive)), None, [])
+            search_state = write_browser_index(w, search_input(archive), None, [])
             # Pickled here: the parent only stores it, and unpickling its many objects there would double its memory.
             return pickle.dumps(search_state, protocol=pickle.HIGHEST_PROTOCOL), w.manifest, w.written, w.bytes
 
         def whoosh() -> dict[str, bytes] | None:
-            return update_whoosh(list(search_docs(archive)), staged_whoosh, None) if staged_whoosh is not None else None
+            return update_whoosh(search_input(archive), staged_whoosh, None) if staged_whoosh is not None else None
 
         with _step(result, "render (search indexes alongside)", progress):
             # Two processes: whoosh is the longest step of a clean build and must not wait for the other index.
@@ -406,7 +420,7 @@ def _incremental(
     with _step(result, f"render {todo} pages", progress):
         _render(opts, archive, p, writer, result, progress)
     with gc_paused(), _step(result, "search indexes", progress):
-        docs = list(search_docs(archive))
+        docs = search_input(archive)
         old = pickle.loads(previous.search) if isinstance(previous.search, bytes) else previous.search
         state.search = write_browser_index(writer, docs, old, previous.search_files)
         state.search_files = writer.owned_by(PRODUCER)

@@ -49,6 +49,9 @@ def _h_of(value: object) -> Digest:
     return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+_PLAIN = frozenset({str, int, float, bool, bytes, dt.date, type(None)})  # exact types; subclasses (Markup) take the long way
+
+
 class Encoder:
     """Feeds a page's data into a hash, model objects by what pages can show of them.
 
@@ -64,7 +67,24 @@ class Encoder:
         return (self._defs[e.id], len(e.articles), e.mentions)
 
     def encode(self, value: Any, out: list[Any]) -> None:
-        if value is None or isinstance(value, (str, int, float, bool, bytes, dt.date)):
+        kind = type(value)
+        if kind in _PLAIN:
+            out.append(value)
+        elif kind is Article:
+            out.append(("A", value.card))
+        elif kind is list or kind is tuple:
+            # Lists of articles or plain values are most of what pages hold: handled here, without a call each.
+            out.append("[")
+            for v in value:
+                k = type(v)
+                if k in _PLAIN:
+                    out.append(v)
+                elif k is Article:
+                    out.append(("A", v.card))
+                else:
+                    self.encode(v, out)
+            out.append("]")
+        elif value is None or isinstance(value, (str, int, float, bool, bytes, dt.date)):
             out.append(value)  # Markup is a str
         elif isinstance(value, Article):
             out.append(("A", value.card))
