@@ -181,6 +181,7 @@ def _previous(opts: BuildOptions, folder: Path, code: bytes, inputs: bytes, stat
 
 def build(
     opts: BuildOptions, state: BuildState | None = None, progress: Progress | None = None, persist: bool = True,
+    changed: set[str] | None = None,
 ) -> BuildResult:
     """Build the site into ``opts.out``, incrementally when the cache allows. Raises BuildError; the old site survives.
 
@@ -189,6 +190,8 @@ def build(
     ``persist`` False the cache on disk is not rewritten (the dev server saves
     it once, when it stops): the journal stays open meanwhile, so a build run
     beside it, or after it was killed, does not trust the stale cache.
+    ``changed`` (with ``state`` only) lists every file changed since ``state``
+    was built, as the dev server's file events tell it; None: unknown.
     """
     result = BuildResult()
     diag = Diagnostics(base=Path.cwd())
@@ -198,7 +201,7 @@ def build(
     folder = cachemod.cache_dir(opts.out)
     lock = cachemod.lock(folder) if opts.cache else None  # one build (or cache save) at a time per site
     try:
-        return _build(opts, state, progress, persist, result, diag, folder, lock)
+        return _build(opts, state, progress, persist, result, diag, folder, lock, changed if state is not None else None)
     finally:
         if lock is not None:
             lock.close()
@@ -206,7 +209,7 @@ def build(
 
 def _build(
     opts: BuildOptions, state: BuildState | None, progress: Progress | None, persist: bool, result: BuildResult,
-    diag: Diagnostics, folder: Path, lock: Any,
+    diag: Diagnostics, folder: Path, lock: Any, changed: set[str] | None = None,
 ) -> BuildResult:
     with gc_paused(), _step(result, "check cache", progress):
         code = cachemod.code_digest()
@@ -230,7 +233,8 @@ def _build(
         result.state = previous
         return result
     with gc_paused(), _step(result, "load+model", progress):
-        archive, loaded = load_archive(opts.seeds, opts.content, opts.base_url, diag, previous.load if previous else None)
+        archive, loaded = load_archive(opts.seeds, opts.content, opts.base_url, diag, previous.load if previous else None,
+                                       changed if previous is state else None)
     if opts.strict and diag.warnings:
         raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
     result.articles = len(archive.articles)

@@ -124,7 +124,8 @@ def _atomic(path: Path, data: bytes) -> None:
 
 def encode_load(load: LoadCache) -> bytes:
     """The per-article records, pickled apart: a clean build does it while it waits for the search index."""
-    return pickle.dumps(load, protocol=pickle.HIGHEST_PROTOCOL)
+    # Without the folder listings: only the dev server, told which files changed, reuses them.
+    return pickle.dumps(dataclasses.replace(load, listing=None), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def save(folder: Path, state: BuildState, load_blob: bytes | None = None) -> None:
