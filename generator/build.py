@@ -234,7 +234,7 @@ def _build(
         return result
     with gc_paused(), _step(result, "load+model", progress):
         archive, loaded = load_archive(opts.seeds, opts.content, opts.base_url, diag, previous.load if previous else None,
-                                       changed if previous is state else None)
+                                       changed if previous is state else None, opts.jobs)
     if opts.strict and diag.warnings:
         raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
     result.articles = len(archive.articles)
