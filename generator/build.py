@@ -214,13 +214,14 @@ def _build(
     with gc_paused(), _step(result, "check cache", progress):
         code = cachemod.code_digest()
         started = time.time_ns()
+        stats: dict[str, tuple[int, int, int, int]] = {}  # every input file's status, looked at once
         if state is not None and not persist:
             # The dev server rebuilds because files changed: no need to prove nothing did (a stat of every
             # input). b"" never equals a digest, so the cache it saves at the end is never taken as current
             # without each file's status being checked.
             inputs, newest = b"", 0
         else:
-            inputs, newest = cachemod.inputs_digest([opts.seeds, opts.content, opts.templates], _options_key(opts))
+            inputs, newest = cachemod.inputs_digest([opts.seeds, opts.content, opts.templates], _options_key(opts), stats)
         previous, result.note, unchanged = _previous(opts, folder, code, inputs, state)
     if unchanged:
         summary = previous.summary if previous is not None else cachemod.read_summary(folder, code)[0]
@@ -234,7 +235,7 @@ def _build(
         return result
     with gc_paused(), _step(result, "load+model", progress):
         archive, loaded = load_archive(opts.seeds, opts.content, opts.base_url, diag, previous.load if previous else None,
-                                       changed if previous is state else None, opts.jobs)
+                                       changed if previous is state else None, opts.jobs, stats)
     if opts.strict and diag.warnings:
         raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
     result.articles = len(archive.articles)

@@ -202,7 +202,7 @@ def load_config(content: Path, base_url: str | None, diag: Diagnostics) -> SiteC
 
 def load(
     seeds_dir: Path, content: Path, base_url: str | None, diag: Diagnostics, previous: LoadCache | None = None,
-    changed: Iterable[str] | None = None, jobs: int = 1,
+    changed: Iterable[str] | None = None, jobs: int = 1, stats: dict[str, StatKey] | None = None,
 ) -> tuple[Archive, LoadCache]:
     """Read every input file and build the model; raises BuildError on user errors.
 
@@ -211,6 +211,8 @@ def load(
     since that build (None: unknown, so every file's status is looked at).
     With ``jobs`` > 1 and no cache, articles are read and made in forked
     workers (``_load_forked``); messages come out in the same order either way.
+    ``stats`` holds files' status looked at earlier in this build (by path as
+    listed), so that each file is looked at once.
     """
     site = load_config(content, base_url, diag)
     defs = load_entities(content, site, diag)
@@ -241,7 +243,8 @@ def load(
             _replay(diag, read_problems)
             parts.append(part)
     else:
-        parts = [_read(sid, path, meta_files.get(sid), old.get(sid), names, diag, cache, touched) for sid, path in seed_files]
+        parts = [_read(sid, path, meta_files.get(sid), old.get(sid), names, diag, cache, touched, stats)
+                 for sid, path in seed_files]
     diag.check()
     # Phase 2: checks across files, and each article made from its seed, metadata and the registry.
     seed_ids = {sid for sid, _ in seed_files}
@@ -322,7 +325,7 @@ class _Parsed:
 
 def _read(
     sid: str, path: str, meta_path: str | None, rec: ArticleRecord | None, names: bytes, diag: Diagnostics,
-    cache: LoadCache, touched: set[str] | None = None,
+    cache: LoadCache, touched: set[str] | None = None, stats: dict[str, StatKey] | None = None,
 ) -> ArticleRecord | _Parsed | None:
     """One article's files: the cached record when nothing it depends on changed, else parsed again.
 
@@ -332,6 +335,9 @@ def _read(
     if (touched is not None and rec is not None and not rec.racy and path not in touched
             and (meta_path is None or meta_path not in touched)):
         seed_stat, meta_stat = rec.seed_stat, rec.meta_stat
+    elif stats:
+        seed_stat = stats.get(path) or stat_key(path)
+        meta_stat = (stats.get(meta_path) or stat_key(meta_path)) if meta_path else None
     else:
         seed_stat = stat_key(path)
         meta_stat = stat_key(meta_path) if meta_path else None
