@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -129,6 +130,9 @@ class Background:
 
     def _child(self, send: Any) -> None:
         die_with_parent()
+        # A batch job that builds one large, long-lived result: the cycle collector would only walk it again
+        # and again (the browser index of Reuters: 6.8 CPU-s with it, 5.7 without).
+        gc.disable()
         try:
             send.send(("ok", self._fn()))
         except BaseException:  # reported to the parent, which re-raises
