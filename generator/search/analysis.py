@@ -102,6 +102,34 @@ def stem(word: str) -> str:
     return s
 
 
+_info_cache: dict[str, tuple[str | None, bool]] = {}
+
+
+def term_info(word: str) -> tuple[str | None, bool]:
+    """A folded word's term (None for a stop word) and whether the spelling lexicon holds it, cached:
+    indexing looks up each token once instead of calling ``keep``, ``stem`` and ``spellable``."""
+    info = _info_cache.get(word)
+    if info is None:
+        kept = keep(word)
+        info = (stem(word) if kept else None, kept and spellable(word))
+        if len(_info_cache) < 500_000:
+            _info_cache[word] = info
+    return info
+
+
+def analyze_noting_spellable(text: str, spelled: set[str]) -> list[str]:
+    """``analyze(text)``, adding to ``spelled`` the words the spelling lexicon holds: one pass for indexing."""
+    terms = []
+    info = _info_cache.get
+    for w in words(text):
+        term, spell = info(w) or term_info(w)
+        if term is not None:
+            terms.append(term)
+            if spell:
+                spelled.add(w)
+    return terms
+
+
 def analyze(text: str) -> list[str]:
     """Text -> index terms, in order (stop words dropped, not kept as gaps)."""
     return [stem(w) for w in words(text) if keep(w)]

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from generator.search import SearchDoc
-from generator.search.analysis import analyze, keep, spell_keys, spellable, words
+from generator.search.analysis import analyze_noting_spellable, spell_keys
 from generator.search.encoding import encode_runs, front_code, separator, utf16_key
 from generator.search.impacts import FIELDS, K1, LEVELS, field_norms, impact, quantised_average
 from generator.search.layout import (
@@ -123,12 +123,10 @@ def analyse(doc: SearchDoc) -> DocAnalysis:
     lengths = []
     spelled: set[str] = set()
     for f, text in enumerate((doc.title, doc.summary, names, doc.body)):
-        terms = analyze(text) if text else []
+        terms = analyze_noting_spellable(text, spelled) if text else []
         lengths.append(len(terms))
         for term, c in Counter(terms).items():
             counts[term] = counts.get(term, 0) | (min(c, 255) << (8 * f))
-        if text:
-            spelled.update(w for w in words(text) if spellable(w) and keep(w))
     return DocAnalysis(tuple(sys.intern(t) for t in counts), array("I", counts.values()), tuple(lengths),
                        tuple(sys.intern(w) for w in sorted(spelled)))
 
