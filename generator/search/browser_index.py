@@ -292,12 +292,16 @@ def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params,
     postings = state.postings
     for n, a in enumerate(analyses):
         norms = _norms(state, n)
+        impacts: dict[int, int] = {}  # a document's terms share a few distinct counts: each impact computed once
         for term, packed in zip(a.terms, a.packed, strict=True):
             tp = postings.get(term)
             if tp is None:
                 tp = postings[term] = TermPostings()
             tp.docs.append(n)
-            tp.imps.append(impact(packed, norms))
+            q = impacts.get(packed)
+            if q is None:
+                q = impacts[packed] = impact(packed, norms)
+            tp.imps.append(q)
     state.terms = sorted(postings, key=utf16_key)
     state.keys = [utf16_key(t) for t in state.terms]
     out: dict[str, bytes] = {}
