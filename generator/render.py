@@ -99,6 +99,7 @@ def make_env(template_dir: Path, bytecode: Path | None = None) -> jinja2.Environ
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         bytecode_cache=cache,
+        auto_reload=False,  # a build's templates do not change under it: no stat of each template for every page
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
