@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 from pathlib import Path
 
 import pytest
@@ -250,11 +249,20 @@ def test_same_search_results(built) -> None:
     assert run_whoosh(fast, queries, 20) == run_whoosh(reference, queries, 20)
 
 
-def test_parallel_writer_indexes_the_same_documents(tmp_path, monkeypatch) -> None:
-    """The multiprocessing writer (large corpora) holds the same postings and ranks the same way."""
+def test_the_index_is_the_same_every_time(tmp_path) -> None:
+    """Documents are numbered in input order, so equal scores rank the same in every build."""
     docs = all_docs()
-    monkeypatch.setattr(indexer, "WHOOSH_PARALLEL_MIN", 50)
-    _reference_index(docs, tmp_path / "reference")
-    indexer.write_whoosh_index(docs, tmp_path / "parallel")
-    assert _contents(tmp_path / "parallel") == _contents(tmp_path / "reference")
-    shutil.rmtree(tmp_path / "reference")
+    random.seed(1)
+    indexer.write_whoosh_index(docs, tmp_path / "one")
+    random.seed(2)  # other segment names
+    indexer.write_whoosh_index(list(reversed(docs)), tmp_path / "reversed")
+    indexer.write_whoosh_index(docs, tmp_path / "two")
+
+    def by_kind(folder: Path) -> dict[str, bytes]:
+        return {name.split(".", 1)[1]: data for name, data in _segment_parts(folder).items()}
+
+    assert by_kind(tmp_path / "one") == by_kind(tmp_path / "two")
+    assert by_kind(tmp_path / "one") != by_kind(tmp_path / "reversed")
+    assert _contents(tmp_path / "one") == _contents(tmp_path / "reversed")  # the same index, numbered otherwise
+    with index.open_dir(str(tmp_path / "one")).reader() as r:
+        assert [f["id"] for _n, f in r.iter_docs()] == [d.id for d in docs]

@@ -8,12 +8,10 @@ evaluation, the fixture and the tests.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +21,6 @@ from generator.search.layout import Params
 
 if TYPE_CHECKING:
     from whoosh.fields import Schema
-
-WHOOSH_PARALLEL_MIN = 3000  # documents before whoosh gets a multiprocessing writer
 
 
 @dataclass(frozen=True)
@@ -99,25 +95,20 @@ def write_whoosh_index(docs: Iterable[SearchDoc], whoosh_dir: Path) -> None:
     """
     from whoosh import index
 
+    from generator.search.whoosh_writer import LeanSegmentWriter
+
     whoosh_dir = Path(whoosh_dir)
     if whoosh_dir.exists():
         shutil.rmtree(whoosh_dir)
     whoosh_dir.mkdir(parents=True)
     schema = whoosh_schema()
     ix = index.create_in(str(whoosh_dir), schema)
-    # whoosh indexes in pure Python; on a large corpus its multiprocessing writer
-    # roughly halves the time (Reuters: ~21 s -> ~10 s on 2 cores).  Small corpora
-    # stay in-process, where forking would cost more than it saves.
-    it = iter(docs)
-    head = list(islice(it, WHOOSH_PARALLEL_MIN))
-    procs = min(os.cpu_count() or 1, 4) if len(head) == WHOOSH_PARALLEL_MIN else 1
-    if procs > 1:
-        writer = ix.writer(limitmb=256, procs=procs, multisegment=True)
-    else:
-        from generator.search.whoosh_writer import LeanSegmentWriter
-
-        writer = LeanSegmentWriter(ix, limitmb=256)
-    for doc in chain(head, it):
+    # One process: with FastPositions and LeanSegmentWriter, whoosh's multiprocessing writer
+    # costs more CPU than it saves wall time while the site renders on the same cores (Reuters
+    # clean build: ~2-6 CPU-s more, no faster), and it numbers documents in whichever order its
+    # workers finish, so equal scores could rank differently from one build to the next.
+    writer = LeanSegmentWriter(ix, limitmb=256)
+    for doc in docs:
         writer.add_document(
             id=doc.id,
             title=doc.title or "",

@@ -55,25 +55,35 @@ class _Stems(dict[str, str]):
 
 _STEMS = _Stems()
 _STOPS = frozenset(STOP_WORDS)
-# Positions.encode is pack_uint(count) + pickle.dumps(deltas, 2); for deltas < 256 the pickle is
-# PROTO 2, EMPTY_LIST, BINPUT 0, then BININT1 APPEND (one item) or MARK BININT1... APPENDS, STOP.
+# Positions.encode is pack_uint(count) + pickle.dumps(deltas, 2).  For small lists of ints that
+# pickle is PROTO 2, EMPTY_LIST, BINPUT 0, then one int and APPEND, or MARK, the ints and APPENDS,
+# then STOP; an int is BININT1 (< 256), BININT2 (< 65536) or BININT (< 2**31).
 _HEAD = b"\x80\x02]q\x00"
 _BININT1 = [b"K" + bytes((i,)) for i in range(256)]
 _APPENDS_BATCH = 1000  # pickle splits longer lists into several MARK ... APPENDS runs
+_BININT_MAX = 2**31
+
+
+def _int_op(d: int) -> bytes:
+    return b"M" + d.to_bytes(2, "little") if d < 65536 else b"J" + d.to_bytes(4, "little")
 
 
 def encode_positions(poslist: list[int]) -> bytes:
-    """``Positions.encode(poslist)``, byte for byte, without pickling the common cases."""
+    """``Positions.encode(poslist)``, byte for byte, without pickling lists of ints below 2**31."""
     n = len(poslist)
     if n == 1:
         p = poslist[0]
-        if p < 256:
+        if p < 256:  # a new bytes object every time: whoosh pickles blocks of values, and pickle
+            # would write a shared object once and refer to it, changing the posting file
             return pack_uint(1) + _HEAD + _BININT1[p] + b"a."
+        if p < _BININT_MAX:
+            return pack_uint(1) + _HEAD + _int_op(p) + b"a."
         return pack_uint(1) + dumps(poslist, 2)
     deltas = [poslist[0]] + [b - a for a, b in pairwise(poslist)]
-    if n <= _APPENDS_BATCH and max(deltas) < 256:
-        return pack_uint(n) + _HEAD + b"(" + b"".join([_BININT1[d] for d in deltas]) + b"e."
-    return pack_uint(n) + dumps(deltas, 2)
+    if n > _APPENDS_BATCH or max(deltas) >= _BININT_MAX:
+        return pack_uint(n) + dumps(deltas, 2)
+    ops = b"".join([_BININT1[d] if d < 256 else _int_op(d) for d in deltas])
+    return pack_uint(n) + _HEAD + b"(" + ops + b"e."
 
 
 def is_standard_stemming(analyzer: Any) -> bool:
