@@ -33,7 +33,7 @@ from generator.cache import BuildState, Summary
 from generator.diagnostics import BuildError, Diagnostics
 from generator.fingerprints import EXPLICIT, Encoder, base_digest, identity
 from generator.generators import FAMILIES, nav_data
-from generator.indexes import PRODUCER, search_docs, update_whoosh, write_browser_index
+from generator.indexes import PRODUCER, search_input, update_whoosh, write_browser_index
 from generator.load import RACY_NS
 from generator.load import load as load_archive
 from generator.model import Archive
@@ -181,6 +181,7 @@ def _previous(opts: BuildOptions, folder: Path, code: bytes, inputs: bytes, stat
 
 def build(
     opts: BuildOptions, state: BuildState | None = None, progress: Progress | None = None, persist: bool = True,
+    changed: set[str] | None = None,
 ) -> BuildResult:
     """Build the site into ``opts.out``, incrementally when the cache allows. Raises BuildError; the old site survives.
 
@@ -189,6 +190,8 @@ def build(
     ``persist`` False the cache on disk is not rewritten (the dev server saves
     it once, when it stops): the journal stays open meanwhile, so a build run
     beside it, or after it was killed, does not trust the stale cache.
+    ``changed`` (with ``state`` only) lists every file changed since ``state``
+    was built, as the dev server's file events tell it; None: unknown.
     """
     result = BuildResult()
     diag = Diagnostics(base=Path.cwd())
@@ -198,7 +201,7 @@ def build(
     folder = cachemod.cache_dir(opts.out)
     lock = cachemod.lock(folder) if opts.cache else None  # one build (or cache save) at a time per site
     try:
-        return _build(opts, state, progress, persist, result, diag, folder, lock)
+        return _build(opts, state, progress, persist, result, diag, folder, lock, changed if state is not None else None)
     finally:
         if lock is not None:
             lock.close()
@@ -206,18 +209,19 @@ def build(
 
 def _build(
     opts: BuildOptions, state: BuildState | None, progress: Progress | None, persist: bool, result: BuildResult,
-    diag: Diagnostics, folder: Path, lock: Any,
+    diag: Diagnostics, folder: Path, lock: Any, changed: set[str] | None = None,
 ) -> BuildResult:
     with gc_paused(), _step(result, "check cache", progress):
         code = cachemod.code_digest()
         started = time.time_ns()
+        stats: dict[str, tuple[int, int, int, int]] = {}  # every input file's status, looked at once
         if state is not None and not persist:
             # The dev server rebuilds because files changed: no need to prove nothing did (a stat of every
             # input). b"" never equals a digest, so the cache it saves at the end is never taken as current
             # without each file's status being checked.
             inputs, newest = b"", 0
         else:
-            inputs, newest = cachemod.inputs_digest([opts.seeds, opts.content, opts.templates], _options_key(opts))
+            inputs, newest = cachemod.inputs_digest([opts.seeds, opts.content, opts.templates], _options_key(opts), stats)
         previous, result.note, unchanged = _previous(opts, folder, code, inputs, state)
     if unchanged:
         summary = previous.summary if previous is not None else cachemod.read_summary(folder, code)[0]
@@ -230,7 +234,8 @@ def _build(
         result.state = previous
         return result
     with gc_paused(), _step(result, "load+model", progress):
-        archive, loaded = load_archive(opts.seeds, opts.content, opts.base_url, diag, previous.load if previous else None)
+        archive, loaded = load_archive(opts.seeds, opts.content, opts.base_url, diag, previous.load if previous else None,
+                                       changed if previous is state else None, opts.jobs, stats)
     if opts.strict and diag.warnings:
         raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
     result.articles = len(archive.articles)
@@ -274,6 +279,7 @@ class Plan:
     render: list[tuple[int, list[Any]]]  # (family index, keys)
     keep: list[tuple[str, str]]  # (path, origin) of pages whose fingerprint is unchanged
     common: dict[str, Any]
+    feeds: list[feeds.FeedSpec] = field(default_factory=list)  # feeds to render (the rest are in ``keep``)
 
 
 def plan(archive: Archive, templates: Path, previous: dict[tuple[str, str], tuple[str, bytes]] | None) -> Plan:
@@ -305,11 +311,22 @@ def plan(archive: Archive, templates: Path, previous: dict[tuple[str, str], tupl
                 todo.append(key)
         if todo:
             render.append((i, todo))
-    return Plan(pages, render, keep, common)
+    todo_feeds = []
+    for spec in feeds.feed_specs(archive):
+        ident = ("feed", spec.path)
+        fp = hashlib.blake2b(base + spec.digest(), digest_size=16).digest()
+        old = previous.get(ident) if previous is not None else None
+        if old is not None and old[1] == fp:
+            pages[ident] = old
+            keep.append((spec.path, f"feed {spec.path}"))
+        else:
+            pages[ident] = (spec.path, fp)
+            todo_feeds.append(spec)
+    return Plan(pages, render, keep, common, todo_feeds)
 
 
 def _render(opts: BuildOptions, archive: Archive, p: Plan, writer: Writer, result: BuildResult, progress: Progress | None) -> None:
-    env = make_env(opts.templates)
+    env = make_env(opts.templates, cachemod.cache_dir(opts.out) / "jinja" if opts.cache else None)
     total = sum(len(keys) for _, keys in p.render)
     for path, html, i, key in render_all(archive, env, p.common, opts.jobs, p.render):
         name = FAMILIES[i].name
@@ -324,6 +341,8 @@ def _render(opts: BuildOptions, archive: Archive, p: Plan, writer: Writer, resul
         writer.keep(path, origin)
     writer.write(MARKER, MARKER_TEXT, "marker")
     writer.copy_tree(opts.templates / "assets", "assets")
+    for spec in p.feeds:
+        writer.write(spec.path, feeds.render_feed(archive, spec), f"feed {spec.path}")
     for path, text in feeds.extra_files(archive, sorted(writer.paths())):
         writer.write(path, text, "feeds")
 
@@ -344,12 +363,12 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
             # In a forked process while pages render: its own Writer on the same
             # staging root, confined to search/, reports what it wrote.
             w = Writer(staged)
-            search_state = write_browser_index(w, list(search_docs(archive)), None, [])
+            search_state = write_browser_index(w, search_input(archive), None, [])
             # Pickled here: the parent only stores it, and unpickling its many objects there would double its memory.
             return pickle.dumps(search_state, protocol=pickle.HIGHEST_PROTOCOL), w.manifest, w.written, w.bytes
 
         def whoosh() -> dict[str, bytes] | None:
-            return update_whoosh(list(search_docs(archive)), staged_whoosh, None) if staged_whoosh is not None else None
+            return update_whoosh(search_input(archive), staged_whoosh, None) if staged_whoosh is not None else None
 
         with _step(result, "render (search indexes alongside)", progress):
             # Two processes: whoosh is the longest step of a clean build and must not wait for the other index.
@@ -406,7 +425,7 @@ def _incremental(
     with _step(result, f"render {todo} pages", progress):
         _render(opts, archive, p, writer, result, progress)
     with gc_paused(), _step(result, "search indexes", progress):
-        docs = list(search_docs(archive))
+        docs = search_input(archive)
         old = pickle.loads(previous.search) if isinstance(previous.search, bytes) else previous.search
         state.search = write_browser_index(writer, docs, old, previous.search_files)
         state.search_files = writer.owned_by(PRODUCER)

@@ -124,7 +124,8 @@ def _atomic(path: Path, data: bytes) -> None:
 
 def encode_load(load: LoadCache) -> bytes:
     """The per-article records, pickled apart: a clean build does it while it waits for the search index."""
-    return pickle.dumps(load, protocol=pickle.HIGHEST_PROTOCOL)
+    # Without the folder listings: only the dev server, told which files changed, reuses them.
+    return pickle.dumps(dataclasses.replace(load, listing=None), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def save(folder: Path, state: BuildState, load_blob: bytes | None = None) -> None:
@@ -214,12 +215,16 @@ def marker_stamp(marker: Path) -> tuple[int, int, int] | None:
     return (st.st_dev, st.st_ino, st.st_mtime_ns)
 
 
-def inputs_digest(roots: list[Path], options: object) -> tuple[bytes, int]:
+def inputs_digest(roots: list[Path], options: object,
+                  stats: dict[str, tuple[int, int, int, int]] | None = None) -> tuple[bytes, int]:
     """Status (path, size, times, inode) of every file below ``roots``, and the options.
 
     Cheap (one ``stat`` per file, no reading) and sensitive to every edit,
     rename, addition and removal: equal digests mean nothing to rebuild.
     Also returns the newest modification time seen (see ``load.RACY_NS``).
+    When something did change, the loader reuses these looks through
+    ``stats`` (path as listed -> ``load.stat_key``) instead of a second
+    ``stat`` of every file.
     """
     h = hashlib.blake2b(digest_size=16)
     newest = 0
@@ -243,6 +248,8 @@ def inputs_digest(roots: list[Path], options: object) -> tuple[bytes, int]:
                     stack.append(e.path)
                     h.update(b"\0dir\0" + os.fsencode(e.path))
                 else:
+                    if stats is not None:
+                        stats[e.path] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
                     newest = max(newest, st.st_mtime_ns)
                     h.update(f"\0{e.path}\0{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}".encode("utf-8", "surrogateescape"))
     return h.digest(), newest

@@ -13,8 +13,10 @@ The sitemap needs absolute URLs, so it is written only with a ``base_url``.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from markupsafe import escape
 
@@ -27,10 +29,29 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed before it is rendered: where it goes, what it is for, its entries newest first."""
+
+    path: str
+    title: str
+    page: str
+    entries: list[Article]
+
+    def digest(self) -> bytes:
+        """What the feed shows: its own address and title, and each entry's card (title, date, authors, tags,
+        summary, lead: see generator.model).  The site's title, language, author and base URL are part of every
+        page's fingerprint already."""
+        h = hashlib.blake2b(repr((self.path, self.title, self.page)).encode("utf-8", "surrogatepass"), digest_size=16)
+        for a in self.entries:
+            h.update(a.card)
+        return h.digest()
+
+
 def extra_files(archive: Archive, page_paths: list[str]) -> Iterator[tuple[str, str]]:
+    """Sitemaps and robots.txt (feeds come from :func:`feed_specs`, fingerprinted like pages)."""
     yield from sitemaps(archive, page_paths)
     yield "robots.txt", robots(archive)
-    yield from all_feeds(archive)
 
 
 def robots(archive: Archive) -> str:
@@ -60,20 +81,30 @@ def sitemaps(archive: Archive, page_paths: list[str]) -> Iterator[tuple[str, str
         yield "sitemap.xml", "\n".join(lines) + "\n"
 
 
-def all_feeds(archive: Archive) -> Iterator[tuple[str, str]]:
+def feed_specs(archive: Archive) -> Iterator[FeedSpec]:
     """Every feed, in a fixed order: the site's, then per entity, tag and source."""
     arts, limit = archive.articles, archive.site.feed_items
-    yield urls.FEED, feed(archive, urls.FEED, archive.site.title, urls.HOME, _newest(arts, range(len(arts)), limit))
+    yield FeedSpec(urls.FEED, archive.site.title, urls.HOME, _newest(arts, range(len(arts)), limit))
     for ent in archive.entities.values():
         newest = _newest(arts, ent.articles, limit)
         if newest:
-            yield urls.entity_feed(ent.id), feed(archive, urls.entity_feed(ent.id), ent.name, ent.url, newest)
+            yield FeedSpec(urls.entity_feed(ent.id), ent.name, ent.url, newest)
     for kind in KINDS:
         for c in (archive.tags if kind == "tag" else archive.sources).values():
             info = collection_feed(archive, kind, c)
             if info:  # c.articles is newest first, dated before undated
                 newest = [arts[i] for i in c.articles[: min(c.dated, limit)]]
-                yield info[1], feed(archive, info[1], c.name, urls.collection(kind, c.key), newest)
+                yield FeedSpec(info[1], c.name, urls.collection(kind, c.key), newest)
+
+
+def render_feed(archive: Archive, spec: FeedSpec) -> str:
+    return feed(archive, spec.path, spec.title, spec.page, spec.entries)
+
+
+def all_feeds(archive: Archive) -> Iterator[tuple[str, str]]:
+    """Every feed rendered, as (path, text)."""
+    for spec in feed_specs(archive):
+        yield spec.path, render_feed(archive, spec)
 
 
 def _newest(arts: Sequence[Article], indexes: Sequence[int], limit: int) -> list[Article]:

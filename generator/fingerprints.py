@@ -30,7 +30,7 @@ from typing import Any
 from generator.content import EntityDef, FreePage, SiteConfig
 from generator.facets import Collection
 from generator.generators import neighbours
-from generator.model import Archive, Article, Entity
+from generator.model import Archive, Article, Entity, Snippet
 from generator.render import PageSpec
 
 Digest = bytes
@@ -49,6 +49,9 @@ def _h_of(value: object) -> Digest:
     return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+_PLAIN = frozenset({str, int, float, bool, bytes, dt.date, type(None)})  # exact types; subclasses (Markup) take the long way
+
+
 class Encoder:
     """Feeds a page's data into a hash, model objects by what pages can show of them.
 
@@ -64,7 +67,45 @@ class Encoder:
         return (self._defs[e.id], len(e.articles), e.mentions)
 
     def encode(self, value: Any, out: list[Any]) -> None:
-        if value is None or isinstance(value, (str, int, float, bool, bytes, dt.date)):
+        kind = type(value)
+        if kind in _PLAIN or kind is Snippet:
+            out.append(value)  # a Snippet is three strings
+        elif kind is Article:
+            out.append(("A", value.card))
+        elif kind is list or kind is tuple:
+            # Lists of articles, (article, snippet) pairs and plain values are most of what pages hold:
+            # handled here, without a call each.
+            out.append("[")
+            for v in value:
+                k = type(v)
+                if k in _PLAIN or k is Snippet:
+                    out.append(v)
+                elif k is Article:
+                    out.append(("A", v.card))
+                elif k is tuple:
+                    out.append("[")
+                    for w in v:
+                        kw = type(w)
+                        if kw in _PLAIN or kw is Snippet:
+                            out.append(w)
+                        elif kw is Article:
+                            out.append(("A", w.card))
+                        else:
+                            self.encode(w, out)
+                    out.append("]")
+                else:
+                    self.encode(v, out)
+            out.append("]")
+        elif kind is dict:
+            out.append("{")
+            for k, v in value.items():
+                out.append(k)
+                if type(v) in _PLAIN:
+                    out.append(v)
+                else:
+                    self.encode(v, out)
+            out.append("}")
+        elif value is None or isinstance(value, (str, int, float, bool, bytes, dt.date)):
             out.append(value)  # Markup is a str
         elif isinstance(value, Article):
             out.append(("A", value.card))

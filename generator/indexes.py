@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,34 @@ SEARCH_PREFIX = "search/"
 PRODUCER = "search index"
 
 
+@dataclass
+class SearchInput:
+    """The documents both search indexes get, one per article in date order, and a digest of each."""
+
+    docs: list[SearchDoc]
+    digests: list[bytes]
+
+
 def search_docs(archive: Archive) -> Iterator[SearchDoc]:
     """What the search indexes get: one document per article, in date order."""
-    for art in (a for a in archive.articles if a.duplicate_of is None):  # a marked copy: the original only
+    return iter(search_input(archive).docs)
+
+
+def search_input(archive: Archive) -> SearchInput:
+    """The search documents and their digests, made once per build for both indexes.
+
+    A document's digest is its article's ``digest`` (title, date, source,
+    summary, text) plus what the document adds from elsewhere: the source's
+    display name, the entities' names and types, the tags' names.  That is
+    much cheaper than hashing every body again on every build.
+    """
+    docs, digests = [], []
+    entities, tags = archive.entities, archive.tags
+    for art in archive.articles:
+        if art.duplicate_of is not None:  # a marked copy: the original only
+            continue
         ents = sorted(art.mention_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        yield SearchDoc(
+        doc = SearchDoc(
             id=art.id,
             url=art.url,
             title=art.title,
@@ -38,23 +62,23 @@ def search_docs(archive: Archive) -> Iterator[SearchDoc]:
             source=art.source_name,
             summary=art.summary,
             body=art.text,
-            entities=tuple((eid, archive.entities[eid].name, archive.entities[eid].type) for eid, _ in ents),
-            tags=tuple((key, archive.tags[key].name) for key in dict.fromkeys(key_of(t) for t in art.tags)),
+            entities=tuple((eid, entities[eid].name, entities[eid].type) for eid, _ in ents),
+            tags=tuple((key, tags[key].name) for key in dict.fromkeys(key_of(t) for t in art.tags)),
         )
+        docs.append(doc)
+        extra = repr((doc.id, doc.url, doc.source, doc.entities, doc.tags)).encode("utf-8", "surrogatepass")
+        digests.append(hashlib.blake2b(art.digest + extra, digest_size=16).digest())
+    return SearchInput(docs, digests)
 
 
-def doc_digest(doc: SearchDoc) -> bytes:
-    return hashlib.blake2b(repr(doc).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
-def browser_index(docs: list[SearchDoc], previous: Any) -> tuple[Any, dict[str, bytes | None]]:
+def browser_index(search: SearchInput, previous: Any) -> tuple[Any, dict[str, bytes | None]]:
     """The browser index's files (site paths -> bytes, None = remove) and its new state (see generator.search.browser_index)."""
     from generator.search.browser_index import build_browser_index
 
-    return build_browser_index(docs, previous)
+    return build_browser_index(search.docs, previous, digests=search.digests)
 
 
-def write_browser_index(writer: Writer, docs: list[SearchDoc], previous: Any, kept: list[str]) -> Any:
+def write_browser_index(writer: Writer, search: SearchInput, previous: Any, kept: list[str]) -> Any:
     """Apply the browser index to the site through ``writer``; returns the index's new state.
 
     ``kept`` lists the index's files from the previous build (in place, those
@@ -65,7 +89,7 @@ def write_browser_index(writer: Writer, docs: list[SearchDoc], previous: Any, ke
             writer.keep(rel, PRODUCER)
     else:
         previous = None
-    state, files = browser_index(docs, previous)
+    state, files = browser_index(search, previous)
     for rel, data in sorted(files.items()):
         if not rel.startswith(SEARCH_PREFIX):
             raise ValueError(f"the search index may only write below {SEARCH_PREFIX}, not {rel!r}")
@@ -85,13 +109,14 @@ def whoosh_fields(doc: SearchDoc) -> dict[str, str]:
     }
 
 
-def update_whoosh(docs: list[SearchDoc], folder: Path, previous: dict[str, bytes] | None) -> dict[str, bytes]:
+def update_whoosh(search: SearchInput, folder: Path, previous: dict[str, bytes] | None) -> dict[str, bytes]:
     """Bring the whoosh index in ``folder`` up to date; a clean index when there is no usable previous one."""
     from whoosh import index
 
     from generator.search.indexer import write_whoosh_index
 
-    digests = {doc.id: doc_digest(doc) for doc in docs}
+    docs = search.docs
+    digests = {doc.id: dg for doc, dg in zip(docs, search.digests, strict=True)}
     if previous is None or not index.exists_in(str(folder)):
         write_whoosh_index(docs, folder)
         return digests

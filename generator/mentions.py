@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-_WORD_START = re.compile(r"(?<![\w])\w")
 _FIRST_WORD = re.compile(r"\w+")
 
 
@@ -89,14 +88,14 @@ class Matcher:
         found: list[Mention] = []
         pos = 0
         n = len(text)
-        while True:
-            m = _WORD_START.search(folded, pos)
-            if not m:
-                break
+        by_first = self._by_first
+        # Every word in one pass of the regex engine (a word starts where a run of \w does); words inside
+        # a name just matched are skipped.
+        for m in _FIRST_WORD.finditer(folded):
             start = m.start()
-            word = _FIRST_WORD.match(folded, start).group(0)
-            candidates = self._by_first.get(word)
-            matched = False
+            if start < pos:
+                continue
+            candidates = by_first.get(m.group())
             if candidates:
                 for alias in candidates:
                     end = start + len(alias.folded)
@@ -111,10 +110,7 @@ class Matcher:
                         continue
                     found.append(Mention(entity_id, start, end))
                     pos = end
-                    matched = True
                     break
-            if not matched:
-                pos = start + len(word)
         return found
 
 

@@ -415,6 +415,8 @@ def _relate(articles: list[Article], entities: dict[str, Entity], previous: Rela
                 continue
             p, q = _changed_span(old, lst)
             dirty.update(positions[max(0, p - RELATED_WINDOW):min(len(lst), q + RELATED_WINDOW)])
+    days = [a.date.toordinal() if a.date else None for a in articles]
+    far = 10**7  # the distance in days when either article is undated
     for i in dirty:
         art = articles[i]
         if not art.mention_counts:
@@ -428,12 +430,16 @@ def _relate(articles: list[Article], entities: dict[str, Entity], previous: Rela
             for other in lst[max(0, pos - RELATED_WINDOW):pos + RELATED_WINDOW + 1]:
                 scores[other] += w
         scores.pop(i, None)
-        day = art.date.toordinal() if art.date else None
-        ranked = heapq.nsmallest(RELATED_COUNT, scores.items(), key=lambda kv: (
-            -kv[1], abs(articles[kv[0]].date.toordinal() - day) if day is not None and articles[kv[0]].date else 10**7,
-            articles[kv[0]].id,
-        ))
-        state.related[art.id] = tuple(articles[o].id for o, _ in ranked)
+        if len(scores) > RELATED_COUNT:  # only the best scores can rank: order just those by the full key
+            least = heapq.nlargest(RELATED_COUNT, scores.values())[-1]
+            items = [(o, sc) for o, sc in scores.items() if sc >= least]
+        else:
+            items = list(scores.items())
+        day = days[i]
+        ranked = sorted(
+            (-sc, abs(days[o] - day) if day is not None and days[o] is not None else far, ids[o]) for o, sc in items
+        )[:RELATED_COUNT]
+        state.related[art.id] = tuple(r[2] for r in ranked)
     if previous is not None:
         for art in articles:
             if art.id not in state.related:

@@ -84,6 +84,30 @@ def render_all(
         _STATE.clear()
 
 
+def _call_shared(chunk: Any) -> Any:
+    fn, shared = _STATE["map"]
+    return fn(shared, chunk)
+
+
+def fork_map(fn: Callable[[Any, Any], Any], shared: Any, chunks: list[Any], jobs: int) -> Iterator[Any]:
+    """``fn(shared, chunk)`` for each chunk, in order, in ``jobs`` forked workers that inherit ``shared``.
+
+    Only the chunks travel to the workers and the results back; ``shared``
+    (a large read-only object, such as the entity-name matcher) is inherited
+    through ``fork``.  Without ``fork``, or with one job, it runs here.
+    """
+    if jobs <= 1 or len(chunks) < 2 or "fork" not in mp.get_all_start_methods():
+        for chunk in chunks:
+            yield fn(shared, chunk)
+        return
+    _STATE["map"] = (fn, shared)
+    try:
+        with mp.get_context("fork").Pool(jobs, initializer=die_with_parent) as pool:
+            yield from pool.imap(_call_shared, chunks, chunksize=1)
+    finally:
+        _STATE.pop("map", None)
+
+
 class Background:
     """Run ``fn()`` in a forked process while the parent goes on; ``result()`` joins it.
 

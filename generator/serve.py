@@ -50,9 +50,13 @@ Snapshot = dict[str, tuple[int, int]]
 
 # Files editors write next to the real one while saving; they are not inputs.
 _SCRATCH_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part")
-# Quiet time that ends a burst of file events: a save is often several events
-# (truncate, write, close) and on a busy machine they can be ~100 ms apart.
-STEP_MS = 200
+# Quiet time that ends a burst of file events (watchfiles' own default).  A save
+# is often several events (truncate, write, close), on a busy machine ~100 ms
+# apart: a burst cut short is harmless, since ``settle`` waits for the files to
+# stop changing before the build reads them, and a later event that changes
+# nothing rebuilds silently.
+STEP_MS = 50
+HINT_LIMIT = 1000  # changed files above which the build looks at every file's status rather than trust the list
 _BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
 
@@ -335,12 +339,23 @@ class Rebuilder:
         self.status = status
         self.state: BuildState | None = None
         self.builds = 0
+        self.changed: set[str] | None = None  # files changed since ``state`` was built (None: not known)
 
-    def run(self, verb: str = "built", why: str = "") -> bool:
-        """Build once; print one summary line (or the problems). True if the site changed."""
+    def run(self, verb: str = "built", why: str = "", paths: list[str] | None = None) -> bool:
+        """Build once; print one summary line (or the problems). True if the site changed.
+
+        ``paths`` are the files the watcher saw change.  They add up until a
+        build succeeds (a failed build keeps the old state, which has not seen
+        them); a huge burst (a checkout, or events the kernel dropped) is
+        treated as unknown, so every file is looked at.
+        """
         start = time.perf_counter()
+        if paths is None or len(paths) > HINT_LIMIT or self.changed is None:
+            self.changed = None
+        else:
+            self.changed.update(paths)
         try:
-            result = build(self.opts, state=self.state, persist=False)
+            result = build(self.opts, state=self.state, persist=False, changed=self.changed)
         except BuildError as exc:  # found before anything was written: the state stays good
             self._failed([str(p) for p in exc.problems], why)
             return False
@@ -353,6 +368,7 @@ class Rebuilder:
             self._failed([f"internal error: {type(exc).__name__}: {exc} (see the terminal)"], why)
             return False
         self.state = result.state
+        self.changed = set()
         self.builds += 1
         if self.status.ok and verb == "rebuilt" and not (result.written or result.deleted):
             # The same save seen twice (its events split in two bursts), or a file
@@ -403,7 +419,7 @@ class Rebuilder:
             return paths[0] if len(paths) == 1 else "*"
         shown = ", ".join(os.path.relpath(p) for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
         before = list(self.status.problems)
-        ok = self.run("rebuilt", f" after changes to {shown}")
+        ok = self.run("rebuilt", f" after changes to {shown}", paths)
         if not ok and (self.status.ok or self.status.problems == before):
             return None  # nothing changed in the site, nor in what is wrong with it
         if ok and was_ok and len(paths) == 1:

@@ -346,17 +346,24 @@ def _diff(previous: dict[str, bytes], state: IndexState, out: dict[str, bytes]) 
 
 
 def build_browser_index(docs: Sequence[SearchDoc] | Iterable[SearchDoc], previous: IndexState | None = None,
-                        params: Params | None = None) -> tuple[IndexState, Files]:
+                        params: Params | None = None, digests: list[bytes] | None = None) -> tuple[IndexState, Files]:
     """The index files for ``docs`` (in doc order), as a whole or as the change from ``previous``.
 
     With ``previous`` None, every file.  Otherwise only the files whose bytes
     differ from what ``previous`` produced, and None for files to delete;
     ``previous`` itself is left as it was.  ``params`` defaults to the previous
     state's (else the shipped layout); a change of params re-renders everything.
+    ``digests`` (one per document, changing whenever the document does) may
+    come from the caller, who often knows them more cheaply than
+    :func:`doc_digest`; a state must always be updated with digests of the
+    same kind as it was made with.
     """
     docs = list(docs)
     params = params or (previous.params if previous is not None else Params())
-    digests = [doc_digest(d) for d in docs]
+    if digests is None:
+        digests = [doc_digest(d) for d in docs]
+    elif len(digests) != len(docs):
+        raise ValueError("one digest per document")
     if previous is None or previous.params != params or previous.format != FORMAT:
         state, out = _full(docs, digests, params, previous.analyses if previous is not None else {})
         return state, (dict(out) if previous is None else _diff(previous.files, state, out))
