@@ -123,8 +123,10 @@ def update_whoosh(search: SearchInput, folder: Path, previous: dict[str, bytes] 
     gone = [i for i in previous if i not in digests]
     changed = [doc for doc in docs if previous.get(doc.id) != digests[doc.id]]
     if gone or changed:
+        from generator.search.whoosh_writer import LeanSegmentWriter
+
         ix = index.open_dir(str(folder))
-        w = ix.writer(limitmb=128)
+        w = LeanSegmentWriter(ix, limitmb=128)
         for doc_id in gone:
             w.delete_by_term("id", doc_id)
         for doc in changed:
