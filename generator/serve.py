@@ -38,9 +38,9 @@ from pathlib import Path
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
-from tornado.ioloop import IOLoop
+from tornado.ioloop import IOLoop, PeriodicCallback
 
-from generator.build import TEMPLATES, BuildOptions, build, persist_state
+from generator.build import TEMPLATES, BuildOptions, build, persist_state, tidy_memory
 from generator.cache import BuildState
 from generator.diagnostics import BuildError
 from generator.textutil import plural
@@ -340,8 +340,26 @@ class Rebuilder:
         self.state: BuildState | None = None
         self.builds = 0
         self.changed: set[str] | None = None  # files changed since ``state`` was built (None: not known)
+        self.last_build = 0.0  # time.monotonic() when the last build ended
+        self.untidy = False  # builds ran since the last tidy_memory()
+
+    def tidy_when_idle(self, quiet: float = 1.0) -> bool:
+        """Free what builds left frozen, once nothing was built for ``quiet`` seconds (the loop calls this
+        every second: a rebuild never waits for it, and the reload has long gone out).  True if it tidied."""
+        if not self.untidy or time.monotonic() - self.last_build < quiet:
+            return False
+        tidy_memory()
+        self.untidy = False
+        return True
 
     def run(self, verb: str = "built", why: str = "", paths: list[str] | None = None) -> bool:
+        """Build once; print one summary line (or the problems). True if the site changed (see ``_run``)."""
+        try:
+            return self._run(verb, why, paths)
+        finally:
+            self.last_build = time.monotonic()
+
+    def _run(self, verb: str, why: str, paths: list[str] | None) -> bool:
         """Build once; print one summary line (or the problems). True if the site changed.
 
         ``paths`` are the files the watcher saw change.  They add up until a
@@ -354,6 +372,7 @@ class Rebuilder:
             self.changed = None
         else:
             self.changed.update(paths)
+        self.untidy = True
         try:
             result = build(self.opts, state=self.state, persist=False, changed=self.changed)
         except BuildError as exc:  # found before anything was written: the state stays good
@@ -441,6 +460,7 @@ def serve(args: argparse.Namespace) -> int:
     # would drop the reload of a rebuild that follows the previous one closely.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
     server = DevServer(watcher, status)
+    PeriodicCallback(rebuilder.tidy_when_idle, 1000).start()
     if isinstance(watcher, FileEvents):
         IOLoop.current().add_callback(watcher.begin, IOLoop.current(), LiveReloadHandler.poll_tasks)
     host = args.host

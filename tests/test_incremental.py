@@ -554,3 +554,29 @@ def test_the_dev_servers_file_list_is_trusted_only_for_files_already_listed(tmp_
     assert _reusable(listing, arch.seeds, arch.content, [str(link / "kabul-airport.txt")])  # another spelling of a listed file
     seed.unlink()
     assert _reusable(listing, arch.seeds, arch.content, [str(seed)]) is None  # deleted
+
+
+def test_the_dev_server_frees_what_its_builds_left_frozen(tmp_path):
+    """The dev server rebuilds for hours: garbage cycles frozen away from the collector must not pile up.
+
+    (python-markdown and Jinja make reference cycles; frozen, they would never be freed.)  The server tidies
+    when idle; here, after each rebuild.
+    """
+    import gc
+
+    from generator.serve import BuildStatus, Rebuilder
+
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    rebuilder = Rebuilder(BuildOptions(seeds=arch.seeds, content=arch.content, out=tmp_path / "site"), BuildStatus())
+    assert rebuilder.run()
+    seed = arch.seeds / "kabul-airport.txt"
+    text = seed.read_text(encoding="utf-8")
+    counts = []
+    for i in range(12):
+        arch.put(seed, text + f" word{i}")  # one new word each time, the last one gone: the archive keeps its size
+        assert rebuilder.run("rebuilt", "", sorted(arch.take_touched()))
+        assert not rebuilder.tidy_when_idle()  # not while edits are coming in
+        assert rebuilder.tidy_when_idle(quiet=0.0)
+        counts.append(gc.get_freeze_count())
+    assert counts[-1] == counts[6], counts  # once caches have filled (and whoosh merged its segments), flat
+    gc.unfreeze()  # leave the collector as other tests expect it
