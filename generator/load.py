@@ -82,6 +82,9 @@ class ArticleRecord:
     build_problems: tuple[Problem, ...]  # combining them (derived titles, ...)
     article: Article
     racy: bool = False  # a file changed just before it was read: do not trust its status next time
+    # This record as the build cache held it (see cache.encode_load): a record reused unchanged is saved
+    # again from these bytes, not pickled anew.  (A reused record is never racy: racy ones are read again.)
+    pickled: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def seed_and_meta(self) -> tuple[Seed, ArticleMeta | None]:
