@@ -171,3 +171,29 @@ def test_no_change_returns_nothing_and_the_same_state() -> None:
     state, _ = bi.build_browser_index(docs, None, SMALL)
     again, files = bi.build_browser_index(list(docs), state, SMALL)
     assert files == {} and again is state
+
+
+def test_a_state_from_the_build_cache_decodes_only_what_an_update_touches() -> None:
+    """Pickled (as the build cache holds it), a state keeps postings and analyses as bytes until used; an
+    update from it gives the same files and state as one from the state in memory."""
+    rng = random.Random(5)
+    docs = _order([_doc(rng, i, f"1987-0{1 + i % 9}-1{i % 10}") for i in range(80)])
+    state, _files = bi.build_browser_index(docs, None, SMALL)
+    cached = pickle.loads(pickle.dumps(state))
+    assert isinstance(cached.postings, bi.Packed) and isinstance(cached.analyses, bi.Packed)
+    assert all(type(v) is bytes for _k, v in cached.postings.raw_items())
+    edited = list(docs)
+    edited[30] = SearchDoc(**{**docs[30].__dict__, "body": "cocoa harvest " + docs[30].body})
+    from_memory, files_memory = bi.build_browser_index(edited, state, SMALL)
+    from_cache, files_cache = bi.build_browser_index(edited, cached, SMALL)
+    assert files_cache == files_memory
+    decoded = {k for k, v in from_cache.postings.raw_items() if type(v) is not bytes}
+    reached = set(bi.analyse(docs[30]).terms) | set(bi.analyse(edited[30]).terms)
+    for p in files_cache:  # shard files written again list their terms' heads
+        reached |= set(from_cache.shards.get(p, ()))
+    assert decoded and decoded <= reached and len(decoded) < len(from_cache.postings), decoded
+    # Saved again and reloaded, it still updates like the state in memory.
+    again = pickle.loads(pickle.dumps(from_cache))
+    edited[31] = SearchDoc(**{**docs[31].__dict__, "title": "Sugar quota"})
+    assert bi.build_browser_index(edited, again, SMALL)[1] == bi.build_browser_index(edited, from_memory, SMALL)[1]
+    assert dict(again.postings.items()) == dict(from_memory.postings.items())

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import pickle
 import sys
 import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from generator.search import SearchDoc
 from generator.search.analysis import analyze_noting_spellable, spell_keys
@@ -67,6 +68,43 @@ FULL_FRACTION = 0.25
 Files = dict[str, "bytes | None"]
 
 
+class Packed(dict):
+    """A dict whose values may still be pickled: each is decoded on first access.
+
+    The index state's per-term postings and per-document analyses are most of
+    a 21k-document state (36 MB); an edit touches a few dozen of them.  Held
+    this way, the build cache loads them as bytes and pickles back only the
+    values that were decoded (``__reduce__``).  Copying a Packed (``Packed(d)``)
+    copies the raw values; ``raw_items`` iterates without decoding.
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        value = dict.__getitem__(self, key)
+        if type(value) is bytes:
+            value = pickle.loads(value)
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def values(self) -> Any:  # type: ignore[override]
+        return [self[k] for k in self]
+
+    def items(self) -> Any:  # type: ignore[override]
+        return [(k, self[k]) for k in self]
+
+    def raw_items(self) -> Any:
+        return dict.items(self)
+
+    def __reduce__(self) -> tuple:
+        top = pickle.HIGHEST_PROTOCOL
+        pairs = [(k, v if type(v) is bytes else pickle.dumps(v, protocol=top)) for k, v in dict.items(self)]
+        return (Packed, (pairs,))
+
+
 class DocAnalysis(NamedTuple):
     """What the index needs of one document's text: packed term frequencies and field lengths.
 
@@ -87,8 +125,9 @@ class IndexState:
     params: Params
     format: int = FORMAT
     digests: list[bytes] = field(default_factory=list)
-    analyses: dict[bytes, DocAnalysis] = field(default_factory=dict)
-    postings: dict[str, TermPostings] = field(default_factory=dict)
+    analyses: dict[bytes, DocAnalysis] = field(default_factory=Packed)
+    postings: dict[str, TermPostings] = field(default_factory=Packed)
+    widths: dict[str, int] = field(default_factory=dict)  # per term: its share of a shard (see _partition)
     lengths: list[array] = field(default_factory=list)  # per field, per doc
     sums: list[int] = field(default_factory=list)  # per field
     averages: tuple[float, ...] = ()
@@ -157,13 +196,12 @@ def _partition(state: IndexState) -> list[tuple[str, str, int, int]]:
     it only until the next hash cut both versions agree on (usually the next
     one or two), where a count- or size-only rule would move every later one.
     """
-    terms, params, postings = state.terms, state.params, state.postings
+    terms, params, widths = state.terms, state.params, state.widths
     starts = [0]
     size = 0
     lo, hi, mod = params.shard_min, params.shard_max, params.shard_mod
     for i, t in enumerate(terms):
-        tp = postings[t]
-        w = len(t) + len(tp.head) + (len(tp.row[1]) + 12 if tp.row else 0) + 6
+        w = widths[t]
         if size and (size + w > hi or (size >= lo and zlib.crc32(t.encode("utf-8", "surrogatepass")) % mod == 0)):
             starts.append(i)
             size = 0
@@ -174,6 +212,11 @@ def _partition(state: IndexState) -> list[tuple[str, str, int, int]]:
         sep = "" if a == 0 else separator(terms[a - 1], terms[a])
         out.append((path(shard_key(sep or None)), sep, a, b))
     return out
+
+
+def _width(term: str, tp: TermPostings) -> int:
+    """A term's share of its shard file, as ``_partition`` counts it (after ``render`` set its head and row)."""
+    return len(term) + len(tp.head) + (len(tp.row[1]) + 12 if tp.row else 0) + 6
 
 
 def _shard_bytes(state: IndexState, p: str, a: int, b: int) -> bytes:
@@ -318,6 +361,7 @@ def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params,
         tp = postings[t]
         written, _gone = render(t, tp, None, params)
         out.update(block_files(t, tp, written))
+        state.widths[t] = _width(t, tp)
     shards = _partition(state)
     for p, _sep, a, b in shards:
         out[p] = _shard_bytes(state, p, a, b)
@@ -389,7 +433,7 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
     params = prev.params
     n, old_n = len(docs), len(prev.digests)
     state = replace(
-        prev, digests=digests, analyses=dict(prev.analyses), postings=dict(prev.postings),
+        prev, digests=digests, analyses=Packed(prev.analyses), postings=Packed(prev.postings), widths=dict(prev.widths),
         lengths=[array("I", col) for col in prev.lengths], sums=list(prev.sums), terms=list(prev.terms),
         keys=list(prev.keys), shards=dict(prev.shards), facet_types=list(prev.facet_types),
         facet_sizes=dict(prev.facet_sizes), rests=bytearray(prev.rests), files=dict(prev.files),
@@ -464,7 +508,7 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
             state.rests.append(rest)
         facets.update(types)
     live = set(digests)
-    state.analyses = {dg: a for dg, a in state.analyses.items() if dg in live}
+    state.analyses = Packed((dg, a) for dg, a in state.analyses.raw_items() if dg in live)
 
     out: Files = {}
     for term in sorted(touched, key=utf16_key):
@@ -474,12 +518,13 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
         if not tp.docs:
             for p in block_files(term, prev.postings[term], prev.postings[term].blocks):
                 out[p] = None
-            del state.postings[term], state.terms[i], state.keys[i]
+            del state.postings[term], state.terms[i], state.keys[i], state.widths[term]
             continue
         if not present:
             state.terms.insert(i, term)
             state.keys.insert(i, utf16_key(term))
         written, gone = render(term, tp, touched[term] if present else None, params)
+        state.widths[term] = _width(term, tp)
         out.update(block_files(term, tp, written))
         for first in gone:
             out[path(block_key(term, first))] = None
