@@ -162,15 +162,16 @@ def _reference_index(docs: list[SearchDoc], folder: Path) -> None:
     writer.commit()
 
 
-def _contents(folder: Path) -> dict:
-    """Everything a search can see of an index, by document id."""
+def _contents(folder: Path, extremes: bool = True) -> dict:
+    """Everything a search can see of an index, by document id (``extremes``: min and max field lengths)."""
     ix = index.open_dir(str(folder))
     with ix.reader() as r:
         ids = {n: f["id"] for n, f in r.iter_docs()}
         out: dict = {"docs": sorted(ids.values()), "lengths": {}, "postings": {}}
         for name in TEXT_FIELDS:
-            out["lengths"][name] = (r.field_length(name), r.min_field_length(name), r.max_field_length(name),
-                                    sorted((ids[n], r.doc_field_length(n, name)) for n in ids))
+            each = sorted((ids[n], r.doc_field_length(n, name)) for n in ids)
+            out["lengths"][name] = ((r.field_length(name), r.min_field_length(name), r.max_field_length(name), each)
+                                    if extremes else (r.field_length(name), each))
         for name, term in r.all_terms():
             m = r.postings(name, term)
             rows = []
@@ -266,3 +267,20 @@ def test_the_index_is_the_same_every_time(tmp_path) -> None:
     assert _contents(tmp_path / "one") == _contents(tmp_path / "reversed")  # the same index, numbered otherwise
     with index.open_dir(str(tmp_path / "one")).reader() as r:
         assert [f["id"] for _n, f in r.iter_docs()] == [d.id for d in docs]
+
+
+def test_an_index_in_several_segments_searches_like_one(built, tmp_path, monkeypatch) -> None:
+    """Large archives are indexed a segment per SEGMENT_DOCS documents (no spill to disk): same hits, same
+    scores, same order of ties, same terms and postings as one segment."""
+    reference, _fast, docs = built
+    monkeypatch.setattr(indexer, "SEGMENT_DOCS", 70)
+    indexer.write_whoosh_index(docs, tmp_path / "segments")
+    assert len([n for n in FileStorage(str(tmp_path / "segments")).list() if n.endswith(".seg")]) == -(-len(docs) // 70)
+    assert _search(tmp_path / "segments") == _search(reference)
+    one, several = _contents(reference), _contents(tmp_path / "segments", extremes=False)
+    assert several["postings"] == one["postings"] and several["docs"] == one["docs"]
+    for name in TEXT_FIELDS:  # whoosh's multi-segment reader has no min/max field length (BM25F needs neither),
+        # and says None, not 0, for a document of a segment where the field is empty everywhere
+        total, each = several["lengths"][name]
+        expect = one["lengths"][name]
+        assert (total, [(i, n or 0) for i, n in each]) == (expect[0], [(i, n or 0) for i, n in expect[3]])
