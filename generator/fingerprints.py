@@ -68,8 +68,10 @@ class Encoder:
 
     def encode(self, value: Any, out: list[Any]) -> None:
         kind = type(value)
-        if kind in _PLAIN or kind is Snippet:
-            out.append(value)  # a Snippet is three strings
+        if kind in _PLAIN:
+            out.append(value)
+        elif kind is Snippet:
+            out.append(tuple(value))  # three strings (a plain tuple: its repr is C code, a NamedTuple's is not)
         elif kind is Article:
             out.append(("A", value.card))
         elif kind is list or kind is tuple:
@@ -78,16 +80,20 @@ class Encoder:
             out.append("[")
             for v in value:
                 k = type(v)
-                if k in _PLAIN or k is Snippet:
+                if k in _PLAIN:
                     out.append(v)
+                elif k is Snippet:
+                    out.append(tuple(v))
                 elif k is Article:
                     out.append(("A", v.card))
                 elif k is tuple:
                     out.append("[")
                     for w in v:
                         kw = type(w)
-                        if kw in _PLAIN or kw is Snippet:
+                        if kw in _PLAIN:
                             out.append(w)
+                        elif kw is Snippet:
+                            out.append(tuple(w))
                         elif kw is Article:
                             out.append(("A", w.card))
                         else:

@@ -10,6 +10,9 @@ import unicodedata
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"'“‘(])")
 
 
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
+
+
 @functools.lru_cache(maxsize=1 << 18)
 def slugify(text: str) -> str:
     """A slug for file names and URLs: accents folded, lower case, '-' between words.
@@ -18,6 +21,8 @@ def slugify(text: str) -> str:
     scripts are kept ("کابل" stays), so an archive with Dari or Arabic file
     names still gets one page per file.
     """
+    if _SLUG.fullmatch(text):  # already a slug (most seed file names): nothing to fold
+        return text
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = unicodedata.normalize("NFC", text)
