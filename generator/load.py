@@ -133,6 +133,7 @@ class Listing:
     meta_files: dict[str, str]
     names: dict[str, str]  # real path of each listed file -> its path as listed
     problems: tuple[Problem, ...]
+    links: bool | None = None  # whether a listed file is a symbolic link (looked at once, when first needed)
 
 
 def _list(seeds_dir: Path, content: Path, diag: Diagnostics) -> Listing:
@@ -160,6 +161,10 @@ def _reusable(listing: Listing | None, seeds_dir: Path, content: Path, changed: 
         return None
     seeds_real, content_real, metas_real = listing.dirs
     if (os.path.realpath(seeds_dir), os.path.realpath(content)) != (seeds_real, content_real):
+        return None
+    if listing.links is None:
+        listing.links = any(os.path.islink(p) for p in listing.names.values())
+    if listing.links:  # an edit reaches a link's target under the target's name only: look at every file
         return None
     touched: set[str] = set()
     for path in changed:
@@ -237,7 +242,7 @@ def load(
     known = {d.id for d in defs}
     forked = None
     if not old and jobs > 1 and len(seed_files) >= PARALLEL_MIN:
-        forked = _load_forked(seed_files, meta_files, (names, matcher, known), jobs)
+        forked = _load_forked(seed_files, meta_files, (names, matcher, known, diag.base), jobs)
         cache.read = sum(1 for _read_problems, part, _build_problems in forked if part is not None)
     # Phase 1: read what changed (every file's own errors, all reported together).
     if forked is not None:
@@ -280,26 +285,26 @@ PARALLEL_MIN = 2000  # articles to read before a cold load is worth forking work
 _CHUNK = 500  # articles per worker task
 
 
-def _load_chunk(shared: tuple[bytes, Matcher, set[str]], chunk: list[tuple[str, str, str | None]]) -> list[tuple]:
+def _load_chunk(shared: tuple[bytes, Matcher, set[str], Path | None], chunk: list[tuple[str, str, str | None]]) -> list[tuple]:
     """In a worker: read and make each article of ``chunk``; its messages are returned, not printed.
 
     Returns ``(read problems, record or None, build problems)`` per article.
     The record is made even when another article's file has an error (the
     parent then stops after phase 1, as a serial load would).
     """
-    names, matcher, known = shared
+    names, matcher, known, base = shared
     out = []
     for sid, path, meta_path in chunk:
-        read = Diagnostics()
+        read = Diagnostics(base=base)  # messages name files as the parent's do (relative to its base)
         part = _read(sid, path, meta_path, None, names, read, LoadCache())
-        made = Diagnostics()
+        made = Diagnostics(base=base)
         rec = _build(part, matcher, known, names, made) if isinstance(part, _Parsed) else None
         out.append((tuple(read.problems), rec, tuple(made.problems)))
     return out
 
 
 def _load_forked(seed_files: list[tuple[str, str]], meta_files: dict[str, str],
-                 shared: tuple[bytes, Matcher, set[str]], jobs: int) -> list[tuple]:
+                 shared: tuple[bytes, Matcher, set[str], Path | None], jobs: int) -> list[tuple]:
     """A cold load's articles, read and made by ``jobs`` forked workers, in seed order.
 
     Reading, parsing and finding mentions is most of a cold load (4-5 s of

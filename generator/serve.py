@@ -57,6 +57,9 @@ _SCRATCH_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part")
 # nothing rebuilds silently.
 STEP_MS = 50
 HINT_LIMIT = 1000  # changed files above which the build looks at every file's status rather than trust the list
+# At most this long between builds that look at every file's status: an event the kernel dropped (its queue
+# overflowed) or a change made through a path nobody watches is then picked up by the next rebuild after it.
+FULL_CHECK_SECONDS = 60.0
 _BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
 
@@ -281,6 +284,7 @@ class FileEvents(Watcher):
     def __init__(self, roots: list[Path], on_change: Callable[[list[str]], str | None]) -> None:
         super().__init__()
         self.roots = roots
+        self._roots = [os.path.abspath(r) for r in roots]
         self.on_change = on_change
         self._pending: set[str] = set()
         self._lock = threading.Lock()
@@ -289,10 +293,16 @@ class FileEvents(Watcher):
         for root in roots:  # registered so livereload does not fall back to watching the cwd
             super().watch(str(root))
 
-    @staticmethod
-    def _wanted(_change: object, path: str) -> bool:
-        name = os.path.basename(path)
-        return not name.startswith(".") and not name.endswith(_SCRATCH_SUFFIXES) and "/." not in path
+    def _wanted(self, _change: object, path: str) -> bool:
+        """Inputs only: no editor scratch files, nothing hidden below a watched folder (the folders
+        themselves may sit under a hidden one, such as ``~/.sites/news/``)."""
+        if os.path.basename(path).endswith(_SCRATCH_SUFFIXES):
+            return False
+        full = os.path.abspath(path)
+        for root in self._roots:
+            if full.startswith(root + os.sep):
+                return not any(part.startswith(".") for part in full[len(root) + 1:].split(os.sep))
+        return not os.path.basename(path).startswith(".")
 
     def start(self, callback: Callable[[], None]) -> bool:
         """Called by livereload when the first browser connects; the thread may already run (see serve)."""
@@ -341,6 +351,7 @@ class Rebuilder:
         self.builds = 0
         self.changed: set[str] | None = None  # files changed since ``state`` was built (None: not known)
         self.last_build = 0.0  # time.monotonic() when the last build ended
+        self.checked = 0.0  # time.monotonic() of the last build that looked at every file's status
         self.untidy = False  # builds ran since the last tidy_memory()
 
     def tidy_when_idle(self, quiet: float = 1.0) -> bool:
@@ -368,10 +379,11 @@ class Rebuilder:
         treated as unknown, so every file is looked at.
         """
         start = time.perf_counter()
-        if paths is None or len(paths) > HINT_LIMIT or self.changed is None:
+        if paths is None or len(paths) > HINT_LIMIT or self.changed is None or time.monotonic() - self.checked > FULL_CHECK_SECONDS:
             self.changed = None
         else:
             self.changed.update(paths)
+        full_check = self.changed is None
         self.untidy = True
         try:
             result = build(self.opts, state=self.state, persist=False, changed=self.changed)
@@ -388,6 +400,8 @@ class Rebuilder:
             return False
         self.state = result.state
         self.changed = set()
+        if full_check:
+            self.checked = time.monotonic()
         self.builds += 1
         if self.status.ok and verb == "rebuilt" and not (result.written or result.deleted):
             # The same save seen twice (its events split in two bursts), or a file

@@ -556,6 +556,24 @@ def test_the_dev_servers_file_list_is_trusted_only_for_files_already_listed(tmp_
     assert _reusable(listing, arch.seeds, arch.content, [str(seed)]) is None  # deleted
 
 
+def test_the_dev_server_looks_at_every_file_when_a_seed_is_a_link(tmp_path):
+    """seeds/alias.txt -> clipping.txt: an edit of clipping.txt changes alias.txt too, under another name."""
+    from generator.diagnostics import Diagnostics
+    from generator.load import _list, _reusable
+
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    target = arch.seeds / "kabul-airport.txt"
+    (arch.seeds / "alias.txt").symlink_to(target.name)
+    listing = _list(arch.seeds, arch.content, Diagnostics())
+    assert _reusable(listing, arch.seeds, arch.content, [str(target.resolve())]) is None
+    out = tmp_path / "site"
+    opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=out, whoosh=False)
+    state = build(opts, persist=False).state
+    arch.put(target, target.read_text(encoding="utf-8") + " Zanzibarian postscript.")
+    build(opts, state=state, persist=False, changed=arch.take_touched())
+    assert "Zanzibarian" in (out / "articles" / "alias.html").read_text(encoding="utf-8")
+
+
 def test_the_dev_server_frees_what_its_builds_left_frozen(tmp_path):
     """The dev server rebuilds for hours: garbage cycles frozen away from the collector must not pile up.
 

@@ -13,8 +13,8 @@ from generator.build import BuildOptions, build
 from generator.diagnostics import BuildError, Diagnostics
 
 
-def _load(seeds, content, jobs):
-    diag = Diagnostics()
+def _load(seeds, content, jobs, base=None):
+    diag = Diagnostics(base=base)
     archive, cache = loadmod.load(seeds, content, None, diag, None, None, jobs)
     return archive, cache, [str(p) for p in diag.problems]
 
@@ -71,3 +71,12 @@ def test_a_site_built_with_forked_loading_is_byte_identical(tmp_path, forking):
         sites.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
         shutil.rmtree(out)
     assert sites[1] == sites[0]
+
+
+def test_forked_messages_name_files_as_the_serial_load_does(tmp_path, forking):
+    """Messages are relative to the build's base folder in the workers too (they are kept in the cache)."""
+    seeds, content = copy_fixture(tmp_path / "archive")
+    (seeds / "no-meta.txt").write_text("date 2021-09-01 A report with no metadata.\n", encoding="utf-8")
+    said = [_load(seeds.resolve(), content.resolve(), jobs, base=tmp_path)[2] for jobs in (1, 2)]
+    assert said[1] == said[0]
+    assert any(s.startswith("archive/seeds/no-meta.txt:") for s in said[0]), said[0]

@@ -316,3 +316,15 @@ def test_slow_scans_are_spaced_out(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     # After each scan the watcher waits at least four scan-times (>= 4 x 0.25 s) before the next.
     gaps = [b - a for a, b in itertools.pairwise(scans[1:])]  # scans[0]: at start-up
     assert all(gap >= 1.0 for gap in gaps), gaps
+
+
+def test_file_events_keep_inputs_below_a_hidden_folder(tmp_path):
+    """A project under ~/.sites/ still rebuilds: only names hidden below the watched folders are ignored."""
+    from generator.serve import FileEvents
+
+    root = tmp_path / ".sites" / "news" / "seeds"
+    events = FileEvents([root], lambda paths: None)
+    assert events._wanted(None, str(root / "a.txt"))
+    assert not events._wanted(None, str(root / ".a.txt.swp"))
+    assert not events._wanted(None, str(root / ".git" / "index"))
+    assert not events._wanted(None, str(root / "a.txt~"))
