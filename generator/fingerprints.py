@@ -75,30 +75,14 @@ class Encoder:
         elif kind is Article:
             out.append(("A", value.card))
         elif kind is list or kind is tuple:
-            # Lists of articles, (article, snippet) pairs and plain values are most of what pages hold:
-            # handled here, without a call each.
+            # Lists of articles and plain values are most of what pages hold: handled here, without a call each.
             out.append("[")
             for v in value:
                 k = type(v)
                 if k in _PLAIN:
                     out.append(v)
-                elif k is Snippet:
-                    out.append(tuple(v))
                 elif k is Article:
                     out.append(("A", v.card))
-                elif k is tuple:
-                    out.append("[")
-                    for w in v:
-                        kw = type(w)
-                        if kw in _PLAIN:
-                            out.append(w)
-                        elif kw is Snippet:
-                            out.append(tuple(w))
-                        elif kw is Article:
-                            out.append(("A", w.card))
-                        else:
-                            self.encode(w, out)
-                    out.append("]")
                 else:
                     self.encode(v, out)
             out.append("]")

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,11 +32,6 @@ class SearchInput:
 
     docs: list[SearchDoc]
     digests: list[bytes]
-
-
-def search_docs(archive: Archive) -> Iterator[SearchDoc]:
-    """What the search indexes get: one document per article, in date order."""
-    return iter(search_input(archive).docs)
 
 
 def search_input(archive: Archive) -> SearchInput:
