@@ -16,6 +16,9 @@ Scenarios, on the shared Reuters-21578 corpus (imported once with its labels):
 * ours only: rebuild with nothing changed; one seed with a sentence appended;
   one article in the middle of the date order moved by a ``date:`` in its
   metadata. Every run makes a new change, the file is restored afterwards;
+  the dev server; and the first ``query --engine whoosh`` after the clean
+  build and after those edits (the build records the whoosh documents; the
+  query indexes them: from scratch, then in place);
 * ``--scale5``: Reuters x5 (107,890 articles: copy k of each article gets id
   ``<id>-r<k>`` and its date shifted by k years; undated stay undated), made by
   copying the imported seeds and metadata, cold build.
@@ -180,6 +183,12 @@ class Archive:
                "--content", str(self.content), "--out", str(self.out)]
         run, stdout = run_timed(cmd, f"build of {self.name}")
         return Run(run.seconds, run.cpu_seconds, run.max_rss_kb, run.other_cpu_seconds, parse_build_report(stdout))
+
+    def query_whoosh(self) -> Run:
+        """One ``query --engine whoosh``: it first indexes what the builds since the last query recorded."""
+        cmd = [sys.executable, "-m", "generator", "query", "--site", str(self.out), "--engine", "whoosh", "oil prices"]
+        run, _ = run_timed(cmd, f"whoosh query of {self.name}")
+        return run
 
 
 # --------------------------------------------------------------- measurements
@@ -522,6 +531,9 @@ def measure_reuters(args: argparse.Namespace, work: Path, results: list[Measurem
         m = Measurement("ours" if name == "ours" else name, corpus, "cold build", arch.articles, runs, site)
         emit(m, results)
 
+    say("whoosh: the first query after the cold build indexes every article ...")
+    emit(Measurement("ours", corpus, "whoosh: first query after a clean build", arch.articles, [arch.query_whoosh()]), results)
+
     say("no-change rebuilds ...")
     arch.settle()
     m = Measurement("ours", corpus, "no-change rebuild", arch.articles, [arch.build(clean=False) for _ in range(args.repeat)], arch.out)
@@ -548,6 +560,8 @@ def measure_reuters(args: argparse.Namespace, work: Path, results: list[Measurem
         emit(m, results)
     else:
         say(f"{meta} not found: the date-move edit was not measured")
+    say("whoosh: the first query after those edits ...")
+    emit(Measurement("ours", corpus, "whoosh: first query after the edits", arch.articles, [arch.query_whoosh()]), results)
 
     if args.scale5:
         big = scale(arch, 5, work)

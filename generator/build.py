@@ -33,12 +33,13 @@ from generator.cache import BuildState, Summary
 from generator.diagnostics import BuildError, Diagnostics
 from generator.fingerprints import EXPLICIT, Encoder, base_digest, identity
 from generator.generators import FAMILIES, nav_data
-from generator.indexes import PRODUCER, search_input, update_whoosh, write_browser_index
+from generator.indexes import PRODUCER, search_input, write_browser_index
 from generator.load import RACY_NS
 from generator.load import load as load_archive
 from generator.model import Archive
 from generator.parallel import Background, render_all
 from generator.render import make_env
+from generator.search import whoosh_docs
 from generator.writer import Writer, collect_leftovers, discard, staging_dir, swap_into_place
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +56,7 @@ class BuildOptions:
     out: Path = Path("site")
     templates: Path = TEMPLATES
     base_url: str | None = None
-    whoosh: bool = True
+    whoosh: bool = True  # record the whoosh index's documents beside the site (generator.search.whoosh_docs)
     jobs: int = 1
     strict: bool = False  # warnings fail the build (before anything is written)
     full: bool = False  # ignore the build cache: a clean build
@@ -183,7 +184,8 @@ def _previous(opts: BuildOptions, folder: Path, code: bytes, inputs: bytes, stat
             return None, why, False
     if summary.marker is None or summary.marker != cachemod.marker_stamp(opts.out / MARKER):
         return None, f"{opts.out}/ is not the site the build cache describes", False
-    if inputs and summary.inputs == inputs and not summary.racy:
+    # Nothing changed, unless the whoosh documents recorded beside the site went missing (the build records them again).
+    if inputs and summary.inputs == inputs and not summary.racy and (not opts.whoosh or whoosh_docs.recorded(whoosh_dir(opts))):
         return state, "", True
     if state is None:
         state, why = cachemod.read_state(folder, summary)
@@ -360,12 +362,16 @@ def _render(opts: BuildOptions, archive: Archive, p: Plan, writer: Writer, resul
         writer.write(path, text, "feeds")
 
 
+def whoosh_dir(opts: BuildOptions) -> Path:
+    """Where the whoosh index and its recorded documents live: beside the site, never inside it."""
+    return Path(str(opts.out) + ".whoosh")
+
+
 def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: BuildResult, progress: Progress | None) -> None:
-    """Write the whole site into a staging folder and swap it in (with the whoosh index beside it)."""
+    """Write the whole site into a staging folder and swap it in (with the whoosh documents beside it)."""
     cachemod.forget(cachemod.cache_dir(opts.out))
     staged = staging_dir(opts.out)
-    whoosh_final = Path(str(opts.out) + ".whoosh")
-    staged_whoosh = staging_dir(whoosh_final) if opts.whoosh else None
+    staged_whoosh: Path | None = None
     try:
         writer = Writer(staged)
         _ = archive.by_month  # computed once, before any process forks
@@ -380,11 +386,13 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
             # Pickled here: the parent only stores it, and unpickling its many objects there would double its memory.
             return pickle.dumps(search_state, protocol=pickle.HIGHEST_PROTOCOL), w.manifest, w.written, w.bytes
 
-        def whoosh() -> dict[str, bytes] | None:
-            return update_whoosh(search_input(archive), staged_whoosh, None) if staged_whoosh is not None else None
+        def whoosh() -> tuple[Path, whoosh_docs.Recorded] | None:
+            if not opts.whoosh:
+                return None
+            search = search_input(archive)
+            return whoosh_docs.stage(whoosh_dir(opts), search.docs, search.digests)
 
         with _step(result, "render (search indexes alongside)", progress):
-            # Two processes: whoosh is the longest step of a clean build and must not wait for the other index.
             backgrounds = [Background(whoosh), Background(browser)]
             try:
                 _render(opts, archive, p, writer, result, progress)
@@ -397,7 +405,9 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
                 if opts.cache:  # idle time while the indexes finish: pickle the article records meanwhile
                     result.load_blob = cachemod.encode_load(state.load)
                 state.search, manifest, written, size = backgrounds[1].result()
-                state.whoosh = backgrounds[0].result()
+                staged_docs = backgrounds[0].result()
+                if staged_docs is not None:
+                    staged_whoosh, state.whoosh = staged_docs
             except BaseException:
                 for b in backgrounds:
                     b.cancel()
@@ -407,11 +417,13 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
         with _step(result, "swap", progress):
             swap_into_place(staged, opts.out)
             if staged_whoosh is not None:
-                swap_into_place(staged_whoosh, whoosh_final)
+                whoosh_docs.commit(staged_whoosh, whoosh_dir(opts))
+            else:
+                whoosh_docs.forget(whoosh_dir(opts))
     except BaseException:
         discard(staged)
         if staged_whoosh is not None:
-            discard(staged_whoosh)
+            staged_whoosh.unlink(missing_ok=True)
         raise
     state.pages, state.manifest = p.pages, writer.manifest
     result.files, result.written, result.bytes = writer.count, writer.written, writer.bytes
@@ -446,6 +458,8 @@ def _incremental(
         cachemod.begin_writing(folder)  # from here on, a killed build is repaired by the next one
         writer.commit()
         if opts.whoosh:
-            state.whoosh = update_whoosh(docs, Path(str(opts.out) + ".whoosh"), previous.whoosh)
+            state.whoosh = whoosh_docs.record(whoosh_dir(opts), previous.whoosh, docs.docs, docs.digests)
+        else:
+            whoosh_docs.forget(whoosh_dir(opts))
     state.pages, state.manifest = p.pages, writer.manifest
     result.files, result.written, result.bytes, result.deleted = writer.count, writer.written, writer.bytes, writer.deleted

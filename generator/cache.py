@@ -75,7 +75,7 @@ class BuildState:
     manifest: dict[str, bytes] = field(default_factory=dict)  # site path -> digest of its bytes
     search: Any = None  # the browser index's own state (or it pickled, as a clean build leaves it)
     search_files: list[str] = field(default_factory=list)  # the site paths it wrote
-    whoosh: dict[str, bytes] | None = None  # article id -> digest of what whoosh holds of it
+    whoosh: Any = None  # what the build recorded for the whoosh index (generator.search.whoosh_docs.Recorded)
     summary: Summary | None = None
 
 

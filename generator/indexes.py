@@ -6,15 +6,15 @@
   checks their paths and keeps them in the manifest.  An incremental build
   passes the index's previous state and writes only the files that changed.
 * The **whoosh index** (``site.whoosh/`` beside the site, for
-  ``query --engine whoosh``) is updated in place: whoosh replaces and deletes
-  documents by id, and its commit is atomic.
+  ``query --engine whoosh``) is not built here: the build records its
+  documents there (``generator.search.whoosh_docs``) and the index is
+  brought up to date when it is used.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from generator.model import Archive
@@ -91,39 +91,3 @@ def write_browser_index(writer: Writer, search: SearchInput, previous: Any, kept
         if data is not None:
             writer.write(rel, data, PRODUCER)
     return state
-
-
-def whoosh_fields(doc: SearchDoc) -> dict[str, str]:
-    return {
-        "id": doc.id,
-        "title": doc.title or "",
-        "summary": doc.summary or "",
-        "entities": " ".join(name for _eid, name, _typ in doc.entities),
-        "body": doc.body or "",
-    }
-
-
-def update_whoosh(search: SearchInput, folder: Path, previous: dict[str, bytes] | None) -> dict[str, bytes]:
-    """Bring the whoosh index in ``folder`` up to date; a clean index when there is no usable previous one."""
-    from whoosh import index
-
-    from generator.search.indexer import write_whoosh_index
-
-    docs = search.docs
-    digests = {doc.id: dg for doc, dg in zip(docs, search.digests, strict=True)}
-    if previous is None or not index.exists_in(str(folder)):
-        write_whoosh_index(docs, folder)
-        return digests
-    gone = [i for i in previous if i not in digests]
-    changed = [doc for doc in docs if previous.get(doc.id) != digests[doc.id]]
-    if gone or changed:
-        from generator.search.whoosh_writer import LeanSegmentWriter
-
-        ix = index.open_dir(str(folder))
-        w = LeanSegmentWriter(ix, limitmb=128)
-        for doc_id in gone:
-            w.delete_by_term("id", doc_id)
-        for doc in changed:
-            w.update_document(**whoosh_fields(doc))
-        w.commit()
-    return digests

@@ -464,7 +464,7 @@ def serve(args: argparse.Namespace) -> int:
     """Build, then serve ``args.out`` on ``args.host:args.port`` and rebuild on every change."""
     templates = args.templates or TEMPLATES
     opts = BuildOptions(seeds=args.seeds, content=args.content, out=args.out, base_url=args.base_url,
-                        templates=templates, whoosh=False, jobs=1)
+                        templates=templates, jobs=1)
     status = BuildStatus()
     rebuilder = Rebuilder(opts, status)
     rebuilder.run()

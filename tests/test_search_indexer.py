@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from generator import evaluate
-from generator.search import SearchDoc
+from generator.search import SearchDoc, whoosh_docs
 from generator.search.analysis import analyze, keep, spell_keys, spellable, words
+from generator.search.browser_index import doc_digest
 from generator.search.cli import run_query
 from generator.search.encoding import ALPHABET, b36, encode_postings, encode_runs, file_name, front_code, utf16_key
 from generator.search.fixture import FIXTURES, PARAMS, fixture_docs
 from generator.search.impacts import split_tiers
-from generator.search.indexer import write_browser_index, write_whoosh_index
+from generator.search.indexer import write_browser_index
 from generator.search.layout import Params, df_digit, lexicon_key, split_lead
 
 PUT = re.compile(r'^__as\("([^"]+)",(.*)\);\n$', re.DOTALL)
@@ -301,9 +302,13 @@ def _doc(i: int, body: str) -> SearchDoc:
 
 
 def test_whoosh_index_and_cli(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_whoosh_index(iter(fixture_docs()), Path(str(site) + ".whoosh"))
+    docs = fixture_docs()
+    folder = Path(str(site) + ".whoosh")
+    whoosh_docs.commit(whoosh_docs.stage(folder, docs, [doc_digest(d) for d in docs])[0], folder)  # as a build records them
     assert run_query(["--site", str(site), "--engine", "whoosh", "panjshir"]) == 0
-    row = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    assert f"from scratch: {len(docs)} indexed, 0 removed" in captured.err  # the first query indexed them
+    row = json.loads(captured.out)
     assert row["query_id"] is None
     assert set(row["results"]) == {"panjshir-battle", "saleh-profile"}
     if shutil.which("node") is None:

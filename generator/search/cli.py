@@ -2,8 +2,10 @@
 
 Two engines: ``client`` runs the very search engine the site ships, under Node, on
 the built index files (so the command line shows what readers get);
-``whoosh`` searches the whoosh index the build writes beside the site, the
-archivists' shell search and the reference ranker for ``make eval``.
+``whoosh`` searches the whoosh index beside the site (``site.whoosh/index``),
+the archivists' shell search and the reference ranker for ``make eval``; it
+first indexes what the builds since the last query recorded
+(``whoosh_docs.sync``).
 """
 
 from __future__ import annotations
@@ -25,8 +27,20 @@ _SYNTAX = re.compile(r"[^\w\s]")
 
 
 def whoosh_dir_for(site: Path) -> Path:
-    """Where the build keeps the whoosh index: beside the site, never inside it."""
+    """Where the build records the whoosh documents (and ``query`` keeps the index): beside the site, never inside it."""
     return Path(str(site).rstrip("/") + ".whoosh")
+
+
+def synced_whoosh(site: Path) -> Path:
+    """The whoosh index of ``site``, brought up to date first; says on stderr when that took indexing."""
+    from generator.search.whoosh_docs import sync
+
+    report = sync(whoosh_dir_for(site))
+    if report.indexed or report.removed:
+        how = "from scratch" if report.rebuilt else "in place"
+        print(f"note: whoosh index brought up to date {how}: {report.indexed} indexed, {report.removed} removed, "
+              f"{report.docs} documents, {report.seconds:.1f}s", file=sys.stderr)
+    return report.index
 
 
 def run_client(site: Path, queries: list[tuple[object, str]], limit: int, exhaustive: bool = False,
@@ -123,7 +137,7 @@ def query(args: argparse.Namespace, ap: argparse.ArgumentParser) -> int:
         if args.engine == "client":
             results = run_client(args.site, queries, limit)
         else:
-            results = run_whoosh(whoosh_dir_for(args.site), queries, limit)
+            results = run_whoosh(synced_whoosh(args.site), queries, limit)
     except RuntimeError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -88,6 +88,17 @@ def whoosh_schema() -> Schema:
     return Schema(**fields)
 
 
+def whoosh_fields(doc: SearchDoc) -> dict[str, str]:
+    """The whoosh fields of a document (see :func:`whoosh_schema`)."""
+    return {
+        "id": doc.id,
+        "title": doc.title or "",
+        "summary": doc.summary or "",
+        "entities": " ".join(name for _eid, name, _typ in doc.entities),
+        "body": doc.body or "",
+    }
+
+
 SEGMENT_DOCS = 20_000  # documents per whoosh segment in a clean index (see write_whoosh_index)
 
 
@@ -124,13 +135,7 @@ def write_whoosh_index(docs: Iterable[SearchDoc], whoosh_dir: Path) -> None:
                 writer.commit(merge=False)
                 gc.collect()  # a writer is a web of cycles: free it before the next (builds run without the collector)
             writer = LeanSegmentWriter(ix, limitmb=256)
-        writer.add_document(
-            id=doc.id,
-            title=doc.title or "",
-            summary=doc.summary or "",
-            entities=" ".join(name for _eid, name, _typ in doc.entities),
-            body=doc.body or "",
-        )
+        writer.add_document(**whoosh_fields(doc))
     if writer is None:
         writer = LeanSegmentWriter(ix, limitmb=256)
     writer.commit(merge=False)

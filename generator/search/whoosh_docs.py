@@ -1,0 +1,252 @@
+"""The whoosh index, kept up to date when it is used: the build records its documents, ``query`` indexes them.
+
+The whoosh index serves ``query --engine whoosh`` (the archivist's shell
+search, and the reference ranker); readers never use it: the site searches
+with its browser index.  Indexing Reuters-21578 costs whoosh ~10 CPU-seconds,
+a quarter of a clean build's CPU and the step the build waited for last
+(Reuters x5: 50 CPU-s).  So the build no longer indexes: it records, beside
+the site, the documents the index must hold, and :func:`sync` (run by the
+first ``query --engine whoosh`` after a build, or ``build --whoosh-now``)
+brings the index up to date: in place, document by document, when little
+changed, from scratch otherwise.
+
+``site.whoosh/`` holds:
+
+* ``docs.pickle``: a token naming this generation of documents, then
+  ``{article id: (digest, pickled SearchDoc)}`` in document order.  A clean
+  build writes it (atomically, when the site is swapped in).
+* ``docs.log``: what incremental builds changed since, appended as frames
+  ``(token, {id: (digest, pickled doc) | None})``, so recording an edit costs
+  the edit, not 23 MB.  Frames of another token (left by a generation that
+  was replaced) are ignored, as is a torn last frame.
+* ``index/``: the whoosh index, and ``held.pickle``: ``{id: digest}`` of what
+  it holds.  ``held.pickle`` is removed before the index is changed in place
+  and written after whoosh's commit, so an interrupted update is found (no
+  ``held.pickle``) and the next sync indexes from scratch.
+
+Builds and syncs take the same lock (the folder holding the site), so a
+query never reads documents half appended.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.search import SearchDoc
+
+DOCS = "docs.pickle"
+LOG = "docs.log"
+HELD = "held.pickle"
+INDEX = "index"
+REBUILD_FRACTION = 0.25  # more changed documents than this: index from scratch (whoosh's in-place update is per document)
+_FRAME = struct.Struct("<Q")
+_TOP = pickle.HIGHEST_PROTOCOL
+
+
+@dataclass
+class Recorded:
+    """What the build last recorded for whoosh (kept in the build cache): the generation and each document's digest."""
+
+    token: bytes
+    digests: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What :func:`sync` did: documents in the index, how many it (re)indexed and removed, and whether from scratch."""
+
+    index: Path
+    docs: int
+    indexed: int
+    removed: int
+    rebuilt: bool
+    seconds: float
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def stage(folder: Path, docs: Sequence[SearchDoc], digests: Sequence[bytes]) -> tuple[Path, Recorded]:
+    """Write every document into a temporary file in ``folder``; :func:`commit` puts it in place.
+
+    A clean build calls it in a background process while pages render, and
+    commits only once the site itself is swapped in.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(f".{DOCS}.*"):  # left by a build that was killed
+        if time.time() - old.stat().st_mtime > 3600:
+            old.unlink(missing_ok=True)
+    for old in (*folder.glob("*MAIN_*"), folder / "MAIN_WRITELOCK"):  # an index of the layout before index/
+        if old.is_file():
+            old.unlink(missing_ok=True)
+    token = os.urandom(16)
+    recorded = Recorded(token, {d.id: dg for d, dg in zip(docs, digests, strict=True)})
+    table = {d.id: (dg, pickle.dumps(d, protocol=_TOP)) for d, dg in zip(docs, digests, strict=True)}
+    fd, tmp = tempfile.mkstemp(prefix=f".{DOCS}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(token, fh, protocol=_TOP)
+            pickle.dump(table, fh, protocol=_TOP)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp), recorded
+
+
+def commit(staged: Path, folder: Path) -> None:
+    """Put a staged document file in place and drop the change frames of the generation it replaces."""
+    os.replace(staged, folder / DOCS)
+    (folder / LOG).unlink(missing_ok=True)
+
+
+def _token(folder: Path) -> bytes | None:
+    try:
+        with open(folder / DOCS, "rb") as fh:
+            return pickle.load(fh)  # the header only: the table after it is not read
+    except Exception:
+        return None
+
+
+def record(folder: Path, previous: Recorded | None, docs: Sequence[SearchDoc], digests: Sequence[bytes]) -> Recorded:
+    """After an incremental build: append what changed since ``previous`` (or write everything when it cannot)."""
+    if previous is None or _token(folder) != previous.token:
+        staged, recorded = stage(folder, docs, digests)
+        commit(staged, folder)
+        return recorded
+    now = {d.id: dg for d, dg in zip(docs, digests, strict=True)}
+    old = previous.digests
+    changes: dict[str, tuple[bytes, bytes] | None] = {
+        d.id: (dg, pickle.dumps(d, protocol=_TOP)) for d, dg in zip(docs, digests, strict=True) if old.get(d.id) != dg
+    }
+    changes.update((i, None) for i in old if i not in now)
+    if changes:
+        data = pickle.dumps((previous.token, changes), protocol=_TOP)
+        with open(folder / LOG, "ab") as fh:
+            fh.write(_FRAME.pack(len(data)) + data)
+    return Recorded(previous.token, now)
+
+
+def recorded(folder: Path) -> bool:
+    """Whether documents were recorded in ``folder`` (a cheap check for a build where nothing changed)."""
+    return (folder / DOCS).is_file()
+
+
+def forget(folder: Path) -> None:
+    """A build without whoosh: drop the recorded documents, so that no query trusts them."""
+    for name in (DOCS, LOG):
+        (folder / name).unlink(missing_ok=True)
+
+
+def read_target(folder: Path) -> dict[str, tuple[bytes, bytes]] | None:
+    """The documents the index must hold, ``{id: (digest, pickled SearchDoc)}`` in document order; None if none were recorded.
+
+    New documents from the log come last, in the order they were added.
+    """
+    try:
+        fh = open(folder / DOCS, "rb")
+    except FileNotFoundError:
+        return None
+    with fh:
+        token = pickle.load(fh)
+        table: dict[str, tuple[bytes, bytes]] = pickle.load(fh)
+    try:
+        log = (folder / LOG).read_bytes()
+    except FileNotFoundError:
+        log = b""
+    at = 0
+    while at + _FRAME.size <= len(log):
+        (size,) = _FRAME.unpack_from(log, at)
+        body = log[at + _FRAME.size: at + _FRAME.size + size]
+        if len(body) < size:
+            break  # a torn last frame (a build killed while appending): its build is redone
+        at += _FRAME.size + size
+        frame_token, changes = pickle.loads(body)
+        if frame_token != token:
+            continue
+        for doc_id, entry in changes.items():
+            if entry is None:
+                table.pop(doc_id, None)
+            else:
+                table[doc_id] = entry
+    return table
+
+
+def _read_held(folder: Path) -> dict[str, bytes] | None:
+    try:
+        with open(folder / HELD, "rb") as fh:
+            held = pickle.load(fh)
+    except Exception:
+        return None
+    return held if isinstance(held, dict) else None
+
+
+def sync(folder: Path, lock: bool = True) -> SyncReport:
+    """Bring ``folder/index`` up to date with the recorded documents; raises RuntimeError when none were recorded.
+
+    ``lock`` False: the caller (a build) already holds the site's lock.
+    """
+    from generator.cache import lock as take_lock
+
+    held_lock = take_lock(folder) if lock else None
+    try:
+        return _sync(folder)
+    finally:
+        if held_lock is not None:
+            held_lock.close()
+
+
+def _sync(folder: Path) -> SyncReport:
+    from whoosh import index
+
+    from generator.search.indexer import whoosh_fields, write_whoosh_index
+    from generator.search.whoosh_writer import LeanSegmentWriter
+    from generator.writer import collect_leftovers, discard, staging_dir, swap_into_place
+
+    started = time.perf_counter()
+    target = read_target(folder)
+    if target is None:
+        raise RuntimeError(f"no documents recorded in {folder}/: build the site first (without --no-whoosh)")
+    index_dir = folder / INDEX
+    held = _read_held(folder) if index.exists_in(str(index_dir)) else None
+    changed = [i for i, (dg, _data) in target.items() if held is None or held.get(i) != dg]
+    gone = [i for i in held if i not in target] if held is not None else []
+    now = {i: dg for i, (dg, _data) in target.items()}
+    rebuilt = held is None or len(changed) + len(gone) > REBUILD_FRACTION * max(len(target), 1)
+    if rebuilt:
+        collect_leftovers(index_dir)
+        staged = staging_dir(index_dir)
+        try:
+            write_whoosh_index((pickle.loads(data) for _dg, data in target.values()), staged)
+            (folder / HELD).unlink(missing_ok=True)
+            swap_into_place(staged, index_dir)
+        except BaseException:
+            discard(staged)
+            raise
+        _atomic(folder / HELD, pickle.dumps(now, protocol=_TOP))
+        changed = list(target)
+    elif changed or gone:
+        (folder / HELD).unlink()  # the journal: a sync killed from here on is redone from scratch
+        ix = index.open_dir(str(index_dir))
+        w = LeanSegmentWriter(ix, limitmb=128)
+        for doc_id in gone:
+            w.delete_by_term("id", doc_id)
+        for doc_id in changed:
+            w.update_document(**whoosh_fields(pickle.loads(target[doc_id][1])))
+        w.commit()
+        _atomic(folder / HELD, pickle.dumps(now, protocol=_TOP))
+    return SyncReport(index_dir, len(target), len(changed), len(gone), rebuilt, time.perf_counter() - started)
