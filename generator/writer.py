@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path, PurePosixPath
 
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
 
 class WriteError(Exception):
     """A page could not be written where it was meant to go."""
@@ -57,6 +59,7 @@ class Writer:
         self._owner: dict[str, str] = {}  # lower-cased path -> producer, for clash messages
         self.manifest: dict[str, bytes] = {}  # path -> digest of what the site holds after this build
         self._pending: list[tuple[Path, bytes]] = []  # in place: written by commit(), once nothing can fail
+        self._made: set[Path] = set()  # fresh: folders already made
         self.written = 0  # files whose bytes were written (or are to be, in place) this build
         self.bytes = 0
         self.deleted = 0
@@ -86,11 +89,24 @@ class Writer:
         if self.in_place:
             self._pending.append((target, data))
         else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            self._fresh(target, data)
         self.written += 1
         self.bytes += len(data)
         return True
+
+    def _fresh(self, target: Path, data: bytes) -> None:
+        """Write a new file into the fresh folder: each folder made once, plain system calls (42k files a Reuters build)."""
+        folder = target.parent
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _O_CLOEXEC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
 
     def keep(self, rel: str, origin: str = "") -> None:
         """Claim a file the previous build wrote and this one would write identically (not rendered again).
