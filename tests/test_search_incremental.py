@@ -197,3 +197,26 @@ def test_a_state_from_the_build_cache_decodes_only_what_an_update_touches() -> N
     edited[31] = SearchDoc(**{**docs[31].__dict__, "title": "Sugar quota"})
     assert bi.build_browser_index(edited, again, SMALL)[1] == bi.build_browser_index(edited, from_memory, SMALL)[1]
     assert dict(again.postings.items()) == dict(from_memory.postings.items())
+
+
+def test_a_redated_article_renumbering_many_documents_updates_like_a_clean_build() -> None:
+    """A date moved by some days renumbers every document in between: many changes close together in each list.
+
+    They take the in-place path (fewer than FULL_FRACTION of the documents), whose block ranges around
+    runs of changed documents must merge exactly as a clean rendering cuts them.
+    """
+    rng = random.Random(7)
+    days = [f"1987-03-{d:02d}" for d in range(1, 29)]
+    docs = _order([_doc(rng, i, days[i % len(days)]) for i in range(400)])
+    state, files = bi.build_browser_index(docs, None, SMALL)
+    site = dict(files)
+    for shift in (2, -3, 4):
+        i = rng.randrange(len(docs))
+        day = days[min(len(days) - 1, max(0, days.index(docs[i].date) + shift))]
+        moved = _order([*docs[:i], SearchDoc(**{**docs[i].__dict__, "date": day}), *docs[i + 1:]])
+        renumbered = sum(1 for a, b in zip(docs, moved, strict=True) if a.id != b.id)
+        assert 8 < renumbered < bi.FULL_FRACTION * len(docs), renumbered  # the in-place path, with many changes
+        state, files = bi.build_browser_index(moved, pickle.loads(pickle.dumps(state)), SMALL)
+        _apply(site, files)
+        assert site == bi.build_browser_index(moved, None, SMALL)[1], f"date moved by {shift} days"
+        docs = moved
