@@ -166,8 +166,7 @@ def load_site(content: Path, diag: Diagnostics) -> SiteConfig:
     schema = dict(SITE_SCHEMA)
     types_raw = data.pop("entity_types", None) if isinstance(data, dict) else None
     sources_raw = data.pop("sources", None) if isinstance(data, dict) else None
-    schema.pop("entity_types")
-    schema.pop("sources")
+    # entity_types and sources stay in the schema (a typo of them gets a did-you-mean) but are checked below.
     clean = check_mapping(data, schema, path, diag, "site.yaml")
     if clean is None:
         return SiteConfig()

@@ -27,6 +27,7 @@ import html
 import logging
 import os
 import re
+import socket
 import sys
 import threading
 import time
@@ -460,6 +461,14 @@ class Rebuilder:
         return "*"
 
 
+def free_port(host: str) -> int:
+    """A port free on ``host`` now, for ``--port 0``: the address printed is then one a browser can open."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
 def serve(args: argparse.Namespace) -> int:
     """Build, then serve ``args.out`` on ``args.host:args.port`` and rebuild on every change."""
     templates = args.templates or TEMPLATES
@@ -478,17 +487,18 @@ def serve(args: argparse.Namespace) -> int:
     if isinstance(watcher, FileEvents):
         IOLoop.current().add_callback(watcher.begin, IOLoop.current(), LiveReloadHandler.poll_tasks)
     host = args.host
+    port = args.port or free_port(host)
     shown_host = f"[{host}]" if ":" in host else host
     # Printed from the loop, so only once the socket is really listening.
     IOLoop.current().add_callback(
-        print, f"serving {opts.out}/ at http://{shown_host}:{args.port}/ ; watching {args.seeds}/, "
+        print, f"serving {opts.out}/ at http://{shown_host}:{port}/ ; watching {args.seeds}/, "
         f"{args.content}/, {templates}/ (Ctrl+C stops)", flush=True)
     try:
-        server.serve(port=args.port, host=host, root=str(opts.out))
+        server.serve(port=port, host=host, root=str(opts.out))
     except OSError as exc:
         rebuilder.close()
         if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
-            print(f"error: cannot listen on {host}:{args.port}: {exc.strerror}; try another --port",
+            print(f"error: cannot listen on {host}:{port}: {exc.strerror}; try another --port",
                   file=sys.stderr)
             return 1
         raise

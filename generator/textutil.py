@@ -6,8 +6,29 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"'“‘(])")
+# A sentence ends at . ! or ?, then any closing quotes or brackets (kept with the sentence), then space and
+# what can start a sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)]*)\s+(?=[A-Z0-9\"'“‘(])")
+# Words whose period does not end a sentence: titles before a name, and months or "No." before a number.
+_TITLES = frozenset("mr mrs ms messrs dr prof rev gen col lt sgt capt cmdr adm maj sen rep gov st mt ft vs".split())
+_BEFORE_NUMBER = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec no nos".split())
+
+
+def _sentence_ends(text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+    """Sentence ends in ``text[pos:endpos]``, skipping the period of a title ("Mr."), initial ("John F.") or "Jan. 5"."""
+    for m in _SENTENCE_END.finditer(text, pos, len(text) if endpos is None else endpos):
+        dot = m.start() - 1
+        if text[dot] == "." and not m.group(1):
+            j = dot
+            while j > 0 and text[j - 1].isalpha():
+                j -= 1
+            word = text[j:dot].lower()
+            if (len(word) == 1 and text[j].isupper()) or word in _TITLES or (
+                    word in _BEFORE_NUMBER and text[m.end():m.end() + 1].isdigit()):
+                continue
+        yield m
 
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
@@ -36,10 +57,10 @@ def sentence_around(text: str, start: int, end: int, limit: int = 320) -> tuple[
     long sentence is trimmed around the match so snippets stay short.
     """
     s = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
+    for m in _sentence_ends(text, 0, start):
         s = m.end()
-    m = _SENTENCE_END.search(text, end)
-    e = m.start() if m else len(text)
+    m = next(_sentence_ends(text, end), None)
+    e = m.end(1) if m else len(text)
     before, match, after = text[s:start], text[start:end], text[end:e]
     half = limit // 2
     if len(before) > half:
@@ -52,8 +73,8 @@ def sentence_around(text: str, start: int, end: int, limit: int = 320) -> tuple[
 def derive_title(first_paragraph: str, limit: int = 90) -> str:
     """A title for an article that has none: its first sentence, shortened."""
     text = first_paragraph.strip()
-    m = _SENTENCE_END.search(text)
-    sentence = text[: m.start()] if m else text
+    m = next(_sentence_ends(text), None)
+    sentence = text[: m.end(1)] if m else text  # closing quotes stay: '"Quoted." Next' -> '"Quoted."'
     sentence = sentence.rstrip(".")
     if len(sentence) > limit:
         sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
@@ -61,8 +82,8 @@ def derive_title(first_paragraph: str, limit: int = 90) -> str:
 
 
 def first_sentence(text: str, limit: int = 240) -> str:
-    m = _SENTENCE_END.search(text)
-    sentence = text[: m.start()] if m else text
+    m = next(_sentence_ends(text), None)
+    sentence = text[: m.end(1)] if m else text
     if len(sentence) > limit:
         sentence = sentence[:limit].rsplit(" ", 1)[0] + "…"
     return sentence

@@ -13,7 +13,7 @@ from conftest import FIXTURE, copy_fixture
 
 from generator.build import TEMPLATES, BuildOptions, build, load
 from generator.diagnostics import BuildError, Diagnostics
-from generator.textutil import derive_title
+from generator.textutil import derive_title, sentence_around
 
 SEED_IDS = sorted(p.stem.lower() for p in (FIXTURE / "seeds").glob("*.txt"))
 
@@ -235,6 +235,13 @@ def test_every_seed_has_an_article_page(site):
     ("U.S. forces left Kabul. Then the airport closed.", "U.S. forces left Kabul"),  # no cut inside "U.S. forces"
     ("Talks ended at 3.30 p.m. in Doha", "Talks ended at 3.30 p.m. in Doha"),  # a full stop before a lower-case word ends no sentence
     ("No full stop at all", "No full stop at all"),
+    ('"We will not leave." The commander spoke at dawn.', '"We will not leave."'),  # the closing quote stays
+    ("He said “no.” Then he left.", "He said “no.”"),
+    ("Mr. Massoud spoke in Jangalak. Then he left.", "Mr. Massoud spoke in Jangalak"),  # a title's period ends nothing
+    ("Gen. Dostum and John F. Kennedy Jr met. Later.", "Gen. Dostum and John F. Kennedy Jr met"),  # nor an initial's
+    ("On Jan. 5 the army left. Then it rained.", "On Jan. 5 the army left"),  # nor a month's before a day
+    ("Talks ran into Jan. The envoy left.", "Talks ran into Jan"),  # but a month ends a sentence like any word
+    ("No. 10 said so. Then it was over.", "No. 10 said so"),
     # Longer than 90 characters: cut at the last whole word, trailing comma dropped, an ellipsis added.
     ("A year before the fall of Kabul, the Northern Alliance veterans met in Panjshir to remember Ahmad Shah Massoud.",
      "A year before the fall of Kabul, the Northern Alliance veterans met in Panjshir to…"),
@@ -245,6 +252,13 @@ def test_derived_title(first_paragraph: str, title: str) -> None:
     """The title an article without one gets: its first sentence, at most 90 characters plus '…'."""
     assert derive_title(first_paragraph) == title
     assert len(title) <= 91
+
+
+def test_snippet_is_the_whole_sentence_around_a_mention() -> None:
+    """Entity pages quote the sentence of a mention: from after the previous sentence to its closing quote."""
+    text = 'Fighting resumed. Mr. Massoud said "we stay." Then he left.'
+    at = text.index("Massoud")
+    assert sentence_around(text, at, at + len("Massoud")) == ("Mr. ", "Massoud", ' said "we stay."')
 
 
 def test_article_page_shows_metadata_and_linked_mentions(site):

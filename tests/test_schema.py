@@ -88,11 +88,14 @@ def test_unknown_key_in_entity_and_site(tmp_path):
     lines = ents.read_text(encoding="utf-8").splitlines()
     n = len(lines)
     ents.write_text("\n".join(lines) + "\nzz:\n  type: place\n  name: Zz\n  alias: [Z]\n", encoding="utf-8")
-    (content / "site.yaml").write_text("title: T\nper_pgae: 2\n", encoding="utf-8")
+    (content / "site.yaml").write_text("title: T\nper_pgae: 2\nentity_type:\n  ship: Ships\n", encoding="utf-8")
     errors = _errors(tmp_path, seeds, content)
+    known = ("author, base_url, copyright, description, entity_types, feed_items, language, latest, per_page, sources, "
+             "title, top_entities")
     assert errors == [
-        f"{content / 'site.yaml'}:2: error: unknown key 'per_pgae' in site.yaml (did you mean 'per_page'?); known keys: "
-        "author, base_url, copyright, description, feed_items, language, latest, per_page, title, top_entities",
+        f"{content / 'site.yaml'}:2: error: unknown key 'per_pgae' in site.yaml (did you mean 'per_page'?); known keys: {known}",
+        f"{content / 'site.yaml'}:3: error: unknown key 'entity_type' in site.yaml (did you mean 'entity_types'?); "
+        f"known keys: {known}",
         f"{ents}:{n + 4}: error: unknown key 'alias' in entity 'zz' (did you mean 'aliases'?); known keys: aliases, "
         "description, links, name, type, wikidata",
     ]

@@ -44,10 +44,18 @@ class DevServer:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _printed_port(proc: subprocess.Popen, log: Path, timeout: float = 120) -> int:
+    """The port of the "serving site/ at http://127.0.0.1:PORT/" line (the server prints it once listening)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        m = re.search(r"^serving site/ at http://127\.0\.0\.1:(\d+)/ ", log.read_text(encoding="utf-8"), re.M)
+        if m:
+            assert m.group(1) != "0", "the server printed port 0"
+            return int(m.group(1))
+        if proc.poll() is not None:
+            pytest.fail(f"the server exited with {proc.returncode}:\n{log.read_text(encoding='utf-8')}")
+        time.sleep(0.05)
+    pytest.fail(f"the server printed no address within {timeout}s:\n{log.read_text(encoding='utf-8')}")
 
 
 def _wait_for_port(server: DevServer, timeout: float = 120) -> None:
@@ -85,15 +93,16 @@ def dev_server(tmp_path: Path) -> Iterator[DevServer]:
     seeds, content = copy_fixture(tmp_path / "archive")
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
-    port = _free_port()
     log = tmp_path / "serve.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    # --port 0: the server picks a free port, and the address it prints must be the one it listens on.
     cmd = [sys.executable, "-m", "generator", "serve", "--seeds", "archive/seeds", "--content", "archive/content",
-           "--templates", "templates", "--out", "site", "--port", str(port)]
+           "--templates", "templates", "--out", "site", "--port", "0"]
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = DevServer(f"http://127.0.0.1:{port}/", port, seeds, content, log, proc)
     try:
+        port = _printed_port(proc, log)
+        server = DevServer(f"http://127.0.0.1:{port}/", port, seeds, content, log, proc)
         _wait_for_port(server)
         yield server
     finally:
