@@ -214,17 +214,17 @@ def build(
     check_output(opts, diag)
     collect_leftovers(opts.out)
     folder = cachemod.cache_dir(opts.out)
-    lock = cachemod.lock(folder) if opts.cache else None  # one build (or cache save) at a time per site
+    held: list[Any] = []  # the site's lock, once _build takes it
     try:
-        return _build(opts, state, progress, persist, result, diag, folder, lock, changed if state is not None else None)
+        return _build(opts, state, progress, persist, result, diag, folder, held, changed if state is not None else None)
     finally:
-        if lock is not None:
+        for lock in held:
             lock.close()
 
 
 def _build(
     opts: BuildOptions, state: BuildState | None, progress: Progress | None, persist: bool, result: BuildResult,
-    diag: Diagnostics, folder: Path, lock: Any, changed: set[str] | None = None,
+    diag: Diagnostics, folder: Path, held: list[Any], changed: set[str] | None = None,
 ) -> BuildResult:
     with gc_paused(), _step(result, "check cache", progress):
         code = cachemod.code_digest()
@@ -237,6 +237,10 @@ def _build(
             inputs, newest = b"", 0
         else:
             inputs, newest = cachemod.inputs_digest([opts.seeds, opts.content, opts.templates], _options_key(opts), stats)
+        # One build (or cache save) at a time per site.  Taken only now: the inputs' status above needs no
+        # cache, so a build right after another looks at its 43k files while that one's cache is being saved.
+        if opts.cache:
+            held.append(cachemod.lock(folder))
         previous, result.note, unchanged = _previous(opts, folder, code, inputs, state)
     if unchanged:
         summary = previous.summary if previous is not None else cachemod.read_summary(folder, code)[0]
