@@ -78,7 +78,7 @@ class BuildResult:
     steps: list[tuple[str, float]] = field(default_factory=list)
     diagnostics: Diagnostics | None = None
     state: BuildState | None = None
-    load_blob: bytes | None = field(default=None, repr=False)  # the article records, pickled early
+    record_files: cachemod.RecordFiles | None = field(default=None, repr=False)  # the article records, pickled early
 
     @property
     def seconds(self) -> float:
@@ -260,6 +260,8 @@ def _build(
     result.articles = len(archive.articles)
     result.entities = len(archive.entities)
     new_state = BuildState(load=loaded)
+    if previous is not None:  # the records files on disk, which records reused unchanged still match
+        new_state.record_stamps, new_state.record_counts = previous.record_stamps, previous.record_counts
     if previous is None:
         result.mode = "clean"
         _clean(opts, archive, new_state, result, progress)
@@ -276,8 +278,8 @@ def _build(
         cachemod.begin_writing(folder)
     elif opts.cache:
         with _step(result, "save cache", progress):
-            if not (opts.save_in_background and cachemod.save_in_background(folder, new_state, result.load_blob)):
-                cachemod.save(folder, new_state, result.load_blob)
+            if not (opts.save_in_background and cachemod.save_in_background(folder, new_state, result.record_files)):
+                cachemod.save(folder, new_state, result.record_files)
                 cachemod.end_writing(folder)
     result.state = new_state
     return result
@@ -407,7 +409,7 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
         with _step(result, "search indexes (rest)", progress):
             try:
                 if opts.cache:  # idle time while the indexes finish: pickle the article records meanwhile
-                    result.load_blob = cachemod.encode_load(state.load)
+                    result.record_files = cachemod.encode_load(state.load, state.record_stamps, state.record_counts)
                 state.search, manifest, written, size = backgrounds[1].result()
                 staged_docs = backgrounds[0].result()
                 if staged_docs is not None:

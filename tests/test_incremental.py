@@ -347,9 +347,44 @@ def test_unusable_cache_means_a_clean_build_with_a_note(tmp_path):
     assert r.mode == "clean" and r.note == f"{out}/ is not the site the build cache describes"
     r = build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out, full=True))
     assert (r.mode, r.note) == ("clean", "")
+    # A records file swapped for another (its stamp is not the one the state names), or missing.
+    records = sorted((folder / "records").glob("*.pickle"))
+    assert len(records) == cachemod.RECORD_SHARDS
+    first, second = records[0].read_bytes(), records[1].read_bytes()
+    records[0].write_bytes(second)
+    seed = arch.seeds / "kabul-airport.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")  # the state is read
+    r = build(opts)
+    assert (r.mode, r.note) == ("clean", "the build cache is unreadable")
+    assert records[0].read_bytes() not in (first, second)  # the clean build wrote every records file again
+    records[1].unlink()
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nAnd another.\n", encoding="utf-8")
+    r = build(opts)
+    assert (r.mode, r.note) == ("clean", "the build cache is unreadable")
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nAnd a last one.\n", encoding="utf-8")
+    assert build(opts).mode == "incremental"  # whole again
     shutil.rmtree(folder)
     r = build(opts)
     assert (r.mode, r.note) == ("clean", "")
+
+
+def test_an_edit_rewrites_only_the_records_file_of_its_article(tmp_path):
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    out = tmp_path / "site"
+    opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=out)
+    build(opts)
+    folder = cachemod.cache_dir(out) / "records"
+    before = {p.name: p.stat().st_ino for p in folder.iterdir()}  # each write replaces a file (a new inode)
+    seed = arch.seeds / "kabul-airport.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nA late addition.\n", encoding="utf-8")
+    assert build(opts).mode == "incremental"
+    after = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    assert sorted(n for n in after if after[n] != before[n]) == [f"{cachemod.record_shard('kabul-airport'):02d}.pickle"]
+    seed.unlink()  # a deletion rewrites the file that held the record, too
+    (arch.content / "articles" / "kabul-airport.yaml").unlink()
+    assert build(opts).mode == "incremental"
+    again = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    assert sorted(n for n in again if again[n] != after[n]) == [f"{cachemod.record_shard('kabul-airport'):02d}.pickle"]
 
 
 def test_an_error_leaves_the_site_and_the_next_good_build_is_incremental(tmp_path):
