@@ -135,3 +135,24 @@ def test_builds_record_and_the_first_query_indexes(tmp_path: Path, capsys: pytes
     assert not whoosh_docs.recorded(folder)
     assert run_query(["--site", str(out), "--engine", "whoosh", "zyxwvut"]) == 2
     assert "no documents recorded" in capsys.readouterr().err
+
+
+def test_damaged_records_and_index_are_reported_or_rebuilt(tmp_path: Path) -> None:
+    docs = [_doc(i, f"body {i} river") for i in range(12)]
+    staged, rec = whoosh_docs.stage(tmp_path, docs, [doc_digest(d) for d in docs])
+    whoosh_docs.commit(staged, tmp_path)
+    whoosh_docs.sync(tmp_path)
+    # A damaged index (a segment file overwritten): the next update indexes everything from scratch.
+    edited = [*docs[:-1], _doc(11, "body 11 now a delta")]
+    whoosh_docs.record(tmp_path, rec, edited, [doc_digest(d) for d in edited])
+    for seg in (tmp_path / whoosh_docs.INDEX).glob("*.seg"):
+        seg.write_bytes(b"garbage")
+    report = whoosh_docs.sync(tmp_path)
+    assert report.rebuilt and _found(tmp_path, "delta") == ["a11"]
+    # Damaged records: a clear error that says what to run, no traceback.
+    (tmp_path / whoosh_docs.LOG).write_bytes(b"\x05\x00\x00\x00\x00\x00\x00\x00junk!")
+    with pytest.raises(RuntimeError, match=r"unreadable .* build --full"):
+        whoosh_docs.sync(tmp_path)
+    (tmp_path / whoosh_docs.DOCS).write_bytes(b"not a pickle")
+    with pytest.raises(RuntimeError, match="unreadable"):
+        whoosh_docs.sync(tmp_path)

@@ -175,7 +175,7 @@ def read_target(folder: Path) -> dict[str, tuple[bytes, bytes]] | None:
         if len(body) < size:
             break  # a torn last frame (a build killed while appending): its build is redone
         at += _FRAME.size + size
-        frame_token, changes = pickle.loads(body)
+        frame_token, changes = pickle.loads(body)  # a damaged frame raises: sync says to record them again
         if frame_token != token:
             continue
         for doc_id, entry in changes.items():
@@ -218,11 +218,18 @@ def _sync(folder: Path) -> SyncReport:
     from generator.writer import collect_leftovers, discard, staging_dir, swap_into_place
 
     started = time.perf_counter()
-    target = read_target(folder)
+    try:
+        target = read_target(folder)
+    except Exception as exc:  # damaged by hand or by a disk: what the index should hold is unknown
+        raise RuntimeError(f"the documents recorded in {folder}/ are unreadable ({exc.__class__.__name__}); "
+                           "record them again with: python -m generator build --full") from None
     if target is None:
         raise RuntimeError(f"no documents recorded in {folder}/: build the site first (without --no-whoosh)")
     index_dir = folder / INDEX
-    held = _read_held(folder) if index.exists_in(str(index_dir)) else None
+    try:
+        held = _read_held(folder) if index.exists_in(str(index_dir)) else None
+    except Exception:  # a damaged index: made again from scratch below
+        held = None
     changed = [i for i, (dg, _data) in target.items() if held is None or held.get(i) != dg]
     gone = [i for i in held if i not in target] if held is not None else []
     now = {i: dg for i, (dg, _data) in target.items()}
@@ -241,12 +248,15 @@ def _sync(folder: Path) -> SyncReport:
         changed = list(target)
     elif changed or gone:
         (folder / HELD).unlink()  # the journal: a sync killed from here on is redone from scratch
-        ix = index.open_dir(str(index_dir))
-        w = LeanSegmentWriter(ix, limitmb=128)
-        for doc_id in gone:
-            w.delete_by_term("id", doc_id)
-        for doc_id in changed:
-            w.update_document(**whoosh_fields(pickle.loads(target[doc_id][1])))
-        w.commit()
+        try:
+            ix = index.open_dir(str(index_dir))
+            w = LeanSegmentWriter(ix, limitmb=128)
+            for doc_id in gone:
+                w.delete_by_term("id", doc_id)
+            for doc_id in changed:
+                w.update_document(**whoosh_fields(pickle.loads(target[doc_id][1])))
+            w.commit()
+        except Exception:  # a damaged index (whoosh raises many kinds): without held.pickle, indexed from scratch
+            return _sync(folder)
         _atomic(folder / HELD, pickle.dumps(now, protocol=_TOP))
     return SyncReport(index_dir, len(target), len(changed), len(gone), rebuilt, time.perf_counter() - started)
