@@ -40,17 +40,38 @@ def encode_gap(gap: int, out: list[str]) -> None:
     out.append(ALPHABET[digits[0]])
 
 
+def _gap_table(size: int) -> list[str]:
+    table: list[str] = []
+    for gap in range(size):
+        out: list[str] = []
+        encode_gap(gap, out)
+        table.append("".join(out))
+    return table
+
+
+_GAPS = _gap_table(1 << 12)  # every gap below 4,096, encoded once: postings are most of an index's bytes
+
+
 def encode_postings(docs: Iterable[int], impacts: Iterable[int] | None = None) -> str:
     """Gap-encode ascending doc numbers, each followed by its impact character if given."""
     out: list[str] = []
+    gaps, limit = _GAPS, len(_GAPS)
     prev = -1
     if impacts is None:
         for d in docs:
-            encode_gap(d - prev, out)
+            gap = d - prev
+            if gap < limit:
+                out.append(gaps[gap])
+            else:
+                encode_gap(gap, out)
             prev = d
     else:
         for d, q in zip(docs, impacts, strict=True):
-            encode_gap(d - prev, out)
+            gap = d - prev
+            if gap < limit:
+                out.append(gaps[gap])
+            else:
+                encode_gap(gap, out)
             out.append(ALPHABET[q])
             prev = d
     return "".join(out)
