@@ -239,8 +239,9 @@ def _build(
             inputs, newest = cachemod.inputs_digest([opts.seeds, opts.content, opts.templates], _options_key(opts), stats)
         # One build (or cache save) at a time per site.  Taken only now: the inputs' status above needs no
         # cache, so a build right after another looks at its 43k files while that one's cache is being saved.
-        if opts.cache:
-            held.append(cachemod.lock(folder))
+        site_lock = cachemod.lock(folder) if opts.cache else None
+        if site_lock is not None:  # None where there is no flock (not POSIX)
+            held.append(site_lock)
         previous, result.note, unchanged = _previous(opts, folder, code, inputs, state)
     if unchanged:
         summary = previous.summary if previous is not None else cachemod.read_summary(folder, code)[0]
@@ -410,10 +411,10 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
             try:
                 if opts.cache:  # idle time while the indexes finish: pickle the article records meanwhile
                     result.record_files = cachemod.encode_load(state.load, state.record_stamps, state.record_counts)
-                state.search, manifest, written, size = backgrounds[1].result()
-                staged_docs = backgrounds[0].result()
+                staged_docs = backgrounds[0].result()  # first: if the other fails, the staged file is removed below
                 if staged_docs is not None:
                     staged_whoosh, state.whoosh = staged_docs
+                state.search, manifest, written, size = backgrounds[1].result()
             except BaseException:
                 for b in backgrounds:
                     b.cancel()

@@ -49,10 +49,11 @@ def _add_build(sub: Subparsers) -> None:
     b = sub.add_parser("build", help="build the site", description="Build the site into a temporary folder and swap it in.")
     _add_paths(b)
     b.add_argument("--jobs", "-j", type=int, default=min(2, os.cpu_count() or 1), help="processes for rendering (default: %(default)s)")
-    b.add_argument("--no-whoosh", action="store_true",
-                   help="record no documents for the whoosh index of 'query --engine whoosh' (the site's own search is unaffected)")
-    b.add_argument("--whoosh-now", action="store_true",
-                   help="also bring the whoosh index up to date now (otherwise the first 'query --engine whoosh' does)")
+    whoosh = b.add_mutually_exclusive_group()
+    whoosh.add_argument("--no-whoosh", action="store_true",
+                        help="record no documents for the whoosh index of 'query --engine whoosh' (the site's own search is unaffected)")
+    whoosh.add_argument("--whoosh-now", action="store_true",
+                        help="also bring the whoosh index up to date now (otherwise the first 'query --engine whoosh' does)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors (the old site is kept)")
     b.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
     b.add_argument("--full", action="store_true", help="ignore the build cache: rebuild everything (a clean build)")
@@ -139,7 +140,11 @@ def _build(args: argparse.Namespace) -> int:
         from generator.build import whoosh_dir
         from generator.search.whoosh_docs import sync
 
-        report = sync(whoosh_dir(opts))  # waits for the cache save, which holds the site's lock
+        try:
+            report = sync(whoosh_dir(opts))  # waits for the cache save, which holds the site's lock
+        except (RuntimeError, OSError) as exc:
+            print(f"error: the site was built, but not the whoosh index: {exc}", file=sys.stderr)
+            return 1
         if not args.quiet:
             print(f"whoosh index up to date: {plural(report.docs, 'document')}, {report.indexed} indexed, "
                   f"{report.removed} removed{' (from scratch)' if report.rebuilt else ''} in {report.seconds:.2f}s")

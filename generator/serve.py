@@ -487,18 +487,23 @@ def serve(args: argparse.Namespace) -> int:
     if isinstance(watcher, FileEvents):
         IOLoop.current().add_callback(watcher.begin, IOLoop.current(), LiveReloadHandler.poll_tasks)
     host = args.host
-    port = args.port or free_port(host)
+    port = args.port
     shown_host = f"[{host}]" if ":" in host else host
-    # Printed from the loop, so only once the socket is really listening.
-    IOLoop.current().add_callback(
-        print, f"serving {opts.out}/ at http://{shown_host}:{port}/ ; watching {args.seeds}/, "
-        f"{args.content}/, {templates}/ (Ctrl+C stops)", flush=True)
     try:
+        port = port or free_port(host)
+        # Printed from the loop, so only once the socket is really listening.
+        IOLoop.current().add_callback(
+            print, f"serving {opts.out}/ at http://{shown_host}:{port}/ ; watching {args.seeds}/, "
+            f"{args.content}/, {templates}/ (Ctrl+C stops)", flush=True)
         server.serve(port=port, host=host, root=str(opts.out))
+    except socket.gaierror as exc:
+        rebuilder.close()
+        print(f"error: cannot listen on {host}: {exc.strerror}; check --host", file=sys.stderr)
+        return 1
     except OSError as exc:
         rebuilder.close()
         if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
-            print(f"error: cannot listen on {host}:{port}: {exc.strerror}; try another --port",
+            print(f"error: cannot listen on {host}:{port}: {exc.strerror}; try another --port or --host",
                   file=sys.stderr)
             return 1
         raise

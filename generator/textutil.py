@@ -12,7 +12,8 @@ from collections.abc import Iterator
 # what can start a sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)]*)\s+(?=[A-Z0-9\"'“‘(])")
 # Words whose period does not end a sentence: titles before a name, and months or "No." before a number.
-_TITLES = frozenset("mr mrs ms messrs dr prof rev gen col lt sgt capt cmdr adm maj sen rep gov st mt ft vs".split())
+_TITLES = frozenset("mr mrs ms messrs dr prof rev gen col lt sgt capt cmdr adm maj sen rep gov st mt vs".split())
+_ACRONYM_END = re.compile(r"\b(?:[A-Z]\.){2,}$")
 _BEFORE_NUMBER = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec no nos".split())
 
 
@@ -25,7 +26,8 @@ def _sentence_ends(text: str, pos: int = 0, endpos: int | None = None) -> Iterat
             while j > 0 and text[j - 1].isalpha():
                 j -= 1
             word = text[j:dot].lower()
-            if (len(word) == 1 and text[j].isupper()) or word in _TITLES or (
+            initial = len(word) == 1 and text[j].isupper() and (j == 0 or text[j - 1] != ".")  # "F." but not "U.S."
+            if initial or word in _TITLES or (
                     word in _BEFORE_NUMBER and text[m.end():m.end() + 1].isdigit()):
                 continue
         yield m
@@ -75,7 +77,8 @@ def derive_title(first_paragraph: str, limit: int = 90) -> str:
     text = first_paragraph.strip()
     m = next(_sentence_ends(text), None)
     sentence = text[: m.end(1)] if m else text  # closing quotes stay: '"Quoted." Next' -> '"Quoted."'
-    sentence = sentence.rstrip(".")
+    if not _ACRONYM_END.search(sentence):  # "... to the U.S." keeps its last period
+        sentence = sentence.rstrip(".")
     if len(sentence) > limit:
         sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return sentence or "(untitled)"

@@ -135,3 +135,24 @@ def test_bad_base_url_is_refused(tmp_path):
         f"build failed: 1 error; {tmp_path / 's'}/ was left as it was",
     ]
     assert not (tmp_path / "s").exists()
+
+
+def test_whoosh_now_and_its_opposite(tmp_path):
+    seeds, content = copy_fixture(tmp_path / "archive")
+    out = tmp_path / "site"
+    both = run("build", "--seeds", str(seeds), "--content", str(content), "--out", str(out), "--no-whoosh", "--whoosh-now")
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr and not out.exists()
+    now = run("build", "--seeds", str(seeds), "--content", str(content), "--out", str(out), "--whoosh-now")
+    assert now.returncode == 0, now.stderr
+    assert "whoosh index up to date: 5 documents, 5 indexed, 0 removed (from scratch)" in now.stdout
+    query = run("query", "--site", str(out), "--engine", "whoosh", "panjshir")
+    assert query.returncode == 0 and query.stderr == ""  # nothing left to index
+    assert '"results": ["' in query.stdout
+
+
+def test_serve_on_an_unknown_host_says_so(tmp_path):
+    seeds, content = copy_fixture(tmp_path / "archive")
+    proc = run("serve", "--seeds", str(seeds), "--content", str(content), "--out", str(tmp_path / "site"),
+               "--host", "no-such-host.invalid", "--port", "0")
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "error: cannot listen on no-such-host.invalid" in proc.stderr

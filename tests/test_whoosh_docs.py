@@ -156,3 +156,53 @@ def test_damaged_records_and_index_are_reported_or_rebuilt(tmp_path: Path) -> No
     (tmp_path / whoosh_docs.DOCS).write_bytes(b"not a pickle")
     with pytest.raises(RuntimeError, match="unreadable"):
         whoosh_docs.sync(tmp_path)
+
+
+def test_an_index_made_by_other_indexing_code_is_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = [_doc(i, f"body {i} river") for i in range(6)]
+    staged, _rec = whoosh_docs.stage(tmp_path, docs, [doc_digest(d) for d in docs])
+    whoosh_docs.commit(staged, tmp_path)
+    assert whoosh_docs.sync(tmp_path).rebuilt
+    assert not whoosh_docs.sync(tmp_path).rebuilt
+    monkeypatch.setattr(whoosh_docs, "indexing_fingerprint", lambda: b"another analyzer")
+    again = whoosh_docs.sync(tmp_path)  # same documents, but what the index holds of them would differ
+    assert again.rebuilt and again.indexed == 6
+
+
+def test_a_long_log_is_folded_into_the_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(whoosh_docs, "COMPACT_BYTES", 0)
+    docs = [_doc(i, f"body {i} river " * 30) for i in range(8)]
+    staged, rec = whoosh_docs.stage(tmp_path, docs, [doc_digest(d) for d in docs])
+    whoosh_docs.commit(staged, tmp_path)
+    whoosh_docs.sync(tmp_path)
+    for n in range(3):  # each edit grows the log past a quarter of docs.pickle
+        docs = [*docs[:n], _doc(n, f"rewritten {n} " * 300), *docs[n + 1:]]
+        new = whoosh_docs.record(tmp_path, rec, docs, [doc_digest(d) for d in docs])
+        assert new.token != rec.token and not (tmp_path / whoosh_docs.LOG).exists()
+        rec = new
+        report = whoosh_docs.sync(tmp_path)  # folding the log in does not make the index start over
+        assert (report.indexed, report.rebuilt) == (1, False)
+    target = whoosh_docs.read_target(tmp_path) or {}
+    assert [pickle.loads(data) for _dg, data in target.values()] == docs
+    assert _found(tmp_path, "rewritten") == ["a0", "a1", "a2"]
+
+
+def test_a_build_does_not_wait_for_an_indexing_query(tmp_path: Path) -> None:
+    """The index has a lock of its own: a long (re)indexing holds it, not the site's lock that builds take."""
+    seeds, content = copy_fixture(tmp_path / "archive")
+    out = tmp_path / "site"
+    build(BuildOptions(seeds=seeds, content=content, out=out))
+    held = whoosh_docs._lock_index(Path(str(out) + ".whoosh"))  # as a sync indexing right now
+    try:
+        seed = sorted(seeds.glob("*.txt"))[0]
+        seed.write_text(seed.read_text(encoding="utf-8") + "\n\nMore.\n", encoding="utf-8")
+        assert build(BuildOptions(seeds=seeds, content=content, out=out)).mode == "incremental"
+    finally:
+        held.close()
+
+
+def test_query_mistakes_fail_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "typo" / "site"
+    assert run_query(["--site", str(missing), "--engine", "whoosh", "oil"]) == 2
+    assert "no documents recorded" in capsys.readouterr().err
+    assert not (tmp_path / "typo").exists()  # a mistyped --site makes no folders

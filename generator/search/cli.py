@@ -141,6 +141,9 @@ def query(args: argparse.Namespace, ap: argparse.ArgumentParser) -> int:
     except RuntimeError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # e.g. no permission to bring the whoosh index up to date
+        print(f"error: {e.strerror or e}: {e.filename or args.site}", file=sys.stderr)
+        return 2
     for (qid, _text), ranking in zip(queries, results, strict=True):
         print(json.dumps({"query_id": qid, "results": ranking}, ensure_ascii=False))
     return 0

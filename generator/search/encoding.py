@@ -60,7 +60,7 @@ def encode_postings(docs: Iterable[int], impacts: Iterable[int] | None = None) -
     if impacts is None:
         for d in docs:
             gap = d - prev
-            if gap < limit:
+            if 0 <= gap < limit:
                 out.append(gaps[gap])
             else:
                 encode_gap(gap, out)
@@ -68,7 +68,7 @@ def encode_postings(docs: Iterable[int], impacts: Iterable[int] | None = None) -
     else:
         for d, q in zip(docs, impacts, strict=True):
             gap = d - prev
-            if gap < limit:
+            if 0 <= gap < limit:
                 out.append(gaps[gap])
             else:
                 encode_gap(gap, out)

@@ -30,6 +30,7 @@ query never reads documents half appended.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import struct
@@ -45,6 +46,7 @@ DOCS = "docs.pickle"
 LOG = "docs.log"
 HELD = "held.pickle"
 INDEX = "index"
+COMPACT_BYTES = 1 << 20  # a log smaller than this is never folded into docs.pickle
 REBUILD_FRACTION = 0.25  # more changed documents than this: index from scratch (whoosh's in-place update is per document)
 _FRAME = struct.Struct("<Q")
 _TOP = pickle.HIGHEST_PROTOCOL
@@ -134,10 +136,17 @@ def record(folder: Path, previous: Recorded | None, docs: Sequence[SearchDoc], d
         d.id: (dg, pickle.dumps(d, protocol=_TOP)) for d, dg in zip(docs, digests, strict=True) if old.get(d.id) != dg
     }
     changes.update((i, None) for i in old if i not in now)
-    if changes:
-        data = pickle.dumps((previous.token, changes), protocol=_TOP)
-        with open(folder / LOG, "ab") as fh:
-            fh.write(_FRAME.pack(len(data)) + data)
+    if not changes:
+        return Recorded(previous.token, now)
+    data = pickle.dumps((previous.token, changes), protocol=_TOP)
+    with open(folder / LOG, "ab") as fh:
+        fh.write(_FRAME.pack(len(data)) + data)
+        logged = fh.tell()
+    if logged > max(COMPACT_BYTES, (folder / DOCS).stat().st_size // 4):
+        # Every query reads the whole log: once it outgrows a quarter of the documents, fold it in.
+        staged, recorded = stage(folder, docs, digests)
+        commit(staged, folder)
+        return recorded
     return Recorded(previous.token, now)
 
 
@@ -186,31 +195,91 @@ def read_target(folder: Path) -> dict[str, tuple[bytes, bytes]] | None:
     return table
 
 
-def _read_held(folder: Path) -> dict[str, bytes] | None:
+def indexing_fingerprint() -> bytes:
+    """What makes an index from the same documents differ: the indexing code and whoosh's version.
+
+    An index made by other code is indexed again from scratch, though every document's digest is the same.
+    """
+    import whoosh
+
+    here = Path(__file__).resolve().parent
+    h = hashlib.blake2b(repr(whoosh.versionstring()).encode(), digest_size=16)
+    for name in ("indexer.py", "whoosh_format.py", "whoosh_writer.py", "whoosh_docs.py"):
+        h.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return h.digest()
+
+
+def _read_held(folder: Path, fingerprint: bytes) -> dict[str, bytes] | None:
     try:
         with open(folder / HELD, "rb") as fh:
-            held = pickle.load(fh)
+            made_by, held = pickle.load(fh)
     except Exception:
         return None
-    return held if isinstance(held, dict) else None
+    return held if made_by == fingerprint and isinstance(held, dict) else None
+
+
+def _write_held(folder: Path, fingerprint: bytes, held: dict[str, bytes]) -> None:
+    _atomic(folder / HELD, pickle.dumps((fingerprint, held), protocol=_TOP))
 
 
 def sync(folder: Path, lock: bool = True) -> SyncReport:
     """Bring ``folder/index`` up to date with the recorded documents; raises RuntimeError when none were recorded.
 
-    ``lock`` False: the caller (a build) already holds the site's lock.
+    The recorded documents are read under the site's lock (builds append to
+    them), which ``lock`` False says the caller already holds; the index is
+    then changed under a lock of its own, so builds and the dev server need
+    not wait for a long indexing.
     """
     from generator.cache import lock as take_lock
 
-    held_lock = take_lock(folder) if lock else None
+    if not folder.is_dir():
+        raise RuntimeError(f"no documents recorded in {folder}/: build the site first (without --no-whoosh)")
+    site_lock = take_lock(folder) if lock else None
     try:
-        return _sync(folder)
+        try:
+            target = read_target(folder)
+        except Exception as exc:  # damaged by hand or by a disk: what the index should hold is unknown
+            raise RuntimeError(f"the documents recorded in {folder}/ are unreadable ({exc.__class__.__name__}); "
+                               "record them again with: python -m generator build --full") from None
     finally:
-        if held_lock is not None:
-            held_lock.close()
+        if site_lock is not None:
+            site_lock.close()
+    if target is None:
+        raise RuntimeError(f"no documents recorded in {folder}/: build the site first (without --no-whoosh)")
+    index_lock = _lock_index(folder)
+    try:
+        return _sync(folder, target)
+    finally:
+        index_lock.close()
 
 
-def _sync(folder: Path) -> SyncReport:
+def _lock_index(folder: Path) -> _Closing:
+    """One sync of ``folder/index`` at a time (a lock on the folder itself; no file is made)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        return _Closing(-1)
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return _Closing(fd)
+
+
+class _Closing:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _order_key(doc: SearchDoc) -> tuple[str, str]:
+    """The site's order (undated first, then by date and id: model.sort_key), so ties rank as after a clean build."""
+    return (doc.date or "", doc.id)
+
+
+def _sync(folder: Path, target: dict[str, tuple[bytes, bytes]]) -> SyncReport:
     from whoosh import index
 
     from generator.search.indexer import whoosh_fields, write_whoosh_index
@@ -218,35 +287,17 @@ def _sync(folder: Path) -> SyncReport:
     from generator.writer import collect_leftovers, discard, staging_dir, swap_into_place
 
     started = time.perf_counter()
-    try:
-        target = read_target(folder)
-    except Exception as exc:  # damaged by hand or by a disk: what the index should hold is unknown
-        raise RuntimeError(f"the documents recorded in {folder}/ are unreadable ({exc.__class__.__name__}); "
-                           "record them again with: python -m generator build --full") from None
-    if target is None:
-        raise RuntimeError(f"no documents recorded in {folder}/: build the site first (without --no-whoosh)")
+    fingerprint = indexing_fingerprint()
     index_dir = folder / INDEX
     try:
-        held = _read_held(folder) if index.exists_in(str(index_dir)) else None
+        held = _read_held(folder, fingerprint) if index.exists_in(str(index_dir)) else None
     except Exception:  # a damaged index: made again from scratch below
         held = None
     changed = [i for i, (dg, _data) in target.items() if held is None or held.get(i) != dg]
     gone = [i for i in held if i not in target] if held is not None else []
     now = {i: dg for i, (dg, _data) in target.items()}
     rebuilt = held is None or len(changed) + len(gone) > REBUILD_FRACTION * max(len(target), 1)
-    if rebuilt:
-        collect_leftovers(index_dir)
-        staged = staging_dir(index_dir)
-        try:
-            write_whoosh_index((pickle.loads(data) for _dg, data in target.values()), staged)
-            (folder / HELD).unlink(missing_ok=True)
-            swap_into_place(staged, index_dir)
-        except BaseException:
-            discard(staged)
-            raise
-        _atomic(folder / HELD, pickle.dumps(now, protocol=_TOP))
-        changed = list(target)
-    elif changed or gone:
+    if not rebuilt and (changed or gone):
         (folder / HELD).unlink()  # the journal: a sync killed from here on is redone from scratch
         try:
             ix = index.open_dir(str(index_dir))
@@ -256,7 +307,21 @@ def _sync(folder: Path) -> SyncReport:
             for doc_id in changed:
                 w.update_document(**whoosh_fields(pickle.loads(target[doc_id][1])))
             w.commit()
-        except Exception:  # a damaged index (whoosh raises many kinds): without held.pickle, indexed from scratch
-            return _sync(folder)
-        _atomic(folder / HELD, pickle.dumps(now, protocol=_TOP))
+        except Exception:  # a damaged index (whoosh raises many kinds of errors): indexed from scratch below
+            rebuilt = True
+        else:
+            _write_held(folder, fingerprint, now)
+    if rebuilt:
+        collect_leftovers(index_dir)
+        staged = staging_dir(index_dir)
+        try:
+            docs = sorted((pickle.loads(data) for _dg, data in target.values()), key=_order_key)
+            write_whoosh_index(docs, staged)
+            (folder / HELD).unlink(missing_ok=True)
+            swap_into_place(staged, index_dir)
+        except BaseException:
+            discard(staged)
+            raise
+        _write_held(folder, fingerprint, now)
+        changed, gone = list(target), []
     return SyncReport(index_dir, len(target), len(changed), len(gone), rebuilt, time.perf_counter() - started)
