@@ -190,7 +190,7 @@ def decode_load(folder: Path, state: BuildState) -> LoadCache:
     """The records the files on disk hold, each keeping the bytes it came from; raises when a file is not the one ``state`` names."""
     if state.record_stamps is None or len(state.record_stamps) != RECORD_SHARDS:
         raise ValueError("no records")
-    out = LoadCache(related=state.load.related)
+    out = LoadCache(related=state.load.related, registry=state.load.registry)
     for k, stamp in enumerate(state.record_stamps):
         found, records = _read(_records_path(folder, k))
         if found != stamp:
@@ -220,7 +220,7 @@ def save(folder: Path, state: BuildState, files: RecordFiles | None = None) -> N
             if blob is not None:
                 _atomic(_records_path(folder, k), blob)
         state.record_stamps, state.record_counts = files.stamps, files.counts
-        rest = dataclasses.replace(state, load=LoadCache(related=state.load.related))
+        rest = dataclasses.replace(state, load=LoadCache(related=state.load.related, registry=state.load.registry))
         _atomic(folder / "state.pickle", pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL))
         _atomic(folder / "inputs.pickle", pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL))
     finally:

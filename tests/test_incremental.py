@@ -387,6 +387,30 @@ def test_an_edit_rewrites_only_the_records_file_of_its_article(tmp_path):
     assert sorted(n for n in again if again[n] != after[n]) == [f"{cachemod.record_shard('kabul-airport'):02d}.pickle"]
 
 
+def test_the_entity_registry_is_parsed_again_only_when_one_of_its_files_changed(tmp_path):
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    out = tmp_path / "site"
+    opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=out)
+    (arch.content / "entities").mkdir(exist_ok=True)
+    arch.put(arch.content / "entities" / "notes.txt", "not an entity\n")  # dated long ago: its status can be trusted
+    first = build(opts)
+    warned = [str(p) for p in first.diagnostics.warnings if "entity files" in p.message]
+    assert warned, first.diagnostics.warnings
+    seed = arch.seeds / "kabul-airport.txt"
+    arch.put(seed, seed.read_text(encoding="utf-8") + "\nOne more line.\n")
+    again = build(opts)
+    assert again.mode == "incremental"
+    assert again.state.load.registry is not None and again.state.load.registry[1] == first.state.load.registry[1]
+    assert [str(p) for p in again.diagnostics.warnings if "entity files" in p.message] == warned  # said again
+    # A renamed entity: the registry is read again, and the pages show the new name.
+    arch.registry[next(iter(arch.registry))]["name"] = "Renamed Entity Zq"
+    arch.put_registry()
+    third = build(opts)
+    assert third.mode == "incremental"
+    assert any(d.name == "Renamed Entity Zq" for d in third.state.load.registry[1])
+    assert any("Renamed Entity Zq" in p.read_text(encoding="utf-8") for p in (out / "entity").rglob("*.html"))
+
+
 def test_an_error_leaves_the_site_and_the_next_good_build_is_incremental(tmp_path):
     arch = Archive(tmp_path / "archive", random.Random(0))
     out, ref = tmp_path / "site", tmp_path / "ref" / "site"
