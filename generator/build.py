@@ -22,7 +22,7 @@ import hashlib
 import pickle
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,17 +214,13 @@ def build(
     check_output(opts, diag)
     collect_leftovers(opts.out)
     folder = cachemod.cache_dir(opts.out)
-    held: list[Any] = []  # the site's lock, once _build takes it
-    try:
+    with ExitStack() as held:  # releases the site's lock, once _build has taken it
         return _build(opts, state, progress, persist, result, diag, folder, held, changed if state is not None else None)
-    finally:
-        for lock in held:
-            lock.close()
 
 
 def _build(
     opts: BuildOptions, state: BuildState | None, progress: Progress | None, persist: bool, result: BuildResult,
-    diag: Diagnostics, folder: Path, held: list[Any], changed: set[str] | None = None,
+    diag: Diagnostics, folder: Path, held: ExitStack, changed: set[str] | None = None,
 ) -> BuildResult:
     with gc_paused(), _step(result, "check cache", progress):
         code = cachemod.code_digest()
@@ -241,7 +237,7 @@ def _build(
         # cache, so a build right after another looks at its 43k files while that one's cache is being saved.
         site_lock = cachemod.lock(folder) if opts.cache else None
         if site_lock is not None:  # None where there is no flock (not POSIX)
-            held.append(site_lock)
+            held.callback(site_lock.close)
         previous, result.note, unchanged = _previous(opts, folder, code, inputs, state)
     if unchanged:
         summary = previous.summary if previous is not None else cachemod.read_summary(folder, code)[0]
@@ -370,8 +366,7 @@ def _render(opts: BuildOptions, archive: Archive, p: Plan, writer: Writer, resul
 
 
 def whoosh_dir(opts: BuildOptions) -> Path:
-    """Where the whoosh index and its recorded documents live: beside the site, never inside it."""
-    return Path(str(opts.out) + ".whoosh")
+    return whoosh_docs.folder_for(opts.out)
 
 
 def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: BuildResult, progress: Progress | None) -> None:

@@ -138,7 +138,8 @@ def read_state(folder: Path, summary: Summary) -> tuple[BuildState | None, str]:
     return state, ""
 
 
-def _atomic(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``: readers see old or new."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -218,11 +219,11 @@ def save(folder: Path, state: BuildState, files: RecordFiles | None = None) -> N
             files = encode_load(state.load, state.record_stamps, state.record_counts)
         for k, blob in enumerate(files.blobs):
             if blob is not None:
-                _atomic(_records_path(folder, k), blob)
+                atomic_write(_records_path(folder, k), blob)
         state.record_stamps, state.record_counts = files.stamps, files.counts
         rest = dataclasses.replace(state, load=LoadCache(related=state.load.related, registry=state.load.registry))
-        _atomic(folder / "state.pickle", pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL))
-        _atomic(folder / "inputs.pickle", pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write(folder / "state.pickle", pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write(folder / "inputs.pickle", pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL))
     finally:
         if was:
             gc.enable()
@@ -237,12 +238,17 @@ def lock(folder: Path) -> Any:
     passes the lock to the process doing it, so the next build starts only
     once the cache is whole.  Returns an object whose ``close()`` releases it.
     """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return lock_folder(folder.parent)
+
+
+def lock_folder(path: Path) -> _Held | None:
+    """An exclusive ``flock`` on an existing folder (no file is made); None where there is none (not POSIX)."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock, and no background saving either
         return None
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder.parent, os.O_RDONLY)
+    fd = os.open(path, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)
     return _Held(fd)
 

@@ -26,16 +26,11 @@ NODE_RUNNER = Path(__file__).with_name("node_runner.js")
 _SYNTAX = re.compile(r"[^\w\s]")
 
 
-def whoosh_dir_for(site: Path) -> Path:
-    """Where the build records the whoosh documents (and ``query`` keeps the index): beside the site, never inside it."""
-    return Path(str(site).rstrip("/") + ".whoosh")
-
-
 def synced_whoosh(site: Path) -> Path:
     """The whoosh index of ``site``, brought up to date first; says on stderr when that took indexing."""
-    from generator.search.whoosh_docs import sync
+    from generator.search.whoosh_docs import folder_for, sync
 
-    report = sync(whoosh_dir_for(site))
+    report = sync(folder_for(site))
     if report.indexed or report.removed:
         how = "from scratch" if report.rebuilt else "in place"
         print(f"note: whoosh index brought up to date {how}: {report.indexed} indexed, {report.removed} removed, "

@@ -39,7 +39,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from generator import cache as cachemod
 from generator.search import SearchDoc
 
 DOCS = "docs.pickle"
@@ -50,6 +52,11 @@ COMPACT_BYTES = 1 << 20  # a log smaller than this is never folded into docs.pic
 REBUILD_FRACTION = 0.25  # more changed documents than this: index from scratch (whoosh's in-place update is per document)
 _FRAME = struct.Struct("<Q")
 _TOP = pickle.HIGHEST_PROTOCOL
+
+
+def folder_for(site: Path) -> Path:
+    """Where a site's whoosh documents and index live: beside the site (``site.whoosh/``), never inside it."""
+    return Path(str(site).rstrip("/") + ".whoosh")
 
 
 @dataclass
@@ -70,17 +77,6 @@ class SyncReport:
     removed: int
     rebuilt: bool
     seconds: float
-
-
-def _atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def stage(folder: Path, docs: Sequence[SearchDoc], digests: Sequence[bytes]) -> tuple[Path, Recorded]:
@@ -219,7 +215,7 @@ def _read_held(folder: Path, fingerprint: bytes) -> dict[str, bytes] | None:
 
 
 def _write_held(folder: Path, fingerprint: bytes, held: dict[str, bytes]) -> None:
-    _atomic(folder / HELD, pickle.dumps((fingerprint, held), protocol=_TOP))
+    cachemod.atomic_write(folder / HELD, pickle.dumps((fingerprint, held), protocol=_TOP))
 
 
 def sync(folder: Path, lock: bool = True) -> SyncReport:
@@ -230,11 +226,9 @@ def sync(folder: Path, lock: bool = True) -> SyncReport:
     then changed under a lock of its own, so builds and the dev server need
     not wait for a long indexing.
     """
-    from generator.cache import lock as take_lock
-
     if not folder.is_dir():
         raise RuntimeError(f"no documents recorded in {folder}/: build the site first (without --no-whoosh)")
-    site_lock = take_lock(folder) if lock else None
+    site_lock = cachemod.lock(folder) if lock else None
     try:
         try:
             target = read_target(folder)
@@ -250,28 +244,13 @@ def sync(folder: Path, lock: bool = True) -> SyncReport:
     try:
         return _sync(folder, target)
     finally:
-        index_lock.close()
+        if index_lock is not None:
+            index_lock.close()
 
 
-def _lock_index(folder: Path) -> _Closing:
-    """One sync of ``folder/index`` at a time (a lock on the folder itself; no file is made)."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX
-        return _Closing(-1)
-    fd = os.open(folder, os.O_RDONLY)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    return _Closing(fd)
-
-
-class _Closing:
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-
-    def close(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
+def _lock_index(folder: Path) -> Any:
+    """One sync of ``folder/index`` at a time: a lock on ``folder`` itself, not the site's (see :func:`sync`)."""
+    return cachemod.lock_folder(folder)
 
 
 def _order_key(doc: SearchDoc) -> tuple[str, str]:
