@@ -1,0 +1,78 @@
+"""The writer's fresh folders: where ext4 puts them (the top-folder flag) and how they are made."""
+
+from __future__ import annotations
+
+import array
+import fcntl
+import os
+from pathlib import Path
+
+from generator import writer
+from generator.writer import Writer, make_spread_folder, staging_dir
+
+
+def _flags(path: Path) -> int | None:
+    """The folder's inode flags (``lsattr``), or None where the file system has none."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        buf = array.array("i", [0, 0])
+        fcntl.ioctl(fd, writer._FS_IOC_GETFLAGS, buf, True)
+        return buf[0]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def test_staging_folder_is_a_top_folder_where_the_file_system_has_flags(tmp_path: Path) -> None:
+    staged = staging_dir(tmp_path / "site")
+    before = _flags(tmp_path)
+    after = _flags(staged)
+    assert (before is None) == (after is None)
+    if after is not None:  # ext4 and the like; tmpfs has no flags, and the call is then ignored
+        assert after & writer._FS_TOPDIR_FL
+
+
+def test_fresh_writer_makes_top_folders_readable_and_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    staged = staging_dir(tmp_path / "site")
+    w = Writer(staged)
+    w.write("articles/a.html", "a")
+    w.write("search/d/0.js", "d")
+    w.write("search/index.html", "s")
+    w.write("index.html", "i")
+    assert sorted(p.name for p in staged.iterdir()) == ["articles", "index.html", "search"]
+    for folder in ("articles", "search", "search/d"):
+        assert (staged / folder).stat().st_mode & 0o777 == 0o755
+    assert (staged / "search" / "d" / "0.js").read_text() == "d"
+
+
+def test_spread_folder_never_replaces_a_folder_another_process_made(tmp_path: Path) -> None:
+    made = tmp_path / "search"
+    made.mkdir()
+    inode = made.stat().st_ino
+    make_spread_folder(made)
+    assert made.stat().st_ino == inode
+    assert [p.name for p in tmp_path.iterdir()] == ["search"]
+
+
+def test_in_place_commit_replaces_files_through_one_scratch_folder_it_removes(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    first = Writer(staging_dir(site))
+    first.write("articles/a.html", "old a")
+    first.write("articles/b.html", "same")
+    first.write("gone.html", "gone")
+    writer.swap_into_place(first.root, site)
+    old_inode = (site / "articles" / "a.html").stat().st_ino
+
+    w = Writer(site, first.manifest)
+    w.write("articles/a.html", "new a")
+    w.write("articles/b.html", "same")
+    w.write("tag/new/index.html", "new folder")
+    assert (site / "articles" / "a.html").read_text() == "old a"  # nothing changes before commit
+    w.commit()
+    assert (site / "articles" / "a.html").read_text() == "new a"
+    assert (site / "articles" / "a.html").stat().st_ino != old_inode  # renamed over, never rewritten in place
+    assert (site / "tag" / "new" / "index.html").read_text() == "new folder"
+    assert not (site / "gone.html").exists()
+    assert sorted(p.name for p in site.iterdir()) == ["articles", "tag"]
+    assert (site / "articles" / "a.html").stat().st_mode & 0o777 == 0o644
