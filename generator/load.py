@@ -278,7 +278,7 @@ def load(
     check_duplicate_of(articles, diag)
     check_sources(site, articles, diag)
     diag.check()
-    archive = index_archive(site, articles, defs, pages, previous.related if previous is not None else None)
+    archive = index_archive(site, articles, defs, pages, previous.related if previous is not None else None, jobs)
     cache.related = archive.relate_state
     return archive, cache
 

@@ -1,4 +1,4 @@
-"""A cold load in forked workers gives the same archive, cache and messages as one made in this process."""
+"""A cold load in forked workers (reading, making articles, relating them) gives the same archive, cache and messages as one made in this process."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from conftest import copy_fixture
 
 from generator import load as loadmod
+from generator import model as modelmod
 from generator.build import BuildOptions, build
 from generator.diagnostics import BuildError, Diagnostics
 
@@ -24,6 +25,7 @@ def forking(monkeypatch):
     """Fork for any archive, in tasks of two articles (real archives fork from 2,000 articles on)."""
     monkeypatch.setattr(loadmod, "PARALLEL_MIN", 1)
     monkeypatch.setattr(loadmod, "_CHUNK", 2)
+    monkeypatch.setattr(modelmod, "RELATE_FORK_MIN", 1)  # related articles found in workers too
 
 
 def test_forked_load_equals_the_serial_one(tmp_path, forking):
