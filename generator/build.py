@@ -384,7 +384,7 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
             # In a forked process while pages render: its own Writer on the same
             # staging root, confined to search/, reports what it wrote.
             w = Writer(staged)
-            search_state = write_browser_index(w, search_input(archive), None, [])
+            search_state = write_browser_index(w, search_input(archive), None, [], opts.jobs)
             # Pickled here: the parent only stores it, and unpickling its many objects there would double its memory.
             return pickle.dumps(search_state, protocol=pickle.HIGHEST_PROTOCOL), w.manifest, w.written, w.bytes
 
@@ -454,7 +454,7 @@ def _incremental(
     with gc_paused(), _step(result, "search indexes", progress):
         docs = search_input(archive)
         old = pickle.loads(previous.search) if isinstance(previous.search, bytes) else previous.search
-        state.search = write_browser_index(writer, docs, old, previous.search_files)
+        state.search = write_browser_index(writer, docs, old, previous.search_files, opts.jobs)
         state.search_files = writer.owned_by(PRODUCER)
     with _step(result, "write", progress):
         cachemod.begin_writing(folder)  # from here on, a killed build is repaired by the next one

@@ -65,14 +65,14 @@ def search_input(archive: Archive) -> SearchInput:
     return SearchInput(docs, digests)
 
 
-def browser_index(search: SearchInput, previous: Any) -> tuple[Any, dict[str, bytes | None]]:
+def browser_index(search: SearchInput, previous: Any, jobs: int = 1) -> tuple[Any, dict[str, bytes | None]]:
     """The browser index's files (site paths -> bytes, None = remove) and its new state (see generator.search.browser_index)."""
     from generator.search.browser_index import build_browser_index
 
-    return build_browser_index(search.docs, previous, digests=search.digests)
+    return build_browser_index(search.docs, previous, digests=search.digests, jobs=jobs)
 
 
-def write_browser_index(writer: Writer, search: SearchInput, previous: Any, kept: list[str]) -> Any:
+def write_browser_index(writer: Writer, search: SearchInput, previous: Any, kept: list[str], jobs: int = 1) -> Any:
     """Apply the browser index to the site through ``writer``; returns the index's new state.
 
     ``kept`` lists the index's files from the previous build (in place, those
@@ -83,7 +83,7 @@ def write_browser_index(writer: Writer, search: SearchInput, previous: Any, kept
             writer.keep(rel, PRODUCER)
     else:
         previous = None
-    state, files = browser_index(search, previous)
+    state, files = browser_index(search, previous, jobs)
     for rel, data in sorted(files.items()):
         if not rel.startswith(SEARCH_PREFIX):
             raise ValueError(f"the search index may only write below {SEARCH_PREFIX}, not {rel!r}")

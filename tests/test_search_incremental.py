@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import random
 
@@ -220,3 +221,29 @@ def test_a_redated_article_renumbering_many_documents_updates_like_a_clean_build
         _apply(site, files)
         assert site == bi.build_browser_index(moved, None, SMALL)[1], f"date moved by {shift} days"
         docs = moved
+
+
+def test_documents_analysed_in_forked_workers_give_the_same_index(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """A clean build analyses many documents in workers; files and state are those of one process."""
+    rng = random.Random(11)
+    docs = _order([_doc(rng, i, _date(rng)) for i in range(40)])
+    one_state, one = bi.build_browser_index(docs, None, SMALL)
+    monkeypatch.setattr(bi, "ANALYSE_FORK_MIN", 1)
+    pids = tmp_path / "pids"
+    real = bi._analyse_chunk
+
+    def chunk(d, todo):
+        with pids.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(d, todo)
+
+    monkeypatch.setattr(bi, "_analyse_chunk", chunk)
+    two_state, two = bi.build_browser_index(docs, None, SMALL, jobs=2)
+    assert two == one
+    assert two_state.analyses == one_state.analyses and len(two_state.analyses) == len(docs)
+    # the state updates alike: an edit gives the same files from either
+    edited = list(docs)
+    edited[5] = SearchDoc(**{**docs[5].__dict__, "body": docs[5].body + " volcker"})
+    assert bi.build_browser_index(edited, two_state, SMALL)[1] == bi.build_browser_index(edited, one_state, SMALL)[1]
+    made_in = set(pids.read_text().split())
+    assert made_in and str(os.getpid()) not in made_in  # the analyses were made in other processes
