@@ -18,6 +18,7 @@ import math
 import pickle
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -390,19 +391,20 @@ def _changed_span(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[int, int]
 RELATE_FORK_MIN = 4000  # articles to relate before two processes are worth forking (a cold load: all of them)
 
 
-def _related_of(shared: tuple, todo: list[int]) -> list[tuple[str, tuple[str, ...]]]:
-    """The related articles (ids) of the articles at positions ``todo``: the loop of :func:`_relate`.
+def _related_of(shared: tuple, todo: list[int]) -> list[tuple[int, tuple[int, ...]]]:
+    """The related articles (positions) of the articles at positions ``todo``: the loop of :func:`_relate`.
 
     A function of its own so that a cold build can run it in forked workers:
-    at 108k articles it is ~6 s, most of index_archive.
+    at 108k articles it is ~6 s, most of index_archive.  Positions, not ids,
+    come back, so the parent's lists share its own id strings.
     """
     articles, entities, weights, days, ids = shared
     far = 10**7  # the distance in days when either article is undated
-    out: list[tuple[str, tuple[str, ...]]] = []
+    out: list[tuple[int, tuple[int, ...]]] = []
     for i in todo:
         art = articles[i]
         if not art.mention_counts:
-            out.append((art.id, ()))
+            out.append((i, ()))
             continue
         scores: dict[int, int] = defaultdict(int)
         for eid in art.mention_counts:
@@ -419,9 +421,9 @@ def _related_of(shared: tuple, todo: list[int]) -> list[tuple[str, tuple[str, ..
             items = list(scores.items())
         day = days[i]
         ranked = sorted(
-            (-sc, abs(days[o] - day) if day is not None and days[o] is not None else far, ids[o]) for o, sc in items
+            (-sc, abs(days[o] - day) if day is not None and days[o] is not None else far, ids[o], o) for o, sc in items
         )[:RELATED_COUNT]
-        out.append((art.id, tuple(r[2] for r in ranked)))
+        out.append((i, tuple(r[3] for r in ranked)))
     return out
 
 
@@ -463,10 +465,13 @@ def _relate(
         from generator.parallel import fork_map  # parallel imports this module
 
         step = -(-len(todo) // (4 * jobs))
-        for done in fork_map(_related_of, shared, [todo[k:k + step] for k in range(0, len(todo), step)], jobs):
-            state.related.update(done)
+        parts: Iterable[list[tuple[int, tuple[int, ...]]]] = fork_map(
+            _related_of, shared, [todo[k:k + step] for k in range(0, len(todo), step)], jobs)
     else:
-        state.related.update(_related_of(shared, todo))
+        parts = [_related_of(shared, todo)]
+    for part in parts:
+        for i, found in part:
+            state.related[ids[i]] = tuple(ids[o] for o in found)
     if previous is not None:
         for art in articles:
             if art.id not in state.related:

@@ -337,10 +337,11 @@ def _analyse_all(docs: Sequence[SearchDoc], todo: list[int], jobs: int) -> dict[
 
         step = -(-len(todo) // (4 * jobs))
         chunks = [todo[k:k + step] for k in range(0, len(todo), step)]
-        done = [a for part in fork_map(_analyse_chunk, docs, chunks, jobs) for a in part]
-    else:
-        done = _analyse_chunk(docs, todo)
-    return dict(zip(todo, done, strict=True))
+        out: dict[int, DocAnalysis] = {}
+        for chunk, part in zip(chunks, fork_map(_analyse_chunk, docs, chunks, jobs), strict=True):
+            out.update(zip(chunk, part, strict=True))
+        return out
+    return dict(zip(todo, _analyse_chunk(docs, todo), strict=True))
 
 
 def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params,
