@@ -34,7 +34,7 @@ from generator.diagnostics import BuildError, Diagnostics
 from generator.fingerprints import EXPLICIT, Encoder, base_digest, identity
 from generator.generators import FAMILIES, nav_data
 from generator.indexes import PRODUCER, search_input, write_browser_index
-from generator.load import RACY_NS
+from generator.load import RACY_NS, listing_key
 from generator.load import load as load_archive
 from generator.model import Archive
 from generator.parallel import Background, render_all
@@ -226,13 +226,15 @@ def _build(
         code = cachemod.code_digest()
         started = time.time_ns()
         stats: dict[str, tuple[int, int, int, int]] = {}  # every input file's status, looked at once
+        folders: dict[str, bytes] = {}  # what each input folder holds (names and kinds)
         if state is not None and not persist:
             # The dev server rebuilds because files changed: no need to prove nothing did (a stat of every
             # input). b"" never equals a digest, so the cache it saves at the end is never taken as current
             # without each file's status being checked.
             inputs, newest = b"", 0
         else:
-            inputs, newest = cachemod.inputs_digest([opts.seeds, opts.content, opts.templates], _options_key(opts), stats)
+            inputs, newest = cachemod.inputs_digest([opts.seeds, opts.content, opts.templates], _options_key(opts),
+                                                    stats, folders)
         # One build (or cache save) at a time per site.  Taken only now: the inputs' status above needs no
         # cache, so a build right after another looks at its 43k files while that one's cache is being saved.
         site_lock = cachemod.lock(folder) if opts.cache else None
@@ -251,7 +253,8 @@ def _build(
         return result
     with gc_paused(), _step(result, "load+model", progress):
         archive, loaded = load_archive(opts.seeds, opts.content, opts.base_url, diag, previous.load if previous else None,
-                                       changed if previous is state else None, opts.jobs, stats)
+                                       changed if previous is state else None, opts.jobs, stats,
+                                       listing_key(opts.seeds, opts.content, folders))
     if opts.strict and diag.warnings:
         raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
     result.articles = len(archive.articles)

@@ -621,6 +621,44 @@ def test_the_dev_servers_file_list_is_trusted_only_for_files_already_listed(tmp_
     assert _reusable(listing, arch.seeds, arch.content, [str(seed)]) is None  # deleted
 
 
+def test_the_cli_lists_the_seed_folders_again_only_when_what_they_hold_changed(tmp_path, monkeypatch):
+    """An edit keeps the last listing (same names and kinds, with its warnings said again); an added file,
+    a file turned into a folder or a new metadata file lists again, and the site matches a clean build."""
+    from generator import load as loadmod
+
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    arch.put(arch.seeds / "notes.md", "not a seed\n")  # a listing warning
+    out, ref = tmp_path / "site", tmp_path / "ref" / "site"
+    opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=out)
+    listed = []
+    real = loadmod._list
+    monkeypatch.setattr(loadmod, "_list", lambda *a: (listed.append(1), real(*a))[1])
+    first = build(opts)
+    warned = [str(w) for w in first.diagnostics.warnings if "notes.md" in str(w)]
+    assert listed == [1] and warned
+    arch.edit_body()
+    again = build(opts)
+    assert again.mode == "incremental" and listed == [1]  # the same names: the listing was kept
+    assert [str(w) for w in again.diagnostics.warnings if "notes.md" in str(w)] == warned
+    steps = [
+        ("a new seed", lambda: arch.put(arch.seeds / "zz-new-report.txt", "date 2021-09-09 A new report from Kabul.\n")),
+        ("a seed turned into a folder", lambda: ((arch.seeds / "zz-new-report.txt").unlink(),
+                                                 (arch.seeds / "zz-new-report.txt").mkdir())),
+        ("a new metadata file", lambda: arch.put(arch.content / "articles" / "notes.yaml", "title: Notes\n")),
+    ]
+    for n, (what, change) in enumerate(steps, start=2):
+        change()
+        try:
+            build(opts)
+        except BuildError:
+            pass  # metadata for a seed that does not exist: an error, found because the folder was listed again
+        assert len(listed) == n, what
+    (arch.content / "articles" / "notes.yaml").unlink()
+    assert build(opts).mode == "unchanged"  # as at the last good build (the folder step)
+    clean_build(arch, ref)
+    assert_same_tree(out, ref, "listing changes")
+
+
 def test_the_dev_server_looks_at_every_file_when_a_seed_is_a_link(tmp_path):
     """seeds/alias.txt -> clipping.txt: an edit of clipping.txt changes alias.txt too, under another name."""
     from generator.diagnostics import Diagnostics
