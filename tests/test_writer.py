@@ -55,7 +55,7 @@ def test_spread_folder_never_replaces_a_folder_another_process_made(tmp_path: Pa
     assert [p.name for p in tmp_path.iterdir()] == ["search"]
 
 
-def test_in_place_commit_replaces_files_through_one_scratch_folder_it_removes(tmp_path: Path) -> None:
+def test_in_place_commit_replaces_files_atomically_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     site = tmp_path / "site"
     first = Writer(staging_dir(site))
     first.write("articles/a.html", "old a")
@@ -75,4 +75,5 @@ def test_in_place_commit_replaces_files_through_one_scratch_folder_it_removes(tm
     assert (site / "tag" / "new" / "index.html").read_text() == "new folder"
     assert not (site / "gone.html").exists()
     assert sorted(p.name for p in site.iterdir()) == ["articles", "tag"]
+    assert sorted(p.name for p in (site / "articles").iterdir()) == ["a.html", "b.html"]
     assert (site / "articles" / "a.html").stat().st_mode & 0o777 == 0o644
