@@ -226,7 +226,7 @@ def _build(
         code = cachemod.code_digest()
         started = time.time_ns()
         stats: dict[str, tuple[int, int, int, int]] = {}  # every input file's status, looked at once
-        folders: dict[str, bytes] = {}  # what each input folder holds (names and kinds)
+        folders: dict[str, bytes | None] = {}  # what each input folder holds (names and kinds)
         if state is not None and not persist:
             # The dev server rebuilds because files changed: no need to prove nothing did (a stat of every
             # input). b"" never equals a digest, so the cache it saves at the end is never taken as current

@@ -30,7 +30,6 @@ import gc
 import hashlib
 import os
 import pickle
-import stat
 import tempfile
 import zlib
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from typing import Any
 
 from generator.diagnostics import Problem
 from generator.load import LoadCache
+from generator.textio import folder_key
 
 FORMAT = 2
 RECORD_SHARDS = 64
@@ -320,7 +320,7 @@ def marker_stamp(marker: Path) -> tuple[int, int, int] | None:
 
 def inputs_digest(roots: list[Path], options: object,
                   stats: dict[str, tuple[int, int, int, int]] | None = None,
-                  folders: dict[str, bytes] | None = None) -> tuple[bytes, int]:
+                  folders: dict[str, bytes | None] | None = None) -> tuple[bytes, int]:
     """Status (path, size, times, inode) of every file below ``roots``, and the options.
 
     Cheap (one ``stat`` per file, no reading) and sensitive to every edit,
@@ -329,8 +329,8 @@ def inputs_digest(roots: list[Path], options: object,
     When something did change, the loader reuses these looks through
     ``stats`` (path as listed -> ``load.stat_key``) instead of a second
     ``stat`` of every file; and through ``folders`` (folder path as
-    scanned -> digest) what each folder holds, names and kinds, without
-    times: a listing made from the same names and kinds is still right.
+    scanned -> :func:`~generator.textio.folder_key`) what each folder
+    holds, to be compared with what the last listing saw.
     """
     h = hashlib.blake2b(digest_size=16)
     newest = 0
@@ -345,17 +345,13 @@ def inputs_digest(roots: list[Path], options: object,
             except OSError:
                 h.update(b"\0missing\0" + os.fsencode(folder))
                 continue
-            kinds = hashlib.blake2b(digest_size=16) if folders is not None else None
+            if folders is not None:
+                folders[folder] = folder_key(entries)
             for e in entries:
                 try:
                     st = e.stat(follow_symlinks=True)
                 except OSError:
-                    if kinds is not None:
-                        kinds.update(f"\0?{e.name}".encode("utf-8", "surrogateescape"))
                     continue
-                if kinds is not None:
-                    kind = "d" if stat.S_ISDIR(st.st_mode) else "f" if stat.S_ISREG(st.st_mode) else "o"
-                    kinds.update(f"\0{kind}{e.name}".encode("utf-8", "surrogateescape"))
                 if e.is_dir(follow_symlinks=True):
                     stack.append(e.path)
                     h.update(b"\0dir\0" + os.fsencode(e.path))
@@ -364,6 +360,4 @@ def inputs_digest(roots: list[Path], options: object,
                         stats[e.path] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
                     newest = max(newest, st.st_mtime_ns)
                     h.update(f"\0{e.path}\0{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}".encode("utf-8", "surrogateescape"))
-            if kinds is not None and folders is not None:
-                folders[folder] = kinds.digest()
     return h.digest(), newest

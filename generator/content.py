@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostics
 from generator.markup import render_markdown
-from generator.textio import entries, read_text
+from generator.textio import entries, folder_key, read_text
 from generator.textutil import key_of, slugify
 from generator.yamlio import Field, check_mapping, line_of, load_yaml_file, parse_yaml
 
@@ -298,10 +298,10 @@ def load_entities(content: Path, site: SiteConfig, diag: Diagnostics) -> list[En
     return [found[k] for k in sorted(found)]
 
 
-def list_metas(content: Path, diag: Diagnostics) -> dict[str, str]:
+def list_metas(content: Path, diag: Diagnostics, keys: dict[str, bytes | None] | None = None) -> dict[str, str]:
     """Article id -> its metadata file in ``content/articles/`` (a plain string, as ``seeds.list_seeds`` gives)."""
     found: dict[str, str] = {}
-    for stem, path in listed_names(content / "articles", (".yaml", ".yml"), "article metadata", diag):
+    for stem, path in listed_names(content / "articles", (".yaml", ".yml"), "article metadata", diag, keys):
         key = slugify(stem)
         if key in found:
             diag.error(path, None, f"two metadata files for the article '{key}'")
@@ -320,14 +320,19 @@ def load_metas(content: Path, diag: Diagnostics) -> dict[str, ArticleMeta]:
     return metas
 
 
-def listed_names(folder: Path, suffixes: tuple[str, ...], what: str, diag: Diagnostics) -> list[tuple[str, str]]:
+def listed_names(folder: Path, suffixes: tuple[str, ...], what: str, diag: Diagnostics,
+                 keys: dict[str, bytes | None] | None = None) -> list[tuple[str, str]]:
     """``(stem, path)`` of the files of ``folder`` with one of ``suffixes``; anything else is reported, never
-    skipped silently.  Plain strings: a ``Path`` per file costs more than listing 20,000 metadata files."""
+    skipped silently.  Plain strings: a ``Path`` per file costs more than listing 20,000 metadata files.
+    With ``keys``, what the folder held when listed (:func:`textio.folder_key`) is recorded there."""
     if not folder.is_dir():
         return []
     found = []
     base = str(folder)
-    for entry in entries(folder):
+    found_entries = entries(folder)
+    if keys is not None:
+        keys[base] = folder_key(found_entries)
+    for entry in found_entries:
         if entry.name.startswith("."):
             continue
         path = os.path.join(base, entry.name)

@@ -142,26 +142,29 @@ def _real_dirs(seeds_dir: Path, content: Path) -> tuple[str, str, str]:
     return os.path.realpath(seeds_dir), os.path.realpath(content), os.path.realpath(content / "articles")
 
 
-def listing_key(seeds_dir: Path, content: Path, folders: dict[str, bytes]) -> bytes | None:
-    """What a listing is made from: the two folders' paths as given and, from ``folders`` (see
-    ``cache.inputs_digest``), the names and kinds of what they hold; None when a folder was not scanned."""
+def listing_key(seeds_dir: Path, content: Path, folders: dict[str, bytes | None]) -> bytes | None:
+    """What a listing is made from: the two folders' paths as given and what they hold (``folders``: folder
+    -> :func:`textio.folder_key`, as the listing or ``cache.inputs_digest`` saw it); None when unknown."""
     seeds_held = folders.get(str(seeds_dir))
-    if seeds_held is None:
+    metas_held = folders.get(str(content / "articles"), b"-")  # no entry: no such folder, no metadata files
+    if seeds_held is None or metas_held is None:
         return None
-    metas_held = folders.get(os.path.join(str(content), "articles"), b"-")
     return hashlib.blake2b(repr((str(seeds_dir), str(content))).encode("utf-8", "surrogatepass")
                            + seeds_held + metas_held, digest_size=16).digest()
 
 
 def _list(seeds_dir: Path, content: Path, diag: Diagnostics) -> Listing:
+    """The seed and metadata files, with a key made from the very folder reads they came from (a file
+    renamed while a build runs cannot pair one folder's names with another's listing)."""
     sub = _capture(diag)
-    seed_files = list_seeds(seeds_dir, sub)
-    meta_files = list_metas(content, sub)
+    keys: dict[str, bytes | None] = {}
+    seed_files = list_seeds(seeds_dir, sub, keys)
+    meta_files = list_metas(content, sub, keys)
     dirs = _real_dirs(seeds_dir, content)
     names = {os.path.join(dirs[0], os.path.basename(p)): p for _sid, p in seed_files}
     names.update((os.path.join(dirs[2], os.path.basename(p)), p) for p in meta_files.values())
     _replay(diag, tuple(sub.problems))
-    return Listing(dirs, seed_files, meta_files, names, tuple(sub.problems))
+    return Listing(dirs, seed_files, meta_files, names, tuple(sub.problems), key=listing_key(seeds_dir, content, keys))
 
 
 def _reusable(listing: Listing | None, seeds_dir: Path, content: Path, changed: Iterable[str] | None) -> set[str] | None:
@@ -256,10 +259,10 @@ def load(
     elif (listing_key is not None and last is not None and last.key == listing_key
           and last.dirs == _real_dirs(seeds_dir, content)):
         listing = last
+        listing.links = None  # no link was listed (see folder_key), but look again when it matters
         _replay(diag, listing.problems)
     else:
         listing = _list(seeds_dir, content, diag)
-        listing.key = listing_key
     seed_files, meta_files = listing.seed_files, listing.meta_files
     old = previous.records if previous is not None else {}
     names = names_digest(defs)

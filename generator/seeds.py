@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Diagnostics
-from generator.textio import entries, read_text
+from generator.textio import entries, folder_key, read_text
 from generator.textutil import slugify
 
 MONTHS = {
@@ -161,11 +161,13 @@ def read_seed(path: Path, seed_id: str, diag: Diagnostics) -> Seed | None:
     return parse_seed(text, path, seed_id, diag)
 
 
-def list_seeds(folder: Path, diag: Diagnostics) -> list[tuple[str, str]]:
+def list_seeds(folder: Path, diag: Diagnostics, keys: dict[str, bytes | None] | None = None) -> list[tuple[str, str]]:
     """``(id, path)`` of every ``*.txt`` in ``folder``; anything else there is reported, never dropped silently.
 
     Paths are plain strings: making 100,000 ``Path`` objects on every build
-    (the dev server's included) costs more than listing the folder.
+    (the dev server's included) costs more than listing the folder.  With
+    ``keys``, what the folder held when listed (:func:`textio.folder_key`)
+    is recorded there.
     """
     if not folder.is_dir():
         diag.error(folder, None, "the seeds folder does not exist")
@@ -173,7 +175,10 @@ def list_seeds(folder: Path, diag: Diagnostics) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     owners: dict[str, str] = {}
     base = str(folder)
-    for entry in entries(folder):
+    found_entries = entries(folder)
+    if keys is not None:
+        keys[base] = folder_key(found_entries)
+    for entry in found_entries:
         name = entry.name
         if name.startswith("."):
             continue

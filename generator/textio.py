@@ -9,6 +9,7 @@ a possible mis-decoding.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -84,3 +85,16 @@ def entries(folder: Path) -> list[os.DirEntry]:
     which matters at 100,000 seeds (``Path.iterdir`` plus ``is_dir`` costs a system call per file)."""
     with os.scandir(folder) as it:
         return sorted(it, key=lambda e: e.name)
+
+
+def folder_key(found: list[os.DirEntry]) -> bytes | None:
+    """What a folder holds, as a digest of its entries' names and kinds (no times, no ``stat``: the kinds
+    come with the listing); None when an entry is a symbolic link, whose kind is its target's and may change
+    with no change here.  Equal keys mean a listing made from these entries is still right."""
+    h = hashlib.blake2b(digest_size=16)
+    for e in found:
+        if e.is_symlink():
+            return None
+        kind = "d" if e.is_dir(follow_symlinks=False) else "f" if e.is_file(follow_symlinks=False) else "o"
+        h.update(f"\0{kind}{e.name}".encode("utf-8", "surrogateescape"))
+    return h.digest()

@@ -657,6 +657,50 @@ def test_the_cli_lists_the_seed_folders_again_only_when_what_they_hold_changed(t
     assert build(opts).mode == "unchanged"  # as at the last good build (the folder step)
     clean_build(arch, ref)
     assert_same_tree(out, ref, "listing changes")
+    # A seed that becomes a link: its kind is its target's, so nothing is kept while a link is listed.
+    seed = arch.seeds / "kabul-airport.txt"
+    target = arch.seeds / "originals" / "kabul-airport.txt"  # links out of seeds/ are refused
+    target.parent.mkdir()
+    target.write_bytes(seed.read_bytes())
+    seed.unlink()
+    seed.symlink_to(target)
+    before = len(listed)
+    build(opts)
+    arch.edit_body()
+    build(opts)
+    assert len(listed) == before + 2
+
+
+def test_a_file_renamed_while_the_build_lists_the_folders_is_found_by_the_next_build(tmp_path, monkeypatch):
+    """The listing's key comes from the listing's own folder reads: a seed missing only while the folder
+    was listed (an editor's save dance) is listed again by the next build, not lost for good."""
+    from generator import load as loadmod
+
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    out, ref = tmp_path / "site", tmp_path / "ref" / "site"
+    opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=out)
+    seed = arch.seeds / "zz-new-report.txt"  # no metadata file: the build stands without it
+    arch.put(seed, "date 2021-09-09 A new report from Kabul.\n")
+    build(opts)
+    away = tmp_path / "zz-new-report.txt~"
+    real = loadmod._list
+
+    def listing_while_away(*a):
+        seed.rename(away)  # after the build looked at every file's status, before it lists the folders
+        try:
+            return real(*a)
+        finally:
+            away.rename(seed)
+
+    monkeypatch.setattr(loadmod, "_list", listing_while_away)
+    arch.put(arch.seeds / "zz-second-report.txt", "date 2021-09-10 Another report.\n")  # the folder is listed again
+    first = build(opts)
+    assert not (out / "articles" / "zz-new-report.html").exists()  # what the listing saw
+    monkeypatch.setattr(loadmod, "_list", real)
+    assert build(opts).mode == "incremental"
+    clean_build(arch, ref)
+    assert_same_tree(out, ref, "a seed back after the listing")
+    assert first.articles + 1 == len(list(arch.seeds.glob("*.txt")))
 
 
 def test_the_dev_server_looks_at_every_file_when_a_seed_is_a_link(tmp_path):

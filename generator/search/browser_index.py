@@ -338,8 +338,10 @@ def _analyse_all(docs: Sequence[SearchDoc], todo: list[int], jobs: int) -> dict[
         step = -(-len(todo) // (4 * jobs))
         chunks = [todo[k:k + step] for k in range(0, len(todo), step)]
         out: dict[int, DocAnalysis] = {}
+        intern = sys.intern  # unpickled terms are copies: interned again, each term is held once (see DocAnalysis)
         for chunk, part in zip(chunks, fork_map(_analyse_chunk, docs, chunks, jobs), strict=True):
-            out.update(zip(chunk, part, strict=True))
+            for i, a in zip(chunk, part, strict=True):
+                out[i] = DocAnalysis(tuple(map(intern, a.terms)), a.packed, a.lengths, tuple(map(intern, a.words)))
         return out
     return dict(zip(todo, _analyse_chunk(docs, todo), strict=True))
 
