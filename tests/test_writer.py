@@ -77,3 +77,12 @@ def test_in_place_commit_replaces_files_atomically_and_leaves_no_temporary_file(
     assert sorted(p.name for p in site.iterdir()) == ["articles", "tag"]
     assert sorted(p.name for p in (site / "articles").iterdir()) == ["a.html", "b.html"]
     assert (site / "articles" / "a.html").stat().st_mode & 0o777 == 0o644
+
+
+def test_spread_folder_without_renameat2_is_a_plain_folder(tmp_path: Path, monkeypatch) -> None:
+    """Where the kernel or libc has no renameat2, the folder is simply made (no random-named leftover)."""
+    monkeypatch.setattr(writer, "_renameat2", lambda a, b, flags: False)
+    w = Writer(staging_dir(tmp_path / "site"))
+    w.write("articles/a.html", "a")
+    assert sorted(p.name for p in w.root.iterdir()) == ["articles"]
+    assert (w.root / "articles" / "a.html").read_text() == "a"
