@@ -170,8 +170,15 @@ def _options_key(opts: BuildOptions) -> tuple:
             str(opts.out.resolve()), opts.base_url, opts.whoosh)
 
 
-def _previous(opts: BuildOptions, folder: Path, code: bytes, inputs: bytes, state: BuildState | None) -> tuple[BuildState | None, str, bool]:
-    """The usable state of the last build, why there is none, and whether nothing changed since."""
+def _previous(opts: BuildOptions, folder: Path, code: bytes, inputs: bytes, state: BuildState | None,
+              keep: bool = False) -> tuple[BuildState | None, str, bool]:
+    """The usable state of the last build, why there is none, and whether nothing changed since.
+
+    When nothing changed the state is not read (a no-change build only
+    reports), unless ``keep``: the dev server starting on a current site
+    keeps it in memory, so that its first rebuild is as quick as the next
+    ones instead of reading the cache and looking at every file first.
+    """
     if not opts.cache or opts.full:
         return None, "", False
     summary: Summary | None
@@ -186,6 +193,8 @@ def _previous(opts: BuildOptions, folder: Path, code: bytes, inputs: bytes, stat
         return None, f"{opts.out}/ is not the site the build cache describes", False
     # Nothing changed, unless the whoosh documents recorded beside the site went missing (the build records them again).
     if inputs and summary.inputs == inputs and not summary.racy and (not opts.whoosh or whoosh_docs.recorded(whoosh_dir(opts))):
+        if state is None and keep:
+            state, _why = cachemod.read_state(folder, summary)  # unreadable: None, and the first rebuild reads again
         return state, "", True
     if state is None:
         state, why = cachemod.read_state(folder, summary)
@@ -240,7 +249,7 @@ def _build(
         site_lock = cachemod.lock(folder) if opts.cache else None
         if site_lock is not None:  # None where there is no flock (not POSIX)
             held.callback(site_lock.close)
-        previous, result.note, unchanged = _previous(opts, folder, code, inputs, state)
+        previous, result.note, unchanged = _previous(opts, folder, code, inputs, state, keep=not persist)
     if unchanged:
         summary = previous.summary if previous is not None else cachemod.read_summary(folder, code)[0]
         assert summary is not None

@@ -671,6 +671,31 @@ def test_the_cli_lists_the_seed_folders_again_only_when_what_they_hold_changed(t
     assert len(listed) == before + 2
 
 
+def test_the_dev_server_starting_on_a_current_site_keeps_the_state_for_its_first_rebuild(tmp_path, monkeypatch):
+    """Nothing changed since the CLI's build: the server's first build is 'unchanged' but keeps the state, so its
+    first rebuild neither reads the cache again nor looks at every file, and equals a clean build."""
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    out, ref = tmp_path / "site", tmp_path / "ref" / "site"
+    opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=out)
+    build(opts)
+    start = build(opts, persist=False)  # what the dev server does first
+    assert start.mode == "unchanged" and start.state is not None
+    assert build(opts).state is None  # the CLI's no-change build still only reports
+
+    def no_second_read(*_a):
+        raise AssertionError("the cache was read again")
+
+    monkeypatch.setattr(cachemod, "read_state", no_second_read)
+    monkeypatch.setattr(cachemod, "inputs_digest", no_second_read)
+    seed = arch.seeds / "kabul-airport.txt"
+    arch.put(seed, seed.read_text(encoding="utf-8") + "\nA sentence the server saw.\n")
+    first = build(opts, state=start.state, persist=False, changed={str(seed.resolve())})
+    assert first.mode == "incremental" and first.written >= 1
+    monkeypatch.undo()
+    clean_build(arch, ref)
+    assert_same_tree(out, ref, "the server's first rebuild")
+
+
 def test_a_file_renamed_while_the_build_lists_the_folders_is_found_by_the_next_build(tmp_path, monkeypatch):
     """The listing's key comes from the listing's own folder reads: a seed missing only while the folder
     was listed (an editor's save dance) is listed again by the next build, not lost for good."""
