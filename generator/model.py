@@ -18,7 +18,6 @@ import math
 import pickle
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -459,18 +458,11 @@ def _relate(
             p, q = _changed_span(old, lst)
             dirty.update(positions[max(0, p - RELATED_WINDOW):min(len(lst), q + RELATED_WINDOW)])
     days = [a.date.toordinal() if a.date else None for a in articles]
-    shared = (articles, entities, state.weights, days, ids)
-    todo = sorted(dirty)
-    if jobs > 1 and len(todo) >= RELATE_FORK_MIN:
-        from generator.parallel import fork_map  # parallel imports this module
+    from generator.parallel import map_parts  # parallel imports this module
 
-        step = -(-len(todo) // (4 * jobs))
-        parts: Iterable[list[tuple[int, tuple[int, ...]]]] = fork_map(
-            _related_of, shared, [todo[k:k + step] for k in range(0, len(todo), step)], jobs)
-    else:
-        parts = [_related_of(shared, todo)]
-    for part in parts:
-        for i, found in part:
+    shared = (articles, entities, state.weights, days, ids)
+    for _part, done in map_parts(_related_of, shared, sorted(dirty), jobs, RELATE_FORK_MIN):
+        for i, found in done:
             state.related[ids[i]] = tuple(ids[o] for o in found)
     if previous is not None:
         for art in articles:

@@ -109,6 +109,23 @@ def fork_map(fn: Callable[[Any, Any], Any], shared: Any, chunks: list[Any], jobs
         _STATE.pop("map", None)
 
 
+def map_parts(fn: Callable[[Any, list[Any]], Any], shared: Any, items: list[Any], jobs: int,
+              minimum: int) -> Iterator[tuple[list[Any], Any]]:
+    """``(part, fn(shared, part))`` for consecutive parts of ``items``, in order.
+
+    With ``jobs`` > 1 and at least ``minimum`` items, the parts go to forked
+    workers (:func:`fork_map`), four parts a worker so that one slow part
+    does not hold the others; below that, forking costs more than it saves
+    and the whole list is one part, done here.
+    """
+    if jobs <= 1 or len(items) < minimum:
+        yield items, fn(shared, items)
+        return
+    step = -(-len(items) // (4 * jobs))
+    parts = [items[k:k + step] for k in range(0, len(items), step)]
+    yield from zip(parts, fork_map(fn, shared, parts, jobs), strict=True)
+
+
 class Background:
     """Run ``fn()`` in a forked process while the parent goes on; ``result()`` joins it.
 
