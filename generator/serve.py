@@ -12,6 +12,13 @@ reason an archivist would notice:
   within 3 s of the previous one; an edit made right after another then
   rebuilt the site but left the old page on screen. The watcher already
   debounces, so that throttle is switched off.
+* **The reload client is a file, not inline script.** livereload puts an
+  inline ``<script>`` in every page to load its client; the site's
+  Content-Security-Policy (``script-src 'self'``) forbids inline script, so
+  the browser refused it and no page ever reloaded. :class:`DevServer`
+  injects ``<script src="/livereload.js?port=N">`` instead: a same-origin
+  file the policy allows, whose websocket (same host and port) ``connect-src
+  'self'`` allows too. The policy is not relaxed for the dev server.
 * **A build error shows in the page, the server stays up.** The build swaps
   the new site in only when it succeeded, so the last good site stays on
   disk; every HTML page served while the inputs are broken carries a banner
@@ -37,8 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from livereload import Server
-from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.watcher import Watcher
+from tornado import web
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from generator.build import TEMPLATES, BuildOptions, build, persist_state, tidy_memory
@@ -225,12 +233,47 @@ class SiteHandler(StaticFileHandler):
         return None
 
 
+def reload_client_tag(port: int) -> bytes:
+    """The tag that loads livereload's client: same origin, no inline code, so a strict CSP allows it.
+
+    The client reads the host and port it connects back to from its own address.
+    """
+    return f'<script src="/livereload.js?port={port}" defer></script>'.encode()
+
+
+class ReloadClientInjector(web.OutputTransform):
+    """Adds the reload client's ``<script src>`` before ``</head>`` of every HTML response."""
+
+    script = b""  # set per server (see DevServer.application)
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):  # tornado's signature
+        if "html" in headers.get("Content-Type", "") and b"</head>" in chunk:
+            chunk = chunk.replace(b"</head>", self.script + b"</head>", 1)
+            if "Content-Length" in headers:
+                headers["Content-Length"] = str(int(headers["Content-Length"]) + len(self.script))
+        return status_code, headers, chunk
+
+
 class DevServer(Server):
-    """livereload's Server serving :class:`SiteHandler`, with its log chatter turned off."""
+    """livereload's Server serving :class:`SiteHandler`, with its reload client loaded as a file (see the
+    module's docstring) and its log chatter turned off."""
 
     def __init__(self, watcher: Watcher, status: BuildStatus) -> None:
         super().__init__(watcher=watcher)
         self.status = status
+
+    def application(self, port, host, liveport=None, debug=None, live_css=True) -> None:
+        """livereload's ``Server.application`` (one port), but with :class:`ReloadClientInjector`."""
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+        handlers = [
+            (r"/livereload", LiveReloadHandler),
+            (r"/forcereload", ForceReloadHandler),
+            (r"/livereload.js", LiveReloadJSHandler),
+            *self.get_web_handlers(b""),
+        ]
+        injector = type("Injector", (ReloadClientInjector,), {"script": reload_client_tag(port)})
+        web.Application(handlers=handlers, debug=bool(debug), transforms=[injector]).listen(port, address=host)
 
     def get_web_handlers(self, script: bytes) -> list:
         return [(r"/(.*)", SiteHandler, {

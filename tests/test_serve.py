@@ -172,19 +172,32 @@ def _wait_for_rebuilds(server: DevServer, count: int) -> list[str]:
     return lines
 
 
-def test_edits_reach_the_open_page_and_errors_show_in_it(dev_server: DevServer, csp_free_page: Page) -> None:
-    page = csp_free_page  # the waits below pass string predicates, which the pages' CSP forbids to eval
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+});
+document.addEventListener('LiveReloadConnect', () => { window.__livereloadConnected = true; });
+"""
+
+
+def test_edits_reach_the_open_page_and_errors_show_in_it(dev_server: DevServer, page: Page) -> None:
+    """The page is a reader's: the site's Content-Security-Policy is in force, and any violation fails."""
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     # Bound to loopback only: a LISTEN socket on 127.0.0.1 (0100007F) and nothing else.
     assert f"at http://127.0.0.1:{dev_server.port}/" in dev_server.output()
     if Path("/proc/net/tcp").exists():
         assert _listening_addresses(dev_server.port) == {"0100007F"}
 
     page.context.set_default_timeout(WAIT_MS)  # goto and friends, on a machine as loaded as it may be
-    page.add_init_script(
-        "document.addEventListener('LiveReloadConnect', () => { window.__livereloadConnected = true; });"
-    )
+    page.add_init_script(CSP_WATCH)
     page.goto(dev_server.url + "articles/kabul-airport.html")
     expect(page.locator("main")).to_contain_text("Explosions struck crowds", timeout=WAIT_MS)
+    csp = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp  # the policy the site ships, not relaxed
+    # No inline script for the policy to refuse (JSON-LD is data, never run).
+    assert page.locator("script:not([src]):not([type=\"application/ld+json\"])").count() == 0
     _wait_connected(page, dev_server)
 
     # 1. A burst of edits (a seed, its metadata, another seed) → one rebuild → the page shows the new text.
@@ -232,6 +245,8 @@ def test_edits_reach_the_open_page_and_errors_show_in_it(dev_server: DevServer, 
     expect(banner).to_have_count(0, timeout=WAIT_MS)
     assert _wait_for_rebuilds(dev_server, 3)[2].endswith(" after changes to archive/content/articles/kabul-airport.yaml")
     assert len(re.findall(r"^build failed: ", dev_server.output(), re.MULTILINE)) == 1, dev_server.output()
+    assert _evaluate_settled(page, "JSON.stringify(window.__cspViolations)") == "[]"
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
 
 
 def test_burst_watcher_rebuilds_once_after_a_quiet_poll(tmp_path: Path) -> None:
