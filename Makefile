@@ -66,7 +66,7 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(PY) -m generator.evaluate
-	$(PY) -m generator.discover_eval
+	$(PY) -m generator.discover.evaluate
 
 # Propose entities the registry lacks: writes content/entities.proposed.yaml to review
 # (then: python -m generator discover --accept content/entities.proposed.yaml).

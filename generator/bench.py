@@ -49,8 +49,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import cache_dir
-from generator.load import RACY_NS
+from generator.incremental.cache import cache_dir
+from generator.incremental.load import RACY_NS
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import TextIO, TypeAlias
 
 from generator import __version__
-from generator.diagnostics import BuildError
-from generator.textutil import plural
-from generator.writer import WriteError
+from generator.output.writer import WriteError
+from generator.util.diagnostics import BuildError
+from generator.util.text import plural
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -183,19 +183,19 @@ def _add_discover(sub: Subparsers) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from generator.check import run_check
+    from generator.curation.check import run_check
 
     return run_check(args)
 
 
 def _discover(args: argparse.Namespace) -> int:
-    from generator.discover_run import run_discover
+    from generator.discover.run import run_discover
 
     return run_discover(args)
 
 
 def _import(args: argparse.Namespace) -> int:
-    from generator.importer import run_import
+    from generator.curation.importer import run_import
 
     return run_import(args)
 

@@ -19,9 +19,9 @@ import zipfile
 from pathlib import Path
 
 from generator.build import MARKER
-from generator.content import load_site
-from generator.diagnostics import Diagnostics
-from generator.textutil import plural, slugify
+from generator.inputs.content import load_site
+from generator.util.diagnostics import Diagnostics
+from generator.util.text import plural, slugify
 
 README = """\
 {title}

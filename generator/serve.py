@@ -50,10 +50,10 @@ from tornado import web
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from generator.build import TEMPLATES, BuildOptions, build, persist_state, tidy_memory
-from generator.cache import BuildState
-from generator.diagnostics import BuildError
-from generator.textutil import plural
-from generator.writer import WriteError, sync_files
+from generator.incremental.cache import BuildState
+from generator.output.writer import WriteError, sync_files
+from generator.util.diagnostics import BuildError
+from generator.util.text import plural
 
 Snapshot = dict[str, tuple[int, int]]
 

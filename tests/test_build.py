@@ -12,8 +12,8 @@ import pytest
 from conftest import FIXTURE, copy_fixture
 
 from generator.build import TEMPLATES, BuildOptions, build, load
-from generator.diagnostics import BuildError, Diagnostics
-from generator.textutil import derive_title, sentence_around
+from generator.util.diagnostics import BuildError, Diagnostics
+from generator.util.text import derive_title, sentence_around
 
 SEED_IDS = sorted(p.stem.lower() for p in (FIXTURE / "seeds").glob("*.txt"))
 

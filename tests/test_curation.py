@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from generator.build import BuildOptions, build
-from generator.diagnostics import BuildError, Diagnostics
-from generator.discover_run import discover_archive
-from generator.duplicates import find_duplicates
-from generator.linkcheck import check_site
+from generator.curation.duplicates import find_duplicates
+from generator.curation.linkcheck import check_site
+from generator.discover.run import discover_archive
+from generator.util.diagnostics import BuildError, Diagnostics
 from tests.conftest import copy_fixture
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from generator.build import BuildOptions, build
-from generator.importer import import_jsonl
+from generator.curation.importer import import_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 

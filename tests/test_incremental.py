@@ -32,10 +32,10 @@ from conftest import ROOT, copy_fixture
 from whoosh import index
 from whoosh.qparser import QueryParser
 
-from generator import cache as cachemod
 from generator.build import BuildOptions, build
-from generator.diagnostics import BuildError
+from generator.incremental import cache as cachemod
 from generator.search.whoosh_docs import SyncReport, sync
+from generator.util.diagnostics import BuildError
 
 WORDS = ("valley", "convoy", "ceasefire", "governor", "harvest", "bridge", "corner", "negotiation", "airport", "winter")
 
@@ -600,8 +600,8 @@ def test_the_cli_saves_its_cache_in_the_background_and_the_next_build_waits_for_
 
 def test_the_dev_servers_file_list_is_trusted_only_for_files_already_listed(tmp_path):
     """The listing is reused only when every changed file was listed and still exists; anything else lists again."""
-    from generator.diagnostics import Diagnostics
-    from generator.load import _list, _reusable
+    from generator.incremental.load import _list, _reusable
+    from generator.util.diagnostics import Diagnostics
 
     arch = Archive(tmp_path / "archive", random.Random(0))
     listing = _list(arch.seeds, arch.content, Diagnostics())
@@ -624,8 +624,7 @@ def test_the_dev_servers_file_list_is_trusted_only_for_files_already_listed(tmp_
 def test_the_cli_lists_the_seed_folders_again_only_when_what_they_hold_changed(tmp_path, monkeypatch):
     """An edit keeps the last listing (same names and kinds, with its warnings said again); an added file,
     a file turned into a folder or a new metadata file lists again, and the site matches a clean build."""
-    from generator import load as loadmod
-
+    from generator.incremental import load as loadmod
     arch = Archive(tmp_path / "archive", random.Random(0))
     arch.put(arch.seeds / "notes.md", "not a seed\n")  # a listing warning
     out, ref = tmp_path / "site", tmp_path / "ref" / "site"
@@ -699,8 +698,7 @@ def test_the_dev_server_starting_on_a_current_site_keeps_the_state_for_its_first
 def test_a_file_renamed_while_the_build_lists_the_folders_is_found_by_the_next_build(tmp_path, monkeypatch):
     """The listing's key comes from the listing's own folder reads: a seed missing only while the folder
     was listed (an editor's save dance) is listed again by the next build, not lost for good."""
-    from generator import load as loadmod
-
+    from generator.incremental import load as loadmod
     arch = Archive(tmp_path / "archive", random.Random(0))
     out, ref = tmp_path / "site", tmp_path / "ref" / "site"
     opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=out)
@@ -730,8 +728,8 @@ def test_a_file_renamed_while_the_build_lists_the_folders_is_found_by_the_next_b
 
 def test_the_dev_server_looks_at_every_file_when_a_seed_is_a_link(tmp_path):
     """seeds/alias.txt -> clipping.txt: an edit of clipping.txt changes alias.txt too, under another name."""
-    from generator.diagnostics import Diagnostics
-    from generator.load import _list, _reusable
+    from generator.incremental.load import _list, _reusable
+    from generator.util.diagnostics import Diagnostics
 
     arch = Archive(tmp_path / "archive", random.Random(0))
     target = arch.seeds / "kabul-airport.txt"

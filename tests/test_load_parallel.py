@@ -8,10 +8,10 @@ import shutil
 import pytest
 from conftest import copy_fixture
 
-from generator import load as loadmod
-from generator import model as modelmod
 from generator.build import BuildOptions, build
-from generator.diagnostics import BuildError, Diagnostics
+from generator.incremental import load as loadmod
+from generator.model import archive as modelmod
+from generator.util.diagnostics import BuildError, Diagnostics
 
 
 def _load(seeds, content, jobs, base=None):

@@ -6,7 +6,7 @@ import itertools
 from pathlib import Path
 
 from generator.build import BuildOptions, build
-from generator.mentions import Matcher
+from generator.model.mentions import Matcher
 
 NAMES = [
     ("ahmad-massoud", "Ahmad Massoud"), ("ahmad-massoud", "Massoud"),

@@ -12,12 +12,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.content import ARTICLE_SCHEMA, ENTITY_SCHEMA, SiteConfig, _entity
-from generator.diagnostics import Diagnostics
-from generator.importer import Importer, LineError, parse_record
-from generator.seeds import parse_seed
-from generator.textio import decode
-from generator.yamlio import check_mapping, parse_yaml
+from generator.curation.importer import Importer, LineError, parse_record
+from generator.inputs.content import ARTICLE_SCHEMA, ENTITY_SCHEMA, SiteConfig, _entity
+from generator.inputs.seeds import parse_seed
+from generator.util.diagnostics import Diagnostics
+from generator.util.textio import decode
+from generator.util.yamlio import check_mapping, parse_yaml
 
 PINNED = settings(derandomize=True, max_examples=300, deadline=None,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

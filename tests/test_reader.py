@@ -20,7 +20,7 @@ from test_build import Doc, doc
 
 from generator import dist
 from generator.build import BuildOptions, build
-from generator.diagnostics import BuildError
+from generator.util.diagnostics import BuildError
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "https://archive.example.org/"

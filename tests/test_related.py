@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from generator.content import EntityDef, SiteConfig
-from generator.model import RELATED_WINDOW, Article, index_archive, related_weight
+from generator.inputs.content import EntityDef, SiteConfig
+from generator.model.archive import RELATED_WINDOW, Article, index_archive, related_weight
 
 ENTITIES = [EntityDef(f"e{i}", "topic", f"E{i}", (), "", None, (), None, None) for i in range(12)]
 

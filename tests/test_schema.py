@@ -8,7 +8,7 @@ import pytest
 from conftest import copy_fixture
 
 from generator.build import BuildOptions, build
-from generator.diagnostics import BuildError
+from generator.util.diagnostics import BuildError
 
 
 def _archive(tmp_path: Path) -> tuple[Path, Path]:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import SiteConfig
-from generator.diagnostics import BuildError, Diagnostics
-from generator.model import build_archive
-from generator.seeds import load_seeds, parse_date, read_seed
+from generator.inputs.content import SiteConfig
+from generator.inputs.seeds import load_seeds, parse_date, read_seed
+from generator.model.archive import build_archive
+from generator.util.diagnostics import BuildError, Diagnostics
 
 FIXTURE_SEEDS = Path(__file__).resolve().parent / "fixtures" / "archive" / "seeds"
 BUNDLED = FIXTURE_SEEDS / "000_88806ccc1889e30e.txt"

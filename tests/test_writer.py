@@ -7,8 +7,9 @@ import fcntl
 import os
 from pathlib import Path
 
-from generator import writer
-from generator.writer import Writer, make_spread_folder, staging_dir
+from generator.output.writer import Writer
+from generator.util import files
+from generator.util.files import make_spread_folder, staging_dir
 
 
 def _flags(path: Path) -> int | None:
@@ -16,7 +17,7 @@ def _flags(path: Path) -> int | None:
     fd = os.open(path, os.O_RDONLY)
     try:
         buf = array.array("i", [0, 0])
-        fcntl.ioctl(fd, writer._FS_IOC_GETFLAGS, buf, True)
+        fcntl.ioctl(fd, files._FS_IOC_GETFLAGS, buf, True)
         return buf[0]
     except OSError:
         return None
@@ -30,7 +31,7 @@ def test_staging_folder_is_a_top_folder_where_the_file_system_has_flags(tmp_path
     after = _flags(staged)
     assert (before is None) == (after is None)
     if after is not None:  # ext4 and the like; tmpfs has no flags, and the call is then ignored
-        assert after & writer._FS_TOPDIR_FL
+        assert after & files._FS_TOPDIR_FL
 
 
 def test_fresh_writer_makes_top_folders_readable_and_leaves_no_temporary_folder(tmp_path: Path) -> None:
@@ -61,7 +62,7 @@ def test_in_place_commit_replaces_files_atomically_and_leaves_no_temporary_file(
     first.write("articles/a.html", "old a")
     first.write("articles/b.html", "same")
     first.write("gone.html", "gone")
-    writer.swap_into_place(first.root, site)
+    files.swap_into_place(first.root, site)
     old_inode = (site / "articles" / "a.html").stat().st_ino
 
     w = Writer(site, first.manifest)
@@ -81,7 +82,7 @@ def test_in_place_commit_replaces_files_atomically_and_leaves_no_temporary_file(
 
 def test_spread_folder_without_renameat2_is_a_plain_folder(tmp_path: Path, monkeypatch) -> None:
     """Where the kernel or libc has no renameat2, the folder is simply made (no random-named leftover)."""
-    monkeypatch.setattr(writer, "_renameat2", lambda a, b, flags: False)
+    monkeypatch.setattr(files, "_renameat2", lambda a, b, flags: False)
     w = Writer(staging_dir(tmp_path / "site"))
     w.write("articles/a.html", "a")
     assert sorted(p.name for p in w.root.iterdir()) == ["articles"]

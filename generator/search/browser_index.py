@@ -61,6 +61,7 @@ from generator.search.layout import (
     split_lead,
 )
 from generator.search.postings import TermPostings, block_files, render
+from generator.util.forking import map_parts
 
 # An update touching more documents than this fraction re-renders everything (it is faster).
 FULL_FRACTION = 0.25
@@ -332,7 +333,6 @@ def _analyse_all(docs: Sequence[SearchDoc], todo: list[int], jobs: int) -> dict[
     were done, with one core idle.  Split over workers, the index's share of
     the CPU follows its size.
     """
-    from generator.parallel import map_parts  # the page side of the build; imported only here
 
     out: dict[int, DocAnalysis] = {}
     # Terms unpickled from a worker are copies: interned again, each term is held once (see DocAnalysis).

@@ -34,15 +34,15 @@ import hashlib
 import os
 import pickle
 import struct
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import cache as cachemod
 from generator.search import SearchDoc
+from generator.util.files import atomic_write, collect_leftovers, discard, lock_folder, staging_dir, swap_into_place
+from generator.util.files import stage as stage_file
 
 DOCS = "docs.pickle"
 LOG = "docs.log"
@@ -95,15 +95,12 @@ def stage(folder: Path, docs: Sequence[SearchDoc], digests: Sequence[bytes]) -> 
     token = os.urandom(16)
     recorded = Recorded(token, {d.id: dg for d, dg in zip(docs, digests, strict=True)})
     table = {d.id: (dg, pickle.dumps(d, protocol=_TOP)) for d, dg in zip(docs, digests, strict=True)}
-    fd, tmp = tempfile.mkstemp(prefix=f".{DOCS}.", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(token, fh, protocol=_TOP)
-            pickle.dump(table, fh, protocol=_TOP)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp), recorded
+
+    def fill(fh: Any) -> None:
+        pickle.dump(token, fh, protocol=_TOP)
+        pickle.dump(table, fh, protocol=_TOP)
+
+    return stage_file(folder / DOCS, fill), recorded
 
 
 def commit(staged: Path, folder: Path) -> None:
@@ -215,7 +212,7 @@ def _read_held(folder: Path, fingerprint: bytes) -> dict[str, bytes] | None:
 
 
 def _write_held(folder: Path, fingerprint: bytes, held: dict[str, bytes]) -> None:
-    cachemod.atomic_write(folder / HELD, pickle.dumps((fingerprint, held), protocol=_TOP))
+    atomic_write(folder / HELD, pickle.dumps((fingerprint, held), protocol=_TOP))
 
 
 def sync(folder: Path, lock: bool = True) -> SyncReport:
@@ -228,7 +225,7 @@ def sync(folder: Path, lock: bool = True) -> SyncReport:
     """
     if not folder.is_dir():
         raise RuntimeError(f"no documents recorded in {folder}/: build the site first (without --no-whoosh)")
-    site_lock = cachemod.lock(folder) if lock else None
+    site_lock = lock_folder(folder.parent) if lock else None  # the site's lock: the folder holding site and caches
     try:
         try:
             target = read_target(folder)
@@ -250,7 +247,7 @@ def sync(folder: Path, lock: bool = True) -> SyncReport:
 
 def _lock_index(folder: Path) -> Any:
     """One sync of ``folder/index`` at a time: a lock on ``folder`` itself, not the site's (see :func:`sync`)."""
-    return cachemod.lock_folder(folder)
+    return lock_folder(folder)
 
 
 def _order_key(doc: SearchDoc) -> tuple[str, str]:
@@ -263,7 +260,6 @@ def _sync(folder: Path, target: dict[str, tuple[bytes, bytes]]) -> SyncReport:
 
     from generator.search.indexer import whoosh_fields, write_whoosh_index
     from generator.search.whoosh_writer import LeanSegmentWriter
-    from generator.writer import collect_leftovers, discard, staging_dir, swap_into_place
 
     started = time.perf_counter()
     fingerprint = indexing_fingerprint()

@@ -1,0 +1,93 @@
+"""The search indexes as a build step, clean or incremental.
+
+* The **browser index** (``site/search/``) is a set of files computed by
+  ``generator.search``; they are written here through the site's
+  :class:`~generator.output.writer.Writer` like every other file, so the one writer
+  checks their paths and keeps them in the manifest.  An incremental build
+  passes the index's previous state and writes only the files that changed.
+* The **whoosh index** (``site.whoosh/`` beside the site, for
+  ``query --engine whoosh``) is not built here: the build records its
+  documents there (``generator.search.whoosh_docs``) and the index is
+  brought up to date when it is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from generator.model.archive import Archive
+from generator.output.writer import Writer
+from generator.search import SearchDoc
+from generator.util.text import key_of
+
+SEARCH_PREFIX = "search/"
+PRODUCER = "search index"
+
+
+@dataclass
+class SearchInput:
+    """The documents both search indexes get, one per article in date order, and a digest of each."""
+
+    docs: list[SearchDoc]
+    digests: list[bytes]
+
+
+def search_input(archive: Archive) -> SearchInput:
+    """The search documents and their digests, made once per build for both indexes.
+
+    A document's digest is its article's ``digest`` (title, date, source,
+    summary, text) plus what the document adds from elsewhere: the source's
+    display name, the entities' names and types, the tags' names.  That is
+    much cheaper than hashing every body again on every build.
+    """
+    docs, digests = [], []
+    entities, tags = archive.entities, archive.tags
+    for art in archive.articles:
+        if art.duplicate_of is not None:  # a marked copy: the original only
+            continue
+        ents = sorted(art.mention_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        doc = SearchDoc(
+            id=art.id,
+            url=art.url,
+            title=art.title,
+            date=art.date.isoformat() if art.date else None,
+            source=art.source_name,
+            summary=art.summary,
+            body=art.text,
+            entities=tuple((eid, entities[eid].name, entities[eid].type) for eid, _ in ents),
+            tags=tuple((key, tags[key].name) for key in dict.fromkeys(key_of(t) for t in art.tags)),
+        )
+        docs.append(doc)
+        extra = repr((doc.id, doc.url, doc.source, doc.entities, doc.tags)).encode("utf-8", "surrogatepass")
+        digests.append(hashlib.blake2b(art.digest + extra, digest_size=16).digest())
+    return SearchInput(docs, digests)
+
+
+def browser_index(search: SearchInput, previous: Any, jobs: int = 1) -> tuple[Any, dict[str, bytes | None]]:
+    """The browser index's files (site paths -> bytes, None = remove) and its new state (see generator.search.browser_index)."""
+    from generator.search.browser_index import build_browser_index
+
+    return build_browser_index(search.docs, previous, digests=search.digests, jobs=jobs)
+
+
+def write_browser_index(writer: Writer, search: SearchInput, previous: Any, kept: list[str], jobs: int = 1) -> Any:
+    """Apply the browser index to the site through ``writer``; returns the index's new state.
+
+    ``kept`` lists the index's files from the previous build (in place, those
+    not reported as changed stay as they are).
+    """
+    if writer.in_place and previous is not None:
+        for rel in kept:
+            writer.keep(rel, PRODUCER)
+    else:
+        previous = None
+    state, files = browser_index(search, previous, jobs)
+    for rel, data in sorted(files.items()):
+        if not rel.startswith(SEARCH_PREFIX):
+            raise ValueError(f"the search index may only write below {SEARCH_PREFIX}, not {rel!r}")
+        writer.delete(rel)  # drops the claim kept from the previous build, if any
+        if data is not None:
+            writer.write(rel, data, PRODUCER)
+    return state

@@ -1,0 +1,394 @@
+"""One generator per output family, each yielding page specs from the model.
+
+Generators are pure: they read the :class:`~generator.model.archive.Archive` and yield
+:class:`~generator.pages.render.PageSpec` objects; rendering and writing happen
+elsewhere, so families can be rendered in any order or in parallel.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.model import taxonomies, urls
+from generator.model.archive import Archive, Article, Entity
+from generator.model.taxonomies import letter
+from generator.pages import jsonld
+from generator.pages.browse import collection_index_keys, collection_index_page, collection_keys, collection_page
+from generator.pages.pagination import letter_anchor, page_of, pages_for
+from generator.pages.render import PageSpec, body_html, month_name
+from generator.pages.svg import timeline
+from generator.util.text import key_of, plural
+
+
+def nav_data(archive: Archive) -> dict[str, Any]:
+    """The left navigation, the same on every page.
+
+    It holds no counts: a count here would change every page of the site
+    whenever one article is added, and an incremental build would have to
+    rewrite them all.  Counts live on the pages the links lead to.
+    """
+    years = {a.date.year for a in archive.articles if a.date}
+    types = {e.type for e in archive.entities.values() if e.articles}
+    return {
+        "years": [(y, urls.year(y)) for y in sorted(years, reverse=True)],
+        "undated": any(a.date is None for a in archive.articles),
+        "types": [(t, label, urls.entity_type(t)) for t, label in archive.site.entity_types.items() if t in types],
+        "pages": [(p.title, urls.page(p.slug)) for p in archive.pages],
+        # Sections with nothing in them are left out; whether there is anything is
+        # a yes/no, so adding an article does not change the navigation.
+        "tags": bool(archive.tags),
+        "sources": bool(archive.sources),
+    }
+
+
+def _crumbs(*pairs: tuple[str, str]) -> list[tuple[str, str]]:
+    return [("Home", urls.HOME), *pairs]
+
+
+def _latest(archive: Archive, count: int) -> list[Article]:
+    """The newest dated articles (undated ones sort first, so this reads from the end)."""
+    out = []
+    for art in reversed(archive.articles):
+        if art.date is None or len(out) >= count:
+            break
+        out.append(art)
+    return out
+
+
+def home(archive: Archive, _key: None = None) -> PageSpec:
+    site = archive.site
+    newest = _latest(archive, site.latest)
+    top = sorted(
+        (e for e in archive.entities.values() if e.articles),
+        key=lambda e: (-len(e.articles), e.name.lower(), e.id),
+    )[: site.top_entities]
+    per_type = Counter(e.type for e in archive.entities.values() if e.articles)
+    return PageSpec(
+        urls.HOME, "home.html", site.title,
+        context={
+            "latest": newest,
+            "top_entities": top,
+            "article_count": len(archive.articles),
+            "entity_count": sum(per_type.values()),
+            "per_type": [(label, per_type[t], urls.entity_type(t)) for t, label in site.entity_types.items() if per_type[t]],
+            "date_range": archive.date_range(),
+            "undated_count": len(archive.by_month[1]),
+            "source_count": len(archive.sources),
+            "tag_count": len(archive.tags),
+        },
+        description=site.description,
+        feed=(site.title, urls.FEED) if newest else None,
+    )
+
+
+def _grouped_entities(archive: Archive, art: Article) -> list[tuple[str, list[tuple[Entity, int]]]]:
+    groups: dict[str, list[tuple[Entity, int]]] = defaultdict(list)
+    for eid, count in art.mention_counts.items():
+        ent = archive.entities[eid]
+        groups[ent.type].append((ent, count))
+    out = []
+    for t, label in archive.site.entity_types.items():
+        if t in groups:
+            out.append((label, sorted(groups[t], key=lambda ec: (-ec[1], ec[0].name.lower(), ec[0].id))))
+    return out
+
+
+def _tag_links(art: Article) -> list[tuple[str, str]]:
+    """(tag as written, tag page) per tag, once per page even when spelt twice ("Taliban", "taliban")."""
+    first: dict[str, str] = {}
+    for t in art.tags:
+        first.setdefault(key_of(t), t)
+    return [(t, urls.tag(k)) for k, t in first.items()]
+
+
+def neighbours(archive: Archive, art: Article) -> tuple[Article | None, Article | None]:
+    """Previous and next article: in date order among the dated, in title order among the undated."""
+    if art.date is None:
+        undated = archive.undated_by_title
+        i = bisect.bisect_left(undated, taxonomies.title_key(art), key=taxonomies.title_key)
+        return (undated[i - 1] if i > 0 else None), (undated[i + 1] if i + 1 < len(undated) else None)
+    arts, i = archive.articles, art.index
+    prev = arts[i - 1] if i > 0 and arts[i - 1].date is not None else None
+    return prev, (arts[i + 1] if i + 1 < len(arts) else None)
+
+
+def article_page(archive: Archive, i: int) -> PageSpec:
+    arts = archive.articles
+    art = arts[i]
+    path = art.url
+    body, toc = body_html(art, urls.root_of(path))
+    crumbs = [("Archive", urls.ARCHIVE)]
+    if art.date:
+        crumbs += [(str(art.date.year), urls.year(art.date.year)),
+                   (month_name(art.date.month), urls.month(art.date.year, art.date.month))]
+    else:
+        crumbs.append(("Undated", urls.UNDATED))
+    prev, nxt = neighbours(archive, art)
+    return PageSpec(
+        path, "article.html", art.title,
+        context={
+            "article": art,
+            "body": body,
+            "groups": _grouped_entities(archive, art),
+            "related": [arts[j] for j in art.related],
+            "original": arts[art.original] if art.original is not None else None,
+            "tags": _tag_links(art),
+            "source_page": urls.source(art.source_id) if art.source_id else None,
+            "jsonld": jsonld.news_article(archive, art),
+        },
+        breadcrumbs=_crumbs(*crumbs, (art.title, path)),
+        toc=toc,
+        prev=(prev.title, prev.url) if prev else None,
+        next=(nxt.title, nxt.url) if nxt else None,
+        description=art.summary or art.lead[:200],
+    )
+
+
+def entity_keys(archive: Archive) -> list[Hashable]:
+    per = archive.site.per_page
+    return [(e.id, n) for e in archive.entities.values() for n in range(1, pages_for(len(e.articles), per) + 1)]
+
+
+def _entity_listing(archive: Archive, ent: Entity, number: int) -> dict[str, Any]:
+    """One page of an entity's articles, with its snippets, in reading order."""
+    arts, per = archive.articles, archive.site.per_page
+    if ent.reading is None:  # all dated: newest first, read backwards, without copying a long list per page
+        total = len(ent.articles)
+        hi = total - (number - 1) * per
+        chunk = ent.articles[max(0, hi - per):hi][::-1]
+        listing = page_of(range(total), number, per, ent.url, "date")
+        listing["items"] = chunk
+    else:
+        order = "title" if ent.dated == 0 else "mixed"
+        listing = page_of(ent.reading, number, per, ent.url, order,
+                          lambda i: arts[ent.reading[i]].title, _starts(arts, ent.reading) if order == "title" else ())
+    pairs = {i: (arts[i], ent.snippets[i]) for i in listing["items"]}
+    listing["items"] = [pairs[i] for i in listing["items"]]
+    if listing["groups"]:
+        listing["groups"] = [(g, anchor, [pairs[i] for i in items]) for g, anchor, items in listing["groups"]]
+    return listing
+
+
+def _starts(arts: Sequence[Article], order: Sequence[int]) -> tuple[tuple[str, int], ...]:
+    return taxonomies.letter_starts(arts[i].title for i in order)
+
+
+def entity_page(archive: Archive, key: tuple[str, int]) -> PageSpec:
+    eid, number = key
+    site = archive.site
+    ent = archive.entities[eid]
+    label = site.entity_types[ent.type]
+    listing = _entity_listing(archive, ent, number)
+    pager = listing["pager"]
+    path = pager.path(number)
+    together, chart = [], Markup("")
+    toc: list[tuple[int, str, str]] = []
+    if number == 1:
+        together = [
+            (archive.entities[other], n)
+            for other, n in sorted(ent.together.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
+        ]
+        chart = timeline(ent.months, f"Articles naming {ent.name} per month")
+        if chart:
+            toc.append((2, "timeline", "Timeline"))
+        toc.append((2, "articles", "Articles"))
+        if together:
+            toc.append((2, "together", "Named alongside"))
+    return PageSpec(
+        path, "entity.html", ent.name if number == 1 else f"{ent.name} (page {number})",
+        context={
+            "entity": ent,
+            "type_label": label,
+            **listing,
+            "together": together,
+            "chart": chart,
+        },
+        breadcrumbs=_crumbs(("Entities", urls.ENTITIES), (label, urls.entity_type(ent.type)), (ent.name, path)),
+        toc=toc,
+        prev=(f"page {number - 1}", pager.prev) if pager.prev else None,
+        next=(f"page {number + 1}", pager.next) if pager.next else None,
+        description=f"{ent.name}: {plural(len(ent.articles), 'article')} in {site.title}",
+        feed=_entity_feed(archive, ent),
+    )
+
+
+def _entity_feed(archive: Archive, ent: Entity) -> tuple[str, str] | None:
+    """(title, path) of an entity's Atom feed; none when no article naming it has a date."""
+    if not ent.articles or archive.articles[ent.articles[-1]].date is None:  # undated sort first
+        return None
+    return (f"{ent.name} · {archive.site.title}", urls.entity_feed(ent.id))
+
+
+def _az(ents: list[Entity]) -> list[tuple[str, str, list[Entity]]]:
+    """(letter, anchor, entities) groups, letters in order, '#' last."""
+    groups: dict[str, list[Entity]] = defaultdict(list)
+    for e in sorted(ents, key=lambda e: (e.name.lower(), e.id)):
+        groups[letter(e.name)].append(e)
+    return [(k, letter_anchor(k), v) for k, v in sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0]))]
+
+
+def _types(archive: Archive) -> tuple[dict[str, list[Entity]], list[tuple[str, str, int, str]]]:
+    by_type: dict[str, list[Entity]] = defaultdict(list)
+    for e in archive.entities.values():
+        by_type[e.type].append(e)
+    types = [(t, label, len(by_type[t]), urls.entity_type(t)) for t, label in archive.site.entity_types.items() if by_type[t]]
+    return by_type, types
+
+
+def entity_index_keys(archive: Archive) -> list[Hashable]:
+    _, types = _types(archive)
+    return [None] + [t for t, *_ in types]
+
+
+def entity_index_page(archive: Archive, type_id: str | None) -> PageSpec:
+    by_type, types = _types(archive)
+    if type_id is None:
+        letters = _az(list(archive.entities.values()))
+        path, title, crumbs = urls.ENTITIES, "Entities A–Z", [("Entities", urls.ENTITIES)]
+    else:
+        label = archive.site.entity_types[type_id]
+        letters = _az(by_type[type_id])
+        path = urls.entity_type(type_id)
+        title, crumbs = f"{label} A–Z", [("Entities", urls.ENTITIES), (label, path)]
+    return PageSpec(
+        path, "entity_index.html", title,
+        context={"letters": letters, "types": types, "show_type": type_id is None, "current_type": type_id,
+                 "type_labels": list(archive.site.entity_types.values())},
+        breadcrumbs=_crumbs(*crumbs),
+        toc=[(2, anchor, k) for k, anchor, _ in letters],
+    )
+
+
+def archive_keys(archive: Archive) -> list[Hashable]:
+    per = archive.site.per_page
+    by_month, undated = archive.by_month
+    keys: list[Hashable] = [("index",)]
+    keys += [("year", y) for y in sorted(by_month, reverse=True)]
+    for y in sorted(by_month):
+        for m in sorted(by_month[y]):
+            keys += [("month", y, m, n) for n in range(1, pages_for(len(by_month[y][m]), per) + 1)]
+    if undated:
+        keys += [("undated", n) for n in range(1, pages_for(len(undated), per) + 1)]
+    return keys
+
+
+def archive_page(archive: Archive, key: tuple) -> PageSpec:
+    """One date-archive page (index, year, a page of a month, or of the undated)."""
+    site = archive.site
+    by_month, undated = archive.by_month
+    years = sorted(by_month, reverse=True)
+    kind = key[0]
+    if kind == "index":
+        return PageSpec(
+            urls.ARCHIVE, "archive_index.html", "Archive by date",
+            context={
+                "years": [(y, sum(len(v) for v in by_month[y].values()),
+                           [(m, len(by_month[y][m]), urls.month(y, m)) for m in sorted(by_month[y])]) for y in years],
+                "undated": len(undated),
+                "total": len(archive.articles),
+            },
+            breadcrumbs=_crumbs(("Archive", urls.ARCHIVE)),
+        )
+    if kind == "year":
+        y = key[1]
+        i = years.index(y)
+        months = by_month[y]
+        newer = years[i - 1] if i > 0 else None
+        older = years[i + 1] if i + 1 < len(years) else None
+        return PageSpec(
+            urls.year(y), "archive_year.html", f"{y}",
+            context={
+                "year": y,
+                "months": [(m, months[m], urls.month(y, m)) for m in sorted(months)],
+                "total": sum(len(v) for v in months.values()),
+            },
+            breadcrumbs=_crumbs(("Archive", urls.ARCHIVE), (str(y), urls.year(y))),
+            toc=[(2, f"m{m:02d}", month_name(m)) for m in sorted(months)],
+            prev=(str(older), urls.year(older)) if older else None,
+            next=(str(newer), urls.year(newer)) if newer else None,
+        )
+    if kind == "month":
+        _, y, m, number = key
+        month_keys = [(yy, mm) for yy in sorted(by_month) for mm in sorted(by_month[yy])]
+        i = month_keys.index((y, m))
+        items = by_month[y][m][::-1]
+        prev_key = month_keys[i - 1] if i > 0 else None
+        next_key = month_keys[i + 1] if i + 1 < len(month_keys) else None
+        listing = page_of(items, number, site.per_page, urls.month(y, m), "date")
+        path = listing["pager"].path(number)
+        name = f"{month_name(m)} {y}"
+        return PageSpec(
+            path, "archive_list.html", name if number == 1 else f"{name} (page {number})",
+            context={**listing, "total": len(items), "undated_list": False},
+            breadcrumbs=_crumbs(("Archive", urls.ARCHIVE), (str(y), urls.year(y)), (month_name(m), path)),
+            prev=(f"{month_name(prev_key[1])} {prev_key[0]}", urls.month(*prev_key)) if prev_key else None,
+            next=(f"{month_name(next_key[1])} {next_key[0]}", urls.month(*next_key)) if next_key else None,
+        )
+    number = key[1]
+    by_title = archive.undated_by_title
+    listing = page_of(by_title, number, site.per_page, urls.UNDATED, "title",
+                      lambda i: by_title[i].title, archive.undated_starts)
+    path = listing["pager"].path(number)
+    return PageSpec(
+        path, "archive_list.html", "Undated articles" if number == 1 else f"Undated articles (page {number})",
+        context={**listing, "total": len(undated), "undated_list": True},
+        breadcrumbs=_crumbs(("Archive", urls.ARCHIVE), ("Undated", path)),
+        toc=[(2, anchor, g) for g, anchor, _ in listing["groups"]],
+    )
+
+
+def free_page(archive: Archive, i: int) -> PageSpec:
+    p = archive.pages[i]
+    return PageSpec(
+        urls.page(p.slug), "page.html", p.title,
+        context={"html": p.html},
+        breadcrumbs=_crumbs((p.title, urls.page(p.slug))),
+        toc=list(p.toc),
+    )
+
+
+def special_page(archive: Archive, key: str) -> PageSpec:
+    if key == "search":
+        return PageSpec(urls.SEARCH, "search.html", "Search", breadcrumbs=_crumbs(("Search", urls.SEARCH)))
+    # A server shows 404.html for any missing path, at any depth, where its relative
+    # links would break; opened from disk, only relative links work. So the links stay
+    # relative and a script loaded from the site's root (base_url's path, or /) sets
+    # the page's <base> when a server shows it (see assets/notfound.js).
+    base = archive.site.base_url
+    site_root = "/" + base.split("://", 1)[1].partition("/")[2] if base else "/"
+    return PageSpec(urls.NOT_FOUND, "404.html", "Page not found", context={"site_root": site_root})
+
+
+@dataclass(frozen=True)
+class Family:
+    """One output family: cheap, picklable keys and a pure function from key to page.
+
+    Keys let the renderer split the work across processes without sending
+    the model (which workers already hold) — only keys travel.
+    """
+
+    name: str
+    keys: Callable[[Archive], list[Hashable]]
+    page: Callable[[Archive, Any], PageSpec]
+
+
+FAMILIES = (
+    Family("home", lambda a: [None], home),
+    Family("articles", lambda a: list(range(len(a.articles))), article_page),
+    Family("entities", entity_keys, entity_page),
+    Family("entity indexes", entity_index_keys, entity_index_page),
+    Family("date archive", archive_keys, archive_page),
+    Family("tags", collection_keys("tag"), collection_page("tag")),
+    Family("sources", collection_keys("source"), collection_page("source")),
+    Family("tag and source indexes", lambda a: [*collection_index_keys("tag")(a), *collection_index_keys("source")(a)],
+           collection_index_page),
+    Family("pages", lambda a: list(range(len(a.pages))), free_page),
+    Family("special", lambda a: ["search", "404"], special_page),
+)
+

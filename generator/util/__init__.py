@@ -1,0 +1,7 @@
+"""Helpers every stage may use, knowing nothing of articles or pages.
+
+Owns: problems reported as ``file:line`` (``diagnostics``), reading user text
+files (``textio``), safe YAML with line numbers (``yamlio``), small text
+functions (``text``), atomic file operations, the lock and libc (``files``),
+and forked workers (``forking``).  Imports nothing else of the generator.
+"""
