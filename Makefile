@@ -46,6 +46,7 @@ chromium:
 
 lint: $(DEVSTAMP)
 	$(PY) -m ruff check generator tests
+	$(VENV)/bin/lint-imports
 
 test-js: $(NODE_STAMP)
 	node --test tests/js/

@@ -9,12 +9,22 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from generator.build import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "archive"
 CHROMIUM = "/usr/lib/chromium/chromium"
+PANJSHIR = "000_88806ccc1889e30e"  # the fixture's copy of the bundled Republic World report
+
+
+def type_in_box(page: Page, text: str) -> None:
+    """Type into the top bar's search box as a reader does, and wait for its first suggestion."""
+    box = page.locator("#as-q")
+    box.click()
+    box.press_sequentially(text, delay=20)
+    expect(page.locator("#as-list [role=option]").first).to_be_visible()
 
 
 @pytest.fixture(scope="session")

@@ -402,7 +402,7 @@ def test_every_relative_link_resolves(site):
             if href.startswith(("http://", "https://", "mailto:")):
                 continue
             # Every page links relatively; 404.html (served at any depth) relative to the site root, where a
-            # script it loads from there sets <base> (tests/test_reader_browser.py follows its links at depth).
+            # script it loads from there sets <base> (tests/pages/test_reader_browser.py follows its links at depth).
             if page.name == "404.html" and href == "/assets/notfound.js":
                 continue  # the root-absolute script that sets the base: checked in test_404_page_links_from_the_site_root
             target = page.parent / href

@@ -15,7 +15,7 @@ and as little else as possible:
   build (the body is rendered into it), an explicit list in
   :func:`article_deps`.
 
-Correctness is checked by ``tests/test_incremental.py``: after random edit
+Correctness is checked by ``tests/incremental/test_incremental.py``: after random edit
 sequences the incremental site is byte-identical to a clean build.
 """
 

@@ -6,7 +6,7 @@
 ``files`` maps site-root-relative paths ("search/meta.js") to bytes, or to
 None for a file to delete; the site's writer writes them.  Applying an
 update's files to the previous output gives exactly the bytes a clean build of
-the same documents gives (tests/test_search_incremental.py checks it on random
+the same documents gives (tests/search/test_search_incremental.py checks it on random
 edit sequences).  The state is picklable (it goes in the build cache) and keeps
 each document's analysis by a digest of its content, so unchanged documents are
 never analysed again.

@@ -2,7 +2,7 @@
 
 Everything here has a twin in ``templates/assets/search-engine.js`` (the
 decoders, ``fileKey``); ``tests/js/engine.test.js`` checks the pairs agree on
-the same literal strings as ``tests/test_search_indexer.py``.
+the same literal strings as ``tests/search/test_search_indexer.py``.
 """
 
 from __future__ import annotations

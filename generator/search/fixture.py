@@ -3,7 +3,7 @@
     python -m generator.search.fixture
 
 The Node tests must run with nothing but ``node --test``, so the index they
-load is committed; tests/test_search_indexer.py rebuilds it and checks that
+load is committed; tests/search/test_search_indexer.py rebuilds it and checks that
 the committed copy is byte-identical (which also proves determinism).
 """
 

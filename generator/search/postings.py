@@ -8,7 +8,7 @@ the blocks between the natural boundaries around the changed documents, so an
 edit costs about a block per long list instead of the whole list: "said" or
 "reuter" are in nearly every Reuters story.
 
-``tests/test_search_incremental.py`` checks the result against rendering the
+``tests/search/test_search_incremental.py`` checks the result against rendering the
 list from scratch (``render`` with no previous state) on random changes.
 """
 

@@ -6,7 +6,7 @@ that is about half of the whoosh index's CPU time.  ``FastPositions`` computes
 the very same ``(word, frequency, weight, encoded positions)`` tuples with one
 regex ``findall``, list comprehensions and a plain dict of stems, and encodes
 the positions byte for byte as ``Positions.encode`` does, so the index is the
-same (``tests/test_whoosh_index.py`` compares both ways, posting by posting).
+same (``tests/search/test_whoosh_index.py`` compares both ways, posting by posting).
 
 It replicates whoosh 2.7's ``StemmingAnalyzer()`` defaults exactly:
 

@@ -25,7 +25,7 @@ from generator.search import SearchDoc, indexer
 from generator.search.cli import run_whoosh
 from generator.search.whoosh_format import FastPositions, encode_positions, is_standard_stemming
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 TEXT_FIELDS = ("title", "summary", "entities", "body")
 

@@ -12,7 +12,7 @@ import yaml
 from generator.build import BuildOptions, build
 from generator.curation.importer import import_jsonl
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 GOOD_1 = {"id": "1001", "title": "Cocoa  prices rise", "date": "1987-02-26", "body": "Cocoa prices rose on <BP> news.\n\nReuter",
           "source": "Reuters", "people": [], "orgs": ["icco"], "places": ["usa", "ghana"], "topics": ["cocoa"]}

@@ -11,11 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import PANJSHIR, type_in_box
 from playwright.sync_api import Browser, Page, expect
 
 from generator.build import BuildOptions, build
-
-PANJSHIR = "000_88806ccc1889e30e"  # the bundled Republic World report
 
 
 @pytest.fixture()
@@ -24,13 +23,6 @@ def dialogs(page: Page) -> list[str]:
     seen: list[str] = []
     page.on("dialog", lambda d: (seen.append(d.message), d.dismiss()))
     return seen
-
-
-def _type_in_box(page: Page, text: str) -> None:
-    box = page.locator("#as-q")
-    box.click()
-    box.press_sequentially(text, delay=20)
-    expect(page.locator("#as-list [role=option]").first).to_be_visible()
 
 
 def test_box_over_http_finds_the_article_and_keyboard_opens_it(page: Page, site_server: str) -> None:
@@ -52,14 +44,14 @@ def test_box_over_http_finds_the_article_and_keyboard_opens_it(page: Page, site_
 
 def test_results_as_you_type_complete_the_last_word(page: Page, site_server: str) -> None:
     page.goto(site_server + "articles/hostile.html")
-    _type_in_box(page, "casualt")  # a prefix of "casualties"
+    type_in_box(page, "casualt")  # a prefix of "casualties"
     expect(page.locator("#as-list [role=option]").first).to_have_attribute("data-id", PANJSHIR)
     expect(page.locator("#as-list mark").first).to_be_visible()
 
 
 def test_box_works_from_file_url(page: Page, built_site: Path) -> None:
     page.goto((built_site / "articles" / "hostile.html").as_uri())
-    _type_in_box(page, "panjshir casualties")
+    type_in_box(page, "panjshir casualties")
     expect(page.locator("#as-list [role=option]").first).to_have_attribute("data-id", PANJSHIR)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
@@ -107,7 +99,7 @@ def test_phrase_and_exclusion_on_the_search_page(page: Page, site_server: str) -
 
 def test_markup_in_titles_and_snippets_shows_as_text(page: Page, site_server: str, dialogs: list[str]) -> None:
     page.goto(site_server + "index.html")
-    _type_in_box(page, "onerror")
+    type_in_box(page, "onerror")
     option = page.locator("#as-list [role=option]").first
     expect(option).to_have_attribute("data-id", "hostile")
     expect(option).to_contain_text("<img src=x onerror=alert(1)>")
@@ -130,7 +122,7 @@ def test_hostile_queries_do_not_break_the_page(page: Page, site_server: str, dia
     assert errors == [] and dialogs == []
 
 
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def test_open_results_pass_axe(csp_free_page: Page, site_server: str) -> None:
@@ -138,7 +130,7 @@ def test_open_results_pass_axe(csp_free_page: Page, site_server: str) -> None:
     page = csp_free_page  # axe is injected as inline script
     assert AXE.exists(), "run npm ci (make test does)"
     page.goto(site_server + "index.html")
-    _type_in_box(page, "taliban")
+    type_in_box(page, "taliban")
     page.add_script_tag(path=str(AXE))
     assert page.evaluate("axe.run().then(r => r.violations.map(v => v.id))") == []
     page.goto(site_server + "search/index.html?q=taliban")
@@ -164,7 +156,7 @@ def test_search_page_and_facets_from_file_url(page: Page, built_site: Path) -> N
 def test_results_are_links_to_the_article(page: Page, site_server: str) -> None:
     """Box and page: each result is an <a href> to the article; Ctrl+click and middle-click open a new tab."""
     page.goto(site_server + "index.html")
-    _type_in_box(page, "panjshir casualties")
+    type_in_box(page, "panjshir casualties")
     first = page.locator("#as-list a[role=option]").first
     expect(first).to_have_attribute("href", f"./articles/{PANJSHIR}.html")
     with page.context.expect_page() as opened:

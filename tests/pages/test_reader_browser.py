@@ -13,10 +13,9 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE, ROOT, _QuietHandler
+from conftest import FIXTURE, PANJSHIR, ROOT, _QuietHandler, type_in_box
 from playwright.sync_api import Browser, Page, expect
 from test_browse import Watch, _walk
-from test_search_browser import PANJSHIR, _type_in_box
 
 from generator import dist
 from generator.build import BuildOptions, build
@@ -39,7 +38,7 @@ def test_dist_zip_browses_and_searches_from_file_url(page: Page, built_site: Pat
     page.goto("about:blank")
     watch = Watch(page)
     page.goto((folder / "tag" / "afghanistan.html").as_uri())
-    _type_in_box(page, "panjshir casualties")
+    type_in_box(page, "panjshir casualties")
     expect(page.locator("#as-list [role=option]").first).to_have_attribute("data-id", PANJSHIR)
     assert watch.problems == [], "\n".join(watch.problems)
 
@@ -122,7 +121,7 @@ def test_build_error_banner_leaves_the_top_bar_usable(page: Page, built_site: Pa
     # The top bar is on top where it is drawn, and its search works.
     hit = page.evaluate("() => document.elementFromPoint(innerWidth - 100, 20).closest('header.topbar') !== null")
     assert hit
-    _type_in_box(page, "panjshir casualties")
+    type_in_box(page, "panjshir casualties")
     expect(page.locator("#as-list [role=option]").first).to_be_visible()
     page.locator("header a.brand").click()
     expect(page.locator("h1")).to_have_text("Test Archive")

@@ -12,7 +12,7 @@ from generator.inputs.seeds import load_seeds, parse_date, read_seed
 from generator.model.archive import build_archive
 from generator.util.diagnostics import BuildError, Diagnostics
 
-FIXTURE_SEEDS = Path(__file__).resolve().parent / "fixtures" / "archive" / "seeds"
+FIXTURE_SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "archive" / "seeds"
 BUNDLED = FIXTURE_SEEDS / "000_88806ccc1889e30e.txt"
 
 

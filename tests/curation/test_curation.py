@@ -17,8 +17,8 @@ from generator.discover.run import discover_archive
 from generator.util.diagnostics import BuildError, Diagnostics
 from tests.conftest import copy_fixture
 
-ROOT = Path(__file__).resolve().parent.parent
-NEWS = Path(__file__).resolve().parent / "fixtures" / "news"
+ROOT = Path(__file__).resolve().parents[2]
+NEWS = Path(__file__).resolve().parents[1] / "fixtures" / "news"
 
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

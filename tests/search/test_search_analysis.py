@@ -8,7 +8,7 @@ import pytest
 from generator.search import analysis
 from generator.search.vectors import build
 
-VECTORS = json.loads((Path(__file__).parent / "fixtures" / "search_vectors.json").read_text(encoding="utf-8"))
+VECTORS = json.loads((Path(__file__).parents[1] / "fixtures" / "search_vectors.json").read_text(encoding="utf-8"))
 
 
 def test_vectors_are_current() -> None:
@@ -27,7 +27,7 @@ def test_porter_vectors() -> None:
         assert analysis.porter(p["word"]) == p["stem"], p["word"]
 
 
-PORTER = Path(__file__).parent / "fixtures" / "search_porter.tsv"
+PORTER = Path(__file__).parents[1] / "fixtures" / "search_porter.tsv"
 
 
 def test_porter_standard_matches_the_published_reference() -> None:
