@@ -2,7 +2,7 @@
 
 A build is **incremental** when the build cache (``generator.incremental.cache``) holds
 a usable record of the site on disk: it reads only changed input files,
-renders only pages whose fingerprint changed (``generator.incremental.fingerprints``),
+renders only pages whose fingerprint changed (``generator.pages.fingerprints``),
 and writes only files whose bytes changed, each replaced atomically.  The
 result is byte-identical to a clean build of the same input.
 
@@ -28,7 +28,6 @@ from typing import Any
 
 from generator.incremental import cache as cachemod
 from generator.incremental.cache import BuildState, Summary
-from generator.incremental.fingerprints import identity
 from generator.incremental.load import RACY_NS, listing_key
 from generator.incremental.load import load as load_archive
 from generator.incremental.plan import CLEAN_ABOVE, Plan, open_previous, plan
@@ -266,13 +265,14 @@ def _render(opts: BuildOptions, archive: Archive, p: Plan, writer: Writer, resul
     env = make_env(opts.templates, cachemod.cache_dir(opts.out) / "jinja" if opts.cache else None)
     total = sum(len(keys) for _, keys in p.render)
     for path, html, i, key in render_all(archive, env, p.common, opts.jobs, p.render):
-        name = FAMILIES[i].name
+        family = FAMILIES[i]
+        name = family.name
         if progress and result.rendered % 500 == 0:
             filled = 30 * result.rendered // max(total, 1)
             progress(f"render [{'#' * filled}{'.' * (30 - filled)}] {result.rendered}/{total} pages")
         writer.write(path, html, f"{name} {key!r}")
         result.rendered += 1
-        ident = (name, identity(name, archive, key))
+        ident = (name, family.identity(archive, key))
         p.pages[ident] = (path, p.pages[ident][1])  # families with explicit fingerprints learn their paths here
     for path, origin in p.keep:
         writer.keep(path, origin)

@@ -1,8 +1,9 @@
 """Incremental builds: everything one build learns for the next, in one place (as Sphinx's ``environment/``).
 
 Owns: the build cache, its journal and format (``cache``), per-article
-records reused by the loader (``load``), page fingerprints (``fingerprints``)
-and the plan: which pages to render again, and whether the last build can be
-trusted at all (``plan``).  May import every stage below it: ``output``,
+records reused by the loader (``load``) and the plan: whether the last build
+can be trusted at all (``open_previous``) and which pages to render again,
+by comparing each page's fingerprint (made by its family, see
+``generator.pages.fingerprints``) with the last build's (``plan``).  May import every stage below it: ``output``,
 ``pages``, ``model``, ``inputs``, ``search``, ``util``.
 """

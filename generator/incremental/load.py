@@ -40,6 +40,7 @@ from generator.model.archive import (
     RelateState,
     build_article,
     check_duplicate_of,
+    check_fields,
     check_sources,
     index_archive,
     make_matcher,
@@ -281,10 +282,16 @@ def load(
         parts: list[Any] = []
         for read_problems, part, _build_problems in forked:
             _replay(diag, read_problems)
+            if part is not None:
+                check_fields(site, [_extra_fields(part)], diag)
             parts.append(part)
     else:
-        parts = [_read(sid, path, meta_files.get(sid), old.get(sid), names, diag, cache, touched, stats)
-                 for sid, path in seed_files]
+        parts = []
+        for sid, path in seed_files:
+            part = _read(sid, path, meta_files.get(sid), old.get(sid), names, diag, cache, touched, stats)
+            if part is not None:  # each file's messages together, in the order of the files
+                check_fields(site, [_extra_fields(part)], diag)
+            parts.append(part)
     diag.check()
     # Phase 2: checks across files, and each article made from its seed, metadata and the registry.
     seed_ids = {sid for sid, _ in seed_files}
@@ -382,6 +389,13 @@ def _load_forked(seed_files: list[tuple[str, str]], meta_files: dict[str, str],
     todo = [(sid, path, meta_files.get(sid)) for sid, path in seed_files]
     chunks = [todo[i:i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
     return [item for done in fork_map(_load_chunk, shared, chunks, jobs) for item in done]
+
+
+def _extra_fields(part: ArticleRecord | _Parsed) -> tuple[str, tuple]:
+    """(metadata file, its fields the schema does not know) of a record or of files just read."""
+    if isinstance(part, ArticleRecord):
+        return part.article.meta_path or "", part.article.extra
+    return (str(part.meta.path), part.meta.extra) if part.meta is not None else ("", ())
 
 
 @dataclass

@@ -15,10 +15,10 @@ from typing import Any
 
 from generator.incremental import cache as cachemod
 from generator.incremental.cache import BuildState, Summary
-from generator.incremental.fingerprints import EXPLICIT, Encoder, base_digest, identity
 from generator.model.archive import Archive
 from generator.pages import feeds
 from generator.pages.families import FAMILIES, nav_data
+from generator.pages.fingerprints import Encoder, base_digest
 from generator.search import whoosh_docs
 
 CLEAN_ABOVE = 2000  # pages to render again above which (and above a third of the site) a clean build is cheaper
@@ -94,12 +94,11 @@ def plan(archive: Archive, templates: Path, previous: dict[tuple[str, str], tupl
     render: list[tuple[int, list[Any]]] = []
     keep: list[tuple[str, str]] = []
     for i, family in enumerate(FAMILIES):
-        explicit = EXPLICIT.get(family.name)
         todo = []
         for key in family.keys(archive):
-            ident = (family.name, identity(family.name, archive, key))
-            if explicit is not None:
-                fp, path = explicit(archive, key, enc), ""
+            ident = (family.name, family.identity(archive, key))
+            if family.fingerprint is not None:
+                fp, path = family.fingerprint(archive, key, enc), ""
             else:
                 spec = family.page(archive, key)
                 fp, path = enc.spec(spec), spec.path

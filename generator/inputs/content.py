@@ -18,7 +18,7 @@ from generator.inputs.markup import render_markdown
 from generator.util.diagnostics import Diagnostics
 from generator.util.text import key_of, slugify
 from generator.util.textio import entries, folder_key, read_text
-from generator.util.yamlio import Field, check_mapping, line_of, load_yaml_file, parse_yaml
+from generator.util.yamlio import Field, check_mapping, check_value, line_of, load_yaml_file, parse_yaml
 
 DEFAULT_TYPES = {
     "person": "People",
@@ -27,6 +27,16 @@ DEFAULT_TYPES = {
     "event": "Events",
     "topic": "Topics",
 }
+
+# The taxonomies every archive has unless site.yaml turns them off: (kind, article field, label, index folder).
+# A kind names the folder of its value pages (tag/<key>.html); the index folder holds its A–Z (tags/index.html).
+DEFAULT_TAXONOMIES = (
+    ("tag", "tags", "Tags", "tags"),
+    ("source", "source", "Sources", "sources"),
+    ("author", "authors", "Authors", "authors"),
+)
+# Article fields that are not taxonomies, and folders that hold other pages: neither can be a taxonomy's.
+_RESERVED_FOLDERS = frozenset({"articles", "entity", "entities", "archive", "search", "pages", "assets", "index"})
 
 SITE_SCHEMA = {
     "title": Field("str", required=True),
@@ -41,6 +51,14 @@ SITE_SCHEMA = {
     "feed_items": Field("int"),
     "entity_types": Field("types"),
     "sources": Field("sources"),
+    "taxonomies": Field("taxonomies"),
+}
+
+TAXONOMY_SCHEMA = {
+    "field": Field("id"),
+    "label": Field("str"),
+    "index": Field("id"),
+    "names": Field("names"),
 }
 
 SOURCE_SCHEMA = {
@@ -90,6 +108,33 @@ class SourceDef:
 
 
 @dataclass(frozen=True)
+class TaxonomyDef:
+    """One way of grouping articles by a metadata field: tags, sources, authors, or one the archivist declares.
+
+    Each gives a page per value (``<kind>/<key>.html``, paginated, with an
+    Atom feed), an A–Z of its values (``<index>/index.html``) and a sidebar
+    entry.  ``names`` overrides how a value is shown (and gives it a website),
+    by :func:`~generator.util.text.key_of` of the value.
+    """
+
+    kind: str  # singular, and the folder of the value pages: "tag"
+    field: str  # the article metadata field holding the values: "tags"
+    label: str  # plural, for headings and the sidebar: "Tags"
+    index: str  # the folder of the A–Z page: "tags"
+    names: tuple[tuple[str, str, str | None], ...] = ()  # (key, display name, url), sorted by key
+
+    @property
+    def index_path(self) -> str:
+        return f"{self.index}/index.html"
+
+    def name_of(self, key: str) -> tuple[str, str | None] | None:
+        for k, name, url in self.names:
+            if k == key:
+                return name, url
+        return None
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """``content/site.yaml``."""
 
@@ -105,6 +150,13 @@ class SiteConfig:
     feed_items: int = 50
     entity_types: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TYPES))
     sources: dict[str, SourceDef] = field(default_factory=dict)  # by key_of(code)
+    taxonomies: tuple[TaxonomyDef, ...] = tuple(TaxonomyDef(*t) for t in DEFAULT_TAXONOMIES)
+
+    def taxonomy(self, kind: str) -> TaxonomyDef | None:
+        for t in self.taxonomies:
+            if t.kind == kind:
+                return t
+        return None
 
 
 @dataclass(frozen=True)
@@ -123,6 +175,9 @@ class ArticleMeta:
     entity_lines: tuple[int | None, ...] = ()
     duplicate_of: str | None = None  # id of the article this one copies: its page points there, search skips it
     duplicate_line: int | None = None
+    # Fields the schema does not know, each (key, values, line): the values of taxonomies site.yaml declares
+    # (desk, region, ...).  Which keys are declared is checked with the site's config, in the model.
+    extra: tuple[tuple[str, tuple[str, ...], int | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,7 +221,8 @@ def load_site(content: Path, diag: Diagnostics) -> SiteConfig:
     schema = dict(SITE_SCHEMA)
     types_raw = data.pop("entity_types", None) if isinstance(data, dict) else None
     sources_raw = data.pop("sources", None) if isinstance(data, dict) else None
-    # entity_types and sources stay in the schema (a typo of them gets a did-you-mean) but are checked below.
+    taxonomies_raw = data.pop("taxonomies", None) if isinstance(data, dict) else None
+    # entity_types, sources and taxonomies stay in the schema (a typo of them gets a did-you-mean) but are checked below.
     clean = check_mapping(data, schema, path, diag, "site.yaml")
     if clean is None:
         return SiteConfig()
@@ -185,28 +241,95 @@ def load_site(content: Path, diag: Diagnostics) -> SiteConfig:
                 types[key] = label.strip()
     if "base_url" in clean:
         clean["base_url"] = clean["base_url"].rstrip("/") + "/"
-    return SiteConfig(**clean, entity_types=types, sources=_sources(sources_raw, data, path, diag))
+    sources = _sources(sources_raw, data, path, diag)
+    taxonomies = _taxonomies(taxonomies_raw, sources, data, path, diag)
+    return SiteConfig(**clean, entity_types=types, sources=sources, taxonomies=taxonomies)
 
 
-def _sources(raw: object, data: dict, path: Path, diag: Diagnostics) -> dict[str, SourceDef]:
-    """``sources: {bbc-news: {name: BBC News, url: https://…}}`` (or ``bbc-news: BBC News``)."""
+def _index_folder(kind: str, fld: str) -> str:
+    """Where a declared taxonomy's A–Z goes by default: its field when plural (``regions``), else a plural."""
+    if fld != kind:
+        return fld
+    return f"{kind}-index" if kind.endswith("s") else f"{kind}s"
+
+
+def _taxonomies(raw: object, sources: dict[str, SourceDef], data: dict, path: Path,
+                diag: Diagnostics) -> tuple[TaxonomyDef, ...]:
+    """The defaults (tags, sources, authors), changed, turned off (``author: off``) or added to by site.yaml.
+
+    ``taxonomies: {desk: {field: desk, label: Desks}}`` adds a page family
+    with no code: the field's values in the article metadata are grouped
+    like tags.  A short form names the field only (``region: region``).
+    """
+    table: dict[str, TaxonomyDef | None] = {kind: TaxonomyDef(kind, fld, label, index)
+                                            for kind, fld, label, index in DEFAULT_TAXONOMIES}
+    if raw is not None and not isinstance(raw, dict):
+        diag.error(path, getattr(raw, "line", None) or line_of(data, "taxonomies"),
+                   "'taxonomies' must map a kind (singular, e.g. desk) to {field, label, index, names} or to off")
+        raw = {}
+    for kind, body in (raw or {}).items():
+        line = line_of(raw, kind)
+        if not isinstance(kind, str) or not re.match(r"^[a-z][a-z0-9_-]*$", kind) or kind in _RESERVED_FOLDERS:
+            diag.error(path, line, f"taxonomy '{kind}' must be a lower-case id, not one of {', '.join(sorted(_RESERVED_FOLDERS))}")
+            continue
+        if body is False or body in ("off", "no"):
+            table[kind] = None
+            continue
+        if isinstance(body, str):
+            body = {"field": body}
+        names_raw = body.pop("names", None) if isinstance(body, dict) else None
+        clean = check_mapping(body if body is not None else {}, TAXONOMY_SCHEMA, path, diag, f"taxonomy '{kind}'")
+        if clean is None:
+            continue
+        clean["names"] = {k: (s.name, s.url) for k, s in _sources(names_raw, body, path, diag, "names").items()}
+        old = table.get(kind)
+        fld = clean.get("field") or (old.field if old else kind)
+        index = clean.get("index") or (old.index if old else _index_folder(kind, fld))
+        label = clean.get("label") or (old.label if old else index.replace("-", " ").replace("_", " ").capitalize())
+        if fld in ARTICLE_SCHEMA and fld not in ("tags", "authors", "source"):
+            diag.error(path, line, f"taxonomy '{kind}': '{fld}' is not a field articles can be grouped by; "
+                       "use tags, authors, source or a field of your own")
+            continue
+        names = tuple(sorted((k, n, u) for k, (n, u) in clean.get("names", {}).items()))
+        table[kind] = TaxonomyDef(kind, fld, label, index, names)
+    out = [t for t in table.values() if t is not None]
+    source = next((t for t in out if t.field == "source"), None)
+    if source is not None and sources and not source.names:  # the older, documented place of sources' names
+        out[out.index(source)] = TaxonomyDef(source.kind, source.field, source.label, source.index,
+                                             tuple(sorted((k, s.name, s.url) for k, s in sources.items())))
+    seen: dict[str, str] = {}
+    for t in out:
+        for folder in (t.kind, t.index):
+            if folder in _RESERVED_FOLDERS or seen.get(folder, t.kind) != t.kind:
+                diag.error(path, line_of(data, "taxonomies"), f"taxonomy '{t.kind}': the folder '{folder}/' is taken "
+                           f"({'by other pages' if folder in _RESERVED_FOLDERS else 'by taxonomy ' + repr(seen[folder])}); set its 'index'")
+            seen[folder] = t.kind
+        if t.kind == t.index:
+            diag.error(path, line_of(data, "taxonomies"), f"taxonomy '{t.kind}': its index folder must differ from "
+                       f"'{t.kind}/' (a value could be called 'index'); set 'index', e.g. {t.kind}-index")
+    return tuple(out)
+
+
+def _sources(raw: object, data: dict, path: Path, diag: Diagnostics, what: str = "sources") -> dict[str, SourceDef]:
+    """``sources: {bbc-news: {name: BBC News, url: https://…}}`` (or ``bbc-news: BBC News``); a taxonomy's
+    ``names:`` have the same form."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        diag.error(path, getattr(raw, "line", None) or line_of(data, "sources"),
-                   "'sources' must map the source codes articles use to {name, url}, e.g. bbc-news: {name: BBC News}")
+        diag.error(path, getattr(raw, "line", None) or line_of(data, what),
+                   f"'{what}' must map the values articles use to {{name, url}}, e.g. bbc-news: {{name: BBC News}}")
         return {}
     out: dict[str, SourceDef] = {}
     for code, body in raw.items():
         line = line_of(raw, code)
         if isinstance(body, str):
             body = {"name": body}
-        clean = check_mapping(body, SOURCE_SCHEMA, path, diag, f"source '{code}'")
+        clean = check_mapping(body, SOURCE_SCHEMA, path, diag, f"source '{code}'" if what == "sources" else f"name '{code}'")
         if clean is None:
             continue
         key = key_of(str(code))
         if key in out:
-            diag.error(path, line, f"source '{code}' is listed twice (as '{out[key].name}' too)")
+            diag.error(path, line, f"{'source' if what == 'sources' else 'name'} '{code}' is listed twice (as '{out[key].name}' too)")
             continue
         out[key] = SourceDef(key, clean["name"], clean.get("url"), path, line)
     return out
@@ -217,6 +340,17 @@ def load_article_meta(path: Path, diag: Diagnostics) -> ArticleMeta | None:
     data = load_yaml_file(path, diag)
     if data is None:
         return ArticleMeta(path) if diag.error_count == before else None
+    extra: list[tuple[str, tuple[str, ...], int | None]] = []
+    if isinstance(data, dict):
+        for key in [k for k in data if k not in ARTICLE_SCHEMA and isinstance(k, str)]:
+            line = line_of(data, key)
+            value = data.pop(key)
+            if value is None:
+                continue
+            ok, clean_value = check_value(value, "list[str]", path, line, key, diag)
+            if not ok:
+                return None
+            extra.append((key, tuple(clean_value), line))
     clean = check_mapping(data, ARTICLE_SCHEMA, path, diag, "article metadata")
     if clean is None:
         return None
@@ -235,6 +369,7 @@ def load_article_meta(path: Path, diag: Diagnostics) -> ArticleMeta | None:
         entity_lines=lines,
         duplicate_of=clean.get("duplicate_of"),
         duplicate_line=line_of(data, "duplicate_of") if "duplicate_of" in clean else None,
+        extra=tuple(sorted(extra)),
     )
 
 

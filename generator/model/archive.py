@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import difflib
 import hashlib
 import heapq
 import math
 import pickle
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from generator.inputs.content import ArticleMeta, EntityDef, FreePage, SiteConfig
+from generator.inputs.content import ARTICLE_SCHEMA, ArticleMeta, EntityDef, FreePage, SiteConfig
 from generator.inputs.seeds import Block, Seed
 from generator.model import taxonomies, urls
 from generator.model.mentions import Matcher, Mention, fold
@@ -67,7 +69,7 @@ class Article:
     declared: tuple[str, ...]  # entity ids from the metadata
     mention_counts: dict[str, int]  # entity id -> mentions in the text (0 if only declared)
     snippets: dict[str, Snippet]  # entity id -> the sentence around its first mention
-    card: bytes  # digest of what a list of articles shows of it (see generator.incremental.fingerprints)
+    card: bytes  # digest of what a list of articles shows of it (see generator.pages.fingerprints)
     digest: bytes  # digest of everything its own page shows
     body: Any  # (blocks, mentions per block), or those pickled while cached
     index: int = 0  # position in date order (derived on every build, never cached)
@@ -76,6 +78,21 @@ class Article:
     duplicate_where: tuple[str, int | None] | None = None  # (metadata file, line) of duplicate_of, for errors
     original: int | None = None  # index of that article, set by index_archive
     source_name: str | None = None  # the source as shown: its name from site.yaml, else as written
+    extra: tuple[tuple[str, tuple[str, ...], int | None], ...] = ()  # metadata fields of declared taxonomies: (key, values, line)
+    meta_path: str | None = None  # the metadata file, for messages
+
+    def values(self, field: str) -> tuple[str, ...]:
+        """The values of a taxonomy's metadata field (``tags``, ``authors``, ``source`` or a declared one)."""
+        if field == "tags":
+            return self.tags
+        if field == "authors":
+            return self.authors
+        if field == "source":
+            return (self.source,) if self.source else ()
+        for key, values, _line in self.extra:
+            if key == field:
+                return values
+        return ()
 
     @property
     def source_id(self) -> str | None:
@@ -131,13 +148,13 @@ class Article:
             self.id, self.path, self.title, self.date, self.source, self.source_url, self.authors, self.tags,
             self.summary, self.text, self.word_count, self.declared, self.mention_counts,
             {k: tuple(v) for k, v in self.snippets.items()}, self.card, self.digest, body,
-            self.duplicate_of, self.duplicate_where,
+            self.duplicate_of, self.duplicate_where, self.extra, self.meta_path,
         ))
 
 
 def _restore_article(*fields: Any) -> Article:
-    *cached, duplicate_of, duplicate_where = fields  # metadata, unlike index/related/original (derived each build)
-    art = Article(*cached, duplicate_of=duplicate_of, duplicate_where=duplicate_where)
+    *cached, duplicate_of, duplicate_where, extra, meta_path = fields  # metadata, unlike index/related/original (derived each build)
+    art = Article(*cached, duplicate_of=duplicate_of, duplicate_where=duplicate_where, extra=extra, meta_path=meta_path)
     art.snippets = {k: Snippet(*v) for k, v in art.snippets.items()}
     return art
 
@@ -206,13 +223,24 @@ class Archive:
         return taxonomies.letter_starts(a.title for a in self.undated_by_title)
 
     @cached_property
-    def tags(self) -> dict[str, taxonomies.Collection]:
-        return taxonomies.group(self.articles, lambda a: a.tags, key_of)
+    def taxonomies(self) -> dict[str, dict[str, taxonomies.Collection]]:
+        """Every taxonomy's collections by kind, in site.yaml's order (tags, sources, authors, then the declared)."""
+        out = {}
+        for t in self.site.taxonomies:
+            names = {k: (name, url) for k, name, url in t.names}
+            out[t.kind] = taxonomies.group(self.articles, lambda a, f=t.field: a.values(f), key_of, names)
+        return out
 
-    @cached_property
+    def collections(self, kind: str) -> dict[str, taxonomies.Collection]:
+        return self.taxonomies.get(kind, {})
+
+    @property
+    def tags(self) -> dict[str, taxonomies.Collection]:
+        return self.collections("tag")
+
+    @property
     def sources(self) -> dict[str, taxonomies.Collection]:
-        names = {k: (s.name, s.url) for k, s in self.site.sources.items()}
-        return taxonomies.group(self.articles, lambda a: (a.source,) if a.source else (), key_of, names)
+        return self.collections("source")
 
     def date_range(self) -> tuple[dt.date, dt.date] | None:
         dated = [a.date for a in self.articles if a.date is not None]
@@ -221,6 +249,17 @@ class Archive:
 
 def _digest(*parts: object) -> bytes:
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def neighbours(archive: Archive, art: Article) -> tuple[Article | None, Article | None]:
+    """Previous and next article: in date order among the dated, in title order among the undated."""
+    if art.date is None:
+        undated = archive.undated_by_title
+        i = bisect.bisect_left(undated, taxonomies.title_key(art), key=taxonomies.title_key)
+        return (undated[i - 1] if i > 0 else None), (undated[i + 1] if i + 1 < len(undated) else None)
+    arts, i = archive.articles, art.index
+    prev = arts[i - 1] if i > 0 and arts[i - 1].date is not None else None
+    return prev, (arts[i + 1] if i + 1 < len(arts) else None)
 
 
 def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known: set[str], diag: Diagnostics) -> Article | None:
@@ -267,7 +306,8 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
         duplicate_of=meta.duplicate_of if meta else None,
     )
     where = (str(meta.path), meta.duplicate_line) if meta and meta.duplicate_of else None
-    card = _digest(seed.id, *fields.values(), text.partition("\n\n")[0])
+    extra = meta.extra if meta else ()
+    card = _digest(seed.id, *fields.values(), text.partition("\n\n")[0], *((k, v) for k, v, _line in extra))
     snippets = {eid: _snippet(seed.blocks, mentions, summary, eid) for eid in counts}
     return Article(
         id=seed.id,
@@ -281,6 +321,8 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
         digest=_digest(card, seed.blocks, mentions, counts, declared),
         body=(seed.blocks, mentions),
         duplicate_where=where,
+        extra=extra,
+        meta_path=str(meta.path) if meta else None,
         **fields,
     )
 
@@ -480,6 +522,7 @@ def build_archive(site: SiteConfig, seeds: list[Seed], metas: dict[str, ArticleM
     for mid, meta in sorted(metas.items()):
         if mid not in seed_ids:
             diag.error(meta.path, None, f"metadata for a seed that does not exist: expected seeds/{meta.path.stem}.txt")
+    check_fields(site, ((str(m.path), m.extra) for _id, m in sorted(metas.items()) if m.extra), diag)
     matcher = make_matcher(defs, diag)
     known = {d.id for d in defs}
     articles = []
@@ -508,6 +551,25 @@ def check_duplicate_of(articles: list[Article], diag: Diagnostics) -> None:
         elif by_id[target].duplicate_of:
             diag.error(path, line, f"'duplicate_of': '{target}' is itself a copy of "
                        f"'{by_id[target].duplicate_of}'; point to the original instead")
+
+
+def check_fields(site: SiteConfig, extras: Iterable[tuple[str, tuple[tuple[str, tuple[str, ...], int | None], ...]]],
+                 diag: Diagnostics) -> None:
+    """A metadata field no taxonomy of site.yaml declares is most likely a typo (``titel``): an error, with a hint.
+
+    ``extras`` are (metadata file, its fields the schema does not know).
+    Checked with the site's config rather than when the file is read,
+    because which fields are declared is site.yaml's to say: a change there
+    must not need every article's metadata read again.
+    """
+    declared = {t.field for t in site.taxonomies}
+    known = sorted(set(ARTICLE_SCHEMA) | declared)
+    for path, extra in extras:
+        for key, _values, line in extra:
+            if key not in declared:
+                hint = difflib.get_close_matches(key, known, n=1)
+                more = f" (did you mean '{hint[0]}'?)" if hint else ""
+                diag.error(path, line, f"unknown key '{key}' in article metadata{more}; known keys: {', '.join(known)}")
 
 
 def check_sources(site: SiteConfig, articles: list[Article], diag: Diagnostics) -> None:

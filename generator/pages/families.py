@@ -7,7 +7,6 @@ elsewhere, so families can be rendered in any order or in parallel.
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -16,14 +15,15 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.model import taxonomies, urls
-from generator.model.archive import Archive, Article, Entity
+from generator.model.archive import Archive, Article, Entity, neighbours
 from generator.model.taxonomies import letter
 from generator.pages import jsonld
-from generator.pages.browse import collection_index_keys, collection_index_page, collection_keys, collection_page
+from generator.pages.browse import collection_index_keys, collection_index_page, collection_keys, collection_page, taxa_links
+from generator.pages.fingerprints import Encoder, article_deps
 from generator.pages.pagination import letter_anchor, page_of, pages_for
 from generator.pages.render import PageSpec, body_html, month_name
 from generator.pages.svg import timeline
-from generator.util.text import key_of, plural
+from generator.util.text import plural
 
 
 def nav_data(archive: Archive) -> dict[str, Any]:
@@ -42,8 +42,7 @@ def nav_data(archive: Archive) -> dict[str, Any]:
         "pages": [(p.title, urls.page(p.slug)) for p in archive.pages],
         # Sections with nothing in them are left out; whether there is anything is
         # a yes/no, so adding an article does not change the navigation.
-        "tags": bool(archive.tags),
-        "sources": bool(archive.sources),
+        "browse": [(t.label, t.index_path) for t in archive.site.taxonomies if archive.collections(t.kind)],
     }
 
 
@@ -79,8 +78,8 @@ def home(archive: Archive, _key: None = None) -> PageSpec:
             "per_type": [(label, per_type[t], urls.entity_type(t)) for t, label in site.entity_types.items() if per_type[t]],
             "date_range": archive.date_range(),
             "undated_count": len(archive.by_month[1]),
-            "source_count": len(archive.sources),
-            "tag_count": len(archive.tags),
+            "taxonomies": [(t.label, len(archive.collections(t.kind)), t.index_path)
+                           for t in site.taxonomies if archive.collections(t.kind)],
         },
         description=site.description,
         feed=(site.title, urls.FEED) if newest else None,
@@ -99,23 +98,20 @@ def _grouped_entities(archive: Archive, art: Article) -> list[tuple[str, list[tu
     return out
 
 
-def _tag_links(art: Article) -> list[tuple[str, str]]:
-    """(tag as written, tag page) per tag, once per page even when spelt twice ("Taliban", "taliban")."""
-    first: dict[str, str] = {}
-    for t in art.tags:
-        first.setdefault(key_of(t), t)
-    return [(t, urls.tag(k)) for k, t in first.items()]
-
-
-def neighbours(archive: Archive, art: Article) -> tuple[Article | None, Article | None]:
-    """Previous and next article: in date order among the dated, in title order among the undated."""
-    if art.date is None:
-        undated = archive.undated_by_title
-        i = bisect.bisect_left(undated, taxonomies.title_key(art), key=taxonomies.title_key)
-        return (undated[i - 1] if i > 0 else None), (undated[i + 1] if i + 1 < len(undated) else None)
-    arts, i = archive.articles, art.index
-    prev = arts[i - 1] if i > 0 and arts[i - 1].date is not None else None
-    return prev, (arts[i + 1] if i + 1 < len(arts) else None)
+def _taxa_context(archive: Archive, art: Article) -> dict[str, Any]:
+    """Where the article page shows each taxonomy: the source in the date line, authors as its byline, tags as
+    chips, any other (a desk, a region) on a line of its own."""
+    taxa = taxa_links(archive, art)
+    source = taxa.pop("source", None)
+    authors = taxa.pop("authors", None)
+    tags = taxa.pop("tags", None)
+    return {
+        "source_page": source[1][0][1] if source else None,
+        "byline": authors[1] if authors else [(a, None) for a in art.authors],
+        "tags": tags[1] if tags else [],
+        "tags_label": tags[0] if tags else "Tags",
+        "other_taxa": list(taxa.values()),
+    }
 
 
 def article_page(archive: Archive, i: int) -> PageSpec:
@@ -138,8 +134,7 @@ def article_page(archive: Archive, i: int) -> PageSpec:
             "groups": _grouped_entities(archive, art),
             "related": [arts[j] for j in art.related],
             "original": arts[art.original] if art.original is not None else None,
-            "tags": _tag_links(art),
-            "source_page": urls.source(art.source_id) if art.source_id else None,
+            **_taxa_context(archive, art),
             "jsonld": jsonld.news_article(archive, art),
         },
         breadcrumbs=_crumbs(*crumbs, (art.title, path)),
@@ -365,29 +360,44 @@ def special_page(archive: Archive, key: str) -> PageSpec:
     return PageSpec(urls.NOT_FOUND, "404.html", "Page not found", context={"site_root": site_root})
 
 
+def _by_key(_archive: Archive, key: Any) -> str:
+    return repr(key)
+
+
+def _article_id(archive: Archive, i: int) -> str:
+    """Article pages are keyed by position but known by id: an article inserted earlier in date order must not
+    make every later page look new."""
+    return archive.articles[i].id
+
+
 @dataclass(frozen=True)
 class Family:
-    """One output family: cheap, picklable keys and a pure function from key to page.
+    """One output family: cheap, picklable keys, a pure function from key to page, and what a page is made from.
 
     Keys let the renderer split the work across processes without sending
-    the model (which workers already hold) — only keys travel.
+    the model (which workers already hold) — only keys travel.  Everything
+    the incremental build needs to know of a family is here too:
+    ``identity`` says what a page is across builds (by default its key), and
+    ``fingerprint`` digests what the page is made from without building its
+    spec (by default the spec itself is fingerprinted; see
+    :mod:`generator.pages.fingerprints`).
     """
 
     name: str
     keys: Callable[[Archive], list[Hashable]]
     page: Callable[[Archive, Any], PageSpec]
+    identity: Callable[[Archive, Any], str] = _by_key
+    fingerprint: Callable[[Archive, Any, Encoder], bytes] | None = None
 
 
 FAMILIES = (
     Family("home", lambda a: [None], home),
-    Family("articles", lambda a: list(range(len(a.articles))), article_page),
+    Family("articles", lambda a: list(range(len(a.articles))), article_page, _article_id, article_deps),
     Family("entities", entity_keys, entity_page),
     Family("entity indexes", entity_index_keys, entity_index_page),
     Family("date archive", archive_keys, archive_page),
-    Family("tags", collection_keys("tag"), collection_page("tag")),
-    Family("sources", collection_keys("source"), collection_page("source")),
-    Family("tag and source indexes", lambda a: [*collection_index_keys("tag")(a), *collection_index_keys("source")(a)],
-           collection_index_page),
+    Family("taxonomies", collection_keys, collection_page),
+    Family("taxonomy indexes", collection_index_keys, collection_index_page),
     Family("pages", lambda a: list(range(len(a.pages))), free_page),
     Family("special", lambda a: ["search", "404"], special_page),
 )

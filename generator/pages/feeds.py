@@ -1,8 +1,9 @@
 """Machine-readable extras: Atom feeds, sitemap, robots.txt.
 
-Feeds: the archive's newest articles (``feed.xml``) and one per entity, tag
-and source that has dated articles (``entity/<id>.xml``, ``tag/<key>.xml``,
-``source/<key>.xml``), so a reader can follow a person. Undated articles are
+Feeds: the archive's newest articles (``feed.xml``) and one per entity and
+per value of every taxonomy (tag, source, author...) that has dated
+articles (``entity/<id>.xml``, ``tag/<key>.xml``, ``author/<key>.xml``), so
+a reader can follow a person or a reporter. Undated articles are
 left out: a feed is ordered by time and they have none. With a ``base_url``
 links and ids are absolute URLs; without one, links are relative to the feed
 (RFC 4287 resolves them against the feed's own address) and ids are stable
@@ -22,7 +23,7 @@ from markupsafe import escape
 
 from generator.model import urls
 from generator.model.archive import Archive, Article
-from generator.pages.browse import KINDS, collection_feed
+from generator.pages.browse import collection_feed
 
 SITEMAP_LIMIT = 50_000
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -89,8 +90,8 @@ def feed_specs(archive: Archive) -> Iterator[FeedSpec]:
         newest = _newest(arts, ent.articles, limit)
         if newest:
             yield FeedSpec(urls.entity_feed(ent.id), ent.name, ent.url, newest)
-    for kind in KINDS:
-        for c in (archive.tags if kind == "tag" else archive.sources).values():
+    for kind, collections in archive.taxonomies.items():
+        for c in collections.values():
             info = collection_feed(archive, kind, c)
             if info:  # c.articles is newest first, dated before undated
                 newest = [arts[i] for i in c.articles[: min(c.dated, limit)]]

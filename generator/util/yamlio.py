@@ -189,6 +189,12 @@ def check_mapping(
 _INVALID = object()
 
 
+def check_value(value: Any, kind: str, path: Path, line: int | None, key: str, diag: Diagnostics) -> tuple[bool, Any]:
+    """One value checked as ``kind`` (see :class:`Field`): ``(ok, clean value)``; problems are reported."""
+    clean = _check_value(value, kind, path, line, key, diag)
+    return clean is not _INVALID, clean
+
+
 def _check_value(value: Any, kind: str, path: Path, line: int | None, key: str, diag: Diagnostics) -> Any:
     def bad(expected: str) -> object:
         diag.error(path, line, f"'{key}' must be {expected}, got {_describe(value)}")

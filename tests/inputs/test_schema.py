@@ -91,7 +91,7 @@ def test_unknown_key_in_entity_and_site(tmp_path):
     (content / "site.yaml").write_text("title: T\nper_pgae: 2\nentity_type:\n  ship: Ships\n", encoding="utf-8")
     errors = _errors(tmp_path, seeds, content)
     known = ("author, base_url, copyright, description, entity_types, feed_items, language, latest, per_page, sources, "
-             "title, top_entities")
+             "taxonomies, title, top_entities")
     assert errors == [
         f"{content / 'site.yaml'}:2: error: unknown key 'per_pgae' in site.yaml (did you mean 'per_page'?); known keys: {known}",
         f"{content / 'site.yaml'}:3: error: unknown key 'entity_type' in site.yaml (did you mean 'entity_types'?); "

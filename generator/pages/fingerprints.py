@@ -1,5 +1,9 @@
 """What each output page is made from, as a digest: unchanged pages are not rendered again.
 
+The page families say which of these they use (``Family.fingerprint``, in
+:mod:`generator.pages.families`); the plan (:mod:`generator.incremental.plan`)
+compares the digests with the last build's.
+
 An incremental build renders a page only when its fingerprint differs from
 the one the last build recorded (and writes it only when its bytes differ).
 A fingerprint must therefore cover everything the page's HTML depends on,
@@ -26,13 +30,11 @@ import datetime as dt
 import hashlib
 import io
 import pickle
-from collections.abc import Callable
 from typing import Any
 
 from generator.inputs.content import EntityDef, FreePage, SiteConfig
-from generator.model.archive import Archive, Article, Entity, Snippet
+from generator.model.archive import Archive, Article, Entity, Snippet, neighbours
 from generator.model.taxonomies import Collection
-from generator.pages.families import neighbours
 from generator.pages.render import PageSpec
 
 Digest = bytes
@@ -137,7 +139,7 @@ class Encoder:
             for f in dataclasses.fields(value):
                 self.encode(getattr(value, f.name), out)
         else:
-            raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page's data; teach generator.incremental.fingerprints about it")
+            raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page's data; teach generator.pages.fingerprints about it")
 
     def spec(self, spec: PageSpec) -> Digest:
         out: list[Any] = []
@@ -171,15 +173,3 @@ def article_deps(archive: Archive, i: int, enc: Encoder) -> Digest:
         h.update(defs[eid])
         h.update(b"%d," % n)
     return h.digest()
-
-
-# Families whose pages have an explicit fingerprint (the rest: their PageSpec).
-EXPLICIT: dict[str, Callable[[Archive, Any, Encoder], Digest]] = {"articles": article_deps}
-
-
-def identity(family: str, archive: Archive, key: Any) -> str:
-    """What a page is, across builds: article pages are keyed by position, but known by article id
-    (an article inserted earlier in date order must not make every later page look new)."""
-    if family == "articles":
-        return archive.articles[key].id
-    return repr(key)
