@@ -37,7 +37,7 @@ from typing import Any
 
 from generator.incremental.load import LoadCache
 from generator.util.diagnostics import Problem
-from generator.util.files import atomic_write, lock_folder
+from generator.util.files import atomic_write, lock_folder, status_key
 from generator.util.textio import folder_key
 
 FORMAT = 2
@@ -294,7 +294,7 @@ def inputs_digest(roots: list[Path], options: object,
     rename, addition and removal: equal digests mean nothing to rebuild.
     Also returns the newest modification time seen (see ``load.RACY_NS``).
     When something did change, the loader reuses these looks through
-    ``stats`` (path as listed -> ``load.stat_key``) instead of a second
+    ``stats`` (path as listed -> ``util.files.status_key``) instead of a second
     ``stat`` of every file; and through ``folders`` (folder path as
     scanned -> :func:`~generator.util.textio.folder_key`) what each folder
     holds, to be compared with what the last listing saw.
@@ -324,7 +324,7 @@ def inputs_digest(roots: list[Path], options: object,
                     h.update(b"\0dir\0" + os.fsencode(e.path))
                 else:
                     if stats is not None:
-                        stats[e.path] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+                        stats[e.path] = status_key(st)
                     newest = max(newest, st.st_mtime_ns)
                     h.update(f"\0{e.path}\0{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}".encode("utf-8", "surrogateescape"))
     return h.digest(), newest

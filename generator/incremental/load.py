@@ -47,22 +47,16 @@ from generator.model.archive import (
 )
 from generator.model.mentions import Matcher
 from generator.util.diagnostics import Diagnostics, Problem
+from generator.util.files import StatKey, stat_key
 from generator.util.forking import fork_map
 from generator.util.yamlio import URL_RE
 
-StatKey = tuple[int, int, int, int]  # mtime_ns, ctime_ns, size, inode: any edit changes one of them
 # A file modified this close to the build may be modified again within the same
 # clock tick without its status changing (coarse timestamps): such records are
 # "racy" and read again next time, as git does with its index.
 RACY_NS = 2_000_000_000
 
 
-def stat_key(path: str | Path) -> StatKey | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
 @dataclass

@@ -28,6 +28,22 @@ from typing import BinaryIO
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
+StatKey = tuple[int, int, int, int]  # mtime_ns, ctime_ns, size, inode: any edit changes one of them
+
+
+def status_key(st: os.stat_result) -> StatKey:
+    """What the build remembers of a file's status: equal keys, same file (the one definition of it)."""
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def stat_key(path: str | Path) -> StatKey | None:
+    """:func:`status_key` of ``path``, or None when it cannot be looked at."""
+    try:
+        return status_key(os.stat(path))
+    except OSError:
+        return None
+
+
 @functools.cache
 def libc() -> ctypes.CDLL:
     """The C library, loaded once, with ``errno`` kept for ``ctypes.get_errno``."""
