@@ -18,12 +18,8 @@ from generator.model import urls
 from generator.model.archive import Archive, Article, Entity
 from generator.model.taxonomies import Collection, letter
 from generator.pages.pagination import letter_anchor, page_of, pages_for
-from generator.pages.render import PageSpec
+from generator.pages.render import PageSpec, crumbs
 from generator.util.text import key_of, plural
-
-
-def _crumbs(*pairs: tuple[str, str]) -> list[tuple[str, str]]:
-    return [("Home", urls.HOME), *pairs]
 
 
 def _taxonomy(archive: Archive, kind: str) -> TaxonomyDef:
@@ -73,7 +69,7 @@ def collection_page(archive: Archive, key: tuple[str, str, int]) -> PageSpec:
         path, "collection.html", c.name if number == 1 else f"{c.name} (page {number})",
         context={"collection": c, "kind": kind, "kind_label": t.label, "index_path": t.index_path,
                  "total": len(c.articles), "named": named, **listing},
-        breadcrumbs=_crumbs((t.label, t.index_path), (c.name, path)),
+        breadcrumbs=crumbs((t.label, t.index_path), (c.name, path)),
         toc=toc,
         description=f"{c.name}: {plural(len(c.articles), 'article')} in {archive.site.title}",
         feed=collection_feed(archive, kind, c),
@@ -99,7 +95,7 @@ def collection_index_page(archive: Archive, kind: str) -> PageSpec:
     return PageSpec(
         t.index_path, "collection_index.html", f"{t.label} A–Z",
         context={"letters": groups, "kind": kind, "count": len(items)},
-        breadcrumbs=_crumbs((t.label, t.index_path)),
+        breadcrumbs=crumbs((t.label, t.index_path)),
         toc=[(2, anchor, g) for g, anchor, _ in groups],
     )
 

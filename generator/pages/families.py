@@ -21,7 +21,7 @@ from generator.pages import jsonld
 from generator.pages.browse import collection_index_keys, collection_index_page, collection_keys, collection_page, taxa_links
 from generator.pages.fingerprints import Encoder, article_deps
 from generator.pages.pagination import letter_anchor, page_of, pages_for
-from generator.pages.render import PageSpec, body_html, month_name
+from generator.pages.render import PageSpec, body_html, crumbs, month_name
 from generator.pages.svg import timeline
 from generator.util.text import plural
 
@@ -44,10 +44,6 @@ def nav_data(archive: Archive) -> dict[str, Any]:
         # a yes/no, so adding an article does not change the navigation.
         "browse": [(t.label, t.index_path) for t in archive.site.taxonomies if archive.collections(t.kind)],
     }
-
-
-def _crumbs(*pairs: tuple[str, str]) -> list[tuple[str, str]]:
-    return [("Home", urls.HOME), *pairs]
 
 
 def _latest(archive: Archive, count: int) -> list[Article]:
@@ -119,12 +115,12 @@ def article_page(archive: Archive, i: int) -> PageSpec:
     art = arts[i]
     path = art.url
     body, toc = body_html(art, urls.root_of(path))
-    crumbs = [("Archive", urls.ARCHIVE)]
+    trail = [("Archive", urls.ARCHIVE)]
     if art.date:
-        crumbs += [(str(art.date.year), urls.year(art.date.year)),
+        trail += [(str(art.date.year), urls.year(art.date.year)),
                    (month_name(art.date.month), urls.month(art.date.year, art.date.month))]
     else:
-        crumbs.append(("Undated", urls.UNDATED))
+        trail.append(("Undated", urls.UNDATED))
     prev, nxt = neighbours(archive, art)
     return PageSpec(
         path, "article.html", art.title,
@@ -137,7 +133,7 @@ def article_page(archive: Archive, i: int) -> PageSpec:
             **_taxa_context(archive, art),
             "jsonld": jsonld.news_article(archive, art),
         },
-        breadcrumbs=_crumbs(*crumbs, (art.title, path)),
+        breadcrumbs=crumbs(*trail, (art.title, path)),
         toc=toc,
         prev=(prev.title, prev.url) if prev else None,
         next=(nxt.title, nxt.url) if nxt else None,
@@ -204,7 +200,7 @@ def entity_page(archive: Archive, key: tuple[str, int]) -> PageSpec:
             "together": together,
             "chart": chart,
         },
-        breadcrumbs=_crumbs(("Entities", urls.ENTITIES), (label, urls.entity_type(ent.type)), (ent.name, path)),
+        breadcrumbs=crumbs(("Entities", urls.ENTITIES), (label, urls.entity_type(ent.type)), (ent.name, path)),
         toc=toc,
         prev=(f"page {number - 1}", pager.prev) if pager.prev else None,
         next=(f"page {number + 1}", pager.next) if pager.next else None,
@@ -245,17 +241,17 @@ def entity_index_page(archive: Archive, type_id: str | None) -> PageSpec:
     by_type, types = _types(archive)
     if type_id is None:
         letters = _az(list(archive.entities.values()))
-        path, title, crumbs = urls.ENTITIES, "Entities A–Z", [("Entities", urls.ENTITIES)]
+        path, title, trail = urls.ENTITIES, "Entities A–Z", [("Entities", urls.ENTITIES)]
     else:
         label = archive.site.entity_types[type_id]
         letters = _az(by_type[type_id])
         path = urls.entity_type(type_id)
-        title, crumbs = f"{label} A–Z", [("Entities", urls.ENTITIES), (label, path)]
+        title, trail = f"{label} A–Z", [("Entities", urls.ENTITIES), (label, path)]
     return PageSpec(
         path, "entity_index.html", title,
         context={"letters": letters, "types": types, "show_type": type_id is None, "current_type": type_id,
                  "type_labels": list(archive.site.entity_types.values())},
-        breadcrumbs=_crumbs(*crumbs),
+        breadcrumbs=crumbs(*trail),
         toc=[(2, anchor, k) for k, anchor, _ in letters],
     )
 
@@ -288,7 +284,7 @@ def archive_page(archive: Archive, key: tuple) -> PageSpec:
                 "undated": len(undated),
                 "total": len(archive.articles),
             },
-            breadcrumbs=_crumbs(("Archive", urls.ARCHIVE)),
+            breadcrumbs=crumbs(("Archive", urls.ARCHIVE)),
         )
     if kind == "year":
         y = key[1]
@@ -303,7 +299,7 @@ def archive_page(archive: Archive, key: tuple) -> PageSpec:
                 "months": [(m, months[m], urls.month(y, m)) for m in sorted(months)],
                 "total": sum(len(v) for v in months.values()),
             },
-            breadcrumbs=_crumbs(("Archive", urls.ARCHIVE), (str(y), urls.year(y))),
+            breadcrumbs=crumbs(("Archive", urls.ARCHIVE), (str(y), urls.year(y))),
             toc=[(2, f"m{m:02d}", month_name(m)) for m in sorted(months)],
             prev=(str(older), urls.year(older)) if older else None,
             next=(str(newer), urls.year(newer)) if newer else None,
@@ -321,7 +317,7 @@ def archive_page(archive: Archive, key: tuple) -> PageSpec:
         return PageSpec(
             path, "archive_list.html", name if number == 1 else f"{name} (page {number})",
             context={**listing, "total": len(items), "undated_list": False},
-            breadcrumbs=_crumbs(("Archive", urls.ARCHIVE), (str(y), urls.year(y)), (month_name(m), path)),
+            breadcrumbs=crumbs(("Archive", urls.ARCHIVE), (str(y), urls.year(y)), (month_name(m), path)),
             prev=(f"{month_name(prev_key[1])} {prev_key[0]}", urls.month(*prev_key)) if prev_key else None,
             next=(f"{month_name(next_key[1])} {next_key[0]}", urls.month(*next_key)) if next_key else None,
         )
@@ -333,7 +329,7 @@ def archive_page(archive: Archive, key: tuple) -> PageSpec:
     return PageSpec(
         path, "archive_list.html", "Undated articles" if number == 1 else f"Undated articles (page {number})",
         context={**listing, "total": len(undated), "undated_list": True},
-        breadcrumbs=_crumbs(("Archive", urls.ARCHIVE), ("Undated", path)),
+        breadcrumbs=crumbs(("Archive", urls.ARCHIVE), ("Undated", path)),
         toc=[(2, anchor, g) for g, anchor, _ in listing["groups"]],
     )
 
@@ -343,14 +339,14 @@ def free_page(archive: Archive, i: int) -> PageSpec:
     return PageSpec(
         urls.page(p.slug), "page.html", p.title,
         context={"html": p.html},
-        breadcrumbs=_crumbs((p.title, urls.page(p.slug))),
+        breadcrumbs=crumbs((p.title, urls.page(p.slug))),
         toc=list(p.toc),
     )
 
 
 def special_page(archive: Archive, key: str) -> PageSpec:
     if key == "search":
-        return PageSpec(urls.SEARCH, "search.html", "Search", breadcrumbs=_crumbs(("Search", urls.SEARCH)))
+        return PageSpec(urls.SEARCH, "search.html", "Search", breadcrumbs=crumbs(("Search", urls.SEARCH)))
     # A server shows 404.html for any missing path, at any depth, where its relative
     # links would break; opened from disk, only relative links work. So the links stay
     # relative and a script loaded from the site's root (base_url's path, or /) sets

@@ -21,6 +21,11 @@ from generator.model.archive import Article
 from generator.util.text import plural, slugify
 
 
+def crumbs(*pairs: tuple[str, str]) -> list[tuple[str, str]]:
+    """A page's breadcrumbs: Home, then ``(title, path)`` pairs down to the page."""
+    return [("Home", urls.HOME), *pairs]
+
+
 @dataclass
 class PageSpec:
     """One output page before rendering: where it goes, which template, what data."""
