@@ -196,10 +196,10 @@ def _reusable(listing: Listing | None, seeds_dir: Path, content: Path, changed: 
 
 
 def names_digest(defs: list[EntityDef]) -> bytes:
-    """Everything mention finding depends on: each entity's id, name and aliases."""
+    """Everything mention finding depends on: each entity's id, type (a person's one-word aliases are part names), name and aliases."""
     h = hashlib.blake2b(digest_size=16)
     for d in defs:
-        h.update(repr((d.id, d.name, d.aliases)).encode("utf-8", "surrogatepass"))
+        h.update(repr((d.id, d.type, d.name, d.aliases)).encode("utf-8", "surrogatepass"))
     return h.digest()
 
 

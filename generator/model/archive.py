@@ -290,8 +290,7 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
             diag.warn(seed.path, None, f"no metadata file content/articles/{seed.path.stem}.yaml; title derived from the text")
         else:
             diag.warn(meta.path, None, "no 'title'; title derived from the text")
-    prefer = frozenset(declared)
-    mentions = tuple(tuple(matcher.find(b.text, prefer)) for b in seed.blocks)
+    mentions = matcher.link([b.text for b in seed.blocks], declared)
     counts: dict[str, int] = {}
     for block in mentions:
         for m in block:
@@ -332,11 +331,11 @@ def make_matcher(defs: list[EntityDef], diag: Diagnostics) -> Matcher:
         for name in (d.name, *d.aliases):
             if not re.match(r"\w", fold(name.strip())):
                 diag.warn(d.path, d.line, f"the name '{name}' of entity '{d.id}' starts with no letter or digit, so it cannot be found in article text")
-    matcher = Matcher((d.id, name) for d in defs for name in (d.name, *d.aliases))
+    matcher = Matcher.for_registry((d.id, d.type, d.name, d.aliases) for d in defs)
     by_id = {d.id: d for d in defs}
     for alias, ids in matcher.ambiguous:
         first = by_id[ids[0]]
-        diag.warn(first.path, first.line, f"the name '{alias}' belongs to several entities ({', '.join(ids)}); it is linked only where an article's metadata names one of them")
+        diag.warn(first.path, first.line, f"the name '{alias}' belongs to several entities ({', '.join(ids)}); it is linked only in an article that names one of them in full or lists it in its metadata")
     return matcher
 
 
