@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from generator.inputs.markup import RESERVED_IDS
 from generator.model import urls
 from generator.model.archive import Article
+from generator.model.mentions import Mention
 from generator.util.text import plural, slugify
 
 
@@ -77,18 +78,22 @@ def body_html(article: Article, root: str) -> tuple[Markup, list[tuple[int, str,
                 anchor, n = f"{base}-{n}", n + 1
             used.add(anchor)
             toc.append((2, anchor, block.text))
-            parts.append(f'<h2 id="{anchor}">{escape(block.text)}</h2>')
+            parts.append(f'<h2 id="{anchor}">{_linked(block.text, mentions, root)}</h2>')
             continue
-        text, pos, out = block.text, 0, []
-        for m in mentions:
-            out.append(str(escape(text[pos:m.start])))
-            out.append(
-                f'<a class="mention" href="{root}{urls.entity(m.entity_id)}">{escape(text[m.start:m.end])}</a>'
-            )
-            pos = m.end
-        out.append(str(escape(text[pos:])))
-        parts.append(f"<p>{''.join(out)}</p>")
+        parts.append(f"<p>{_linked(block.text, mentions, root)}</p>")
     return Markup("\n".join(parts)), toc
+
+
+def _linked(text: str, mentions: tuple[Mention, ...], root: str) -> str:
+    """``text`` escaped, each mention a link to its entity: in sub-headings too, so every mention an
+    entity page counts is one the reader can see and follow."""
+    pos, out = 0, []
+    for m in mentions:
+        out.append(str(escape(text[pos:m.start])))
+        out.append(f'<a class="mention" href="{root}{urls.entity(m.entity_id)}">{escape(text[m.start:m.end])}</a>')
+        pos = m.end
+    out.append(str(escape(text[pos:])))
+    return "".join(out)
 
 
 def make_env(template_dir: Path, bytecode: Path | None = None) -> jinja2.Environment:

@@ -1,7 +1,7 @@
 """Incremental builds: after any sequence of edits, the site is byte-identical to a clean build.
 
 The property test applies random edit sequences (seed bodies, titles, dates,
-declared entities, aliases and the registry, new and deleted seeds and
+declared entities, aliases, entity types and the registry, new and deleted seeds and
 metadata, copies marked with duplicate_of and their originals' titles, free
 pages, site.yaml, templates) to a copy of the fixture archive, builds
 incrementally after each step (alternately from the cache on disk, as the CLI
@@ -109,7 +109,10 @@ class Archive:
         names = [e["name"] for e in self.registry.values()] + [a for e in self.registry.values() for a in e.get("aliases", [])]
         words = [self.rng.choice(WORDS) for _ in range(self.rng.randint(3, 9))]
         words.insert(self.rng.randrange(len(words) + 1), self.rng.choice(names))
-        return " ".join(words).capitalize() + "."
+        if self.rng.random() < 0.3:  # a title: a person's one-word alias links after it
+            words.insert(self.rng.randrange(len(words)), "Mr")
+        text = " ".join(words)  # names keep their capitals: they match only as written
+        return text[0].upper() + text[1:] + "."
 
     # --- edits -----------------------------------------------------------------------------------
     def edit_body(self) -> str:
@@ -171,6 +174,14 @@ class Archive:
         ent["aliases"] = sorted(set(aliases) - {ent["name"]})
         self.put_registry()
         return f"aliases of {eid}"
+
+    def edit_type(self) -> str:
+        """A person's one-word aliases are part names (linked only beside the full name); not an organisation's."""
+        eid = self.rng.choice(sorted(self.registry))
+        ent = self.registry[eid]
+        ent["type"] = "organisation" if ent.get("type") == "person" else "person"
+        self.put_registry()
+        return f"type of {eid}"
 
     def edit_registry(self) -> str:
         used = {e for m in self.metas.values() for e in (m.get("entities") or [])}
@@ -265,7 +276,7 @@ class Archive:
         self.put(self.content / "site.yaml", yaml.safe_dump(self.site, allow_unicode=True))
         return "site.yaml"
 
-    EDITS = ("edit_body", "edit_body", "edit_title", "edit_date", "edit_entities", "edit_alias", "edit_registry",
+    EDITS = ("edit_body", "edit_body", "edit_title", "edit_date", "edit_entities", "edit_alias", "edit_type", "edit_registry",
              "new_seed", "new_seed", "delete_seed", "edit_page", "edit_site", "edit_duplicate", "edit_duplicate")
 
 

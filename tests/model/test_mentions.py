@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+import re
 from pathlib import Path
 
 from generator.build import BuildOptions, build
@@ -230,3 +232,113 @@ def test_ambiguity_warning_and_links_in_built_html(tmp_path):
     assert "No article names Barham Saleh yet." in barham
     iran = (out / "entity" / "iran.html").read_text(encoding="utf-8")
     assert "articles/named.html" in iran and "articles/plain.html" not in iran
+
+
+# --- the traps through a build: links on the pages, and counts that match them ------------------------
+
+TRAPS = {
+    "scalp": "date 2005-01-03\nIt was a major scalp for the Tories.\n\nMajor banks said little about it.\n",
+    "surname": "date 2005-01-04\nMajor said the vote had been close.\n",
+    "mister": "date 2005-01-05\nMr Major said the vote had been close. Major added that he was pleased.\n",
+    "full": "date 2005-01-06\nJohn Major visited Kabul.\n\nSituation in Kabul\n\nMajor said the city was calm.\n",
+    "headline": "date 2005-01-07\nMAJOR BANKS CUT RATES\n\nThe major banks cut rates, John Major said.\n",
+    "resigns": "date 2005-01-08\nJOHN MAJOR RESIGNS\n\nThe prime minister left office on Monday.\n",
+    "jacksons": "date 2005-01-09\nRobert Jackson MP spoke in the debate.\n\nJackson said the bill would pass.\n",
+    "jackson": "date 2005-01-10\nJackson said the bill would pass.\n",
+}
+REGISTRY_YAML = (
+    "john-major:\n  type: person\n  name: John Major\n  aliases: [Major]\n"
+    "michael-jackson:\n  type: person\n  name: Michael Jackson\n  aliases: [Jackson]\n"
+    "robert-jackson:\n  type: person\n  name: Robert Jackson\n  aliases: [Jackson]\n"
+    "kabul:\n  type: place\n  name: Kabul\n"
+)
+
+
+def _traps(tmp_path: Path) -> tuple[Path, Path]:
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    (content / "articles").mkdir(parents=True)
+    (content / "site.yaml").write_text("title: Traps\n", encoding="utf-8")
+    (content / "entities.yaml").write_text(REGISTRY_YAML, encoding="utf-8")
+    for stem, text in TRAPS.items():
+        (seeds / f"{stem}.txt").write_text(text, encoding="utf-8")
+        (content / "articles" / f"{stem}.yaml").write_text(f"title: {stem.title()}\n", encoding="utf-8")
+    return seeds, content
+
+
+def _links_to(site: Path, entity: str) -> dict[str, list[str]]:
+    """Per article page, the texts of its links to ``entity``'s page (only pages with at least one)."""
+    out = {}
+    for page in sorted((site / "articles").glob("*.html")):
+        found = re.findall(rf'<a class="mention" href="\.\./entity/{entity}\.html">([^<]*)</a>', page.read_text("utf-8"))
+        if found:
+            out[page.stem] = found
+    return out
+
+
+def _listed(site: Path, entity: str) -> tuple[list[str], str]:
+    """The articles the entity page lists, and its "N articles · M mentions" line."""
+    html = (site / "entity" / f"{entity}.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<a class="title" href="\.\./articles/([^"]+)\.html">', html)
+    meta = re.search(r'<p class="meta">(\d+ articles? · \d+ mentions?)', html)
+    return sorted(listed), meta.group(1) if meta else ""
+
+
+def test_the_traps_on_the_built_pages(tmp_path):
+    seeds, content = _traps(tmp_path)
+    out = tmp_path / "site"
+    build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
+    assert _links_to(out, "john-major") == {
+        "full": ["John Major", "Major"],  # the full name makes the surname his
+        "headline": ["John Major"],  # "MAJOR BANKS" is no name: the article writes "major banks"
+        "mister": ["Major", "Major"],  # "Mr Major", then "Major" in the same article
+        "resigns": ["JOHN MAJOR"],  # two words in capitals
+    }  # not "scalp" (a major scalp; "Major banks") nor "surname" (a surname alone)
+    assert _links_to(out, "robert-jackson") == {"jacksons": ["Robert Jackson", "Jackson"]}
+    assert _links_to(out, "michael-jackson") == {}
+    # A mention in a sub-heading is linked like any other.
+    assert _links_to(out, "kabul") == {"full": ["Kabul", "Kabul"]}
+    assert '<h2 id="situation-in-kabul">Situation in <a class="mention"' in (out / "articles" / "full.html").read_text("utf-8")
+
+
+def test_counts_of_articles_naming_an_entity_match_its_page(tmp_path):
+    seeds, content = _traps(tmp_path)
+    (content / "articles" / "surname.yaml").write_text("title: Surname\nentities: [john-major]\n", encoding="utf-8")
+    out = tmp_path / "site"
+    build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
+    # The metadata of "surname" lists him: its "Major" links, and the article counts among his.
+    linked = _links_to(out, "john-major")
+    assert linked["surname"] == ["Major"]
+    listed, meta = _listed(out, "john-major")
+    assert listed == sorted(linked) == ["full", "headline", "mister", "resigns", "surname"]
+    assert meta == f"5 articles · {sum(len(v) for v in linked.values())} mentions" == "5 articles · 7 mentions"
+    home = (out / "index.html").read_text(encoding="utf-8")
+    chips = dict(re.findall(r'<a class="chip chip-\w+" href="\./entity/([^"]+)\.html">[^<]*<span class="count">(\d+)</span>',
+                            home))
+    assert chips == {"john-major": "5", "robert-jackson": "1", "kabul": "1"}
+    assert _listed(out, "michael-jackson") == ([], "0 articles · 0 mentions")
+    index = (out / "entities" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'entity/john-major\.html">John Major</a>.*?<span class="count" title="articles">5</span>', index)
+
+
+def test_a_type_change_finds_the_mentions_again(tmp_path):
+    """A person's surname is a part name, an organisation's one-word alias is not: the build cache must know."""
+    seeds, content = _traps(tmp_path)
+    long_ago = 1_000_000_000 * 10**9  # files edited long before the build: their cached records are trusted
+    for path in (*seeds.iterdir(), *content.rglob("*.yaml")):
+        os.utime(path, ns=(long_ago, long_ago))
+    out, ref = tmp_path / "site", tmp_path / "ref"
+    build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
+    assert "surname" not in _links_to(out, "john-major")
+    registry = content / "entities.yaml"
+    registry.write_text(REGISTRY_YAML.replace("type: person\n  name: John Major", "type: organisation\n  name: John Major"),
+                        "utf-8")
+    os.utime(registry, ns=(long_ago + 10**9, long_ago + 10**9))
+    result = build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
+    assert result.mode == "incremental"
+    assert result.state.load.rebuilt == len(TRAPS) and result.state.load.read == 0  # every article's mentions found again, no file read
+    assert _links_to(out, "john-major")["surname"] == ["Major"]
+    build(BuildOptions(seeds=seeds, content=content, out=ref, whoosh=False, cache=False))
+    ours = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    clean = {p.relative_to(ref): p.read_bytes() for p in ref.rglob("*") if p.is_file()}
+    assert ours == clean
