@@ -68,6 +68,7 @@ bench: $(STAMP)
 eval: $(STAMP)
 	$(PY) -m generator.evaluate
 	$(PY) -m generator.discover.evaluate
+	$(PY) -m generator.mentions_eval
 
 # Propose entities the registry lacks: writes content/entities.proposed.yaml to review
 # (then: python -m generator discover --accept content/entities.proposed.yaml).
