@@ -33,10 +33,10 @@ from pathlib import Path
 
 import yaml
 
-from generator.diagnostics import Diagnostics
-from generator.importer import import_jsonl, load_labels
-from generator.load import load
-from generator.model import Archive, Article
+from generator.curation.importer import import_jsonl, load_labels
+from generator.incremental.load import load
+from generator.model.archive import Archive, Article
+from generator.util.diagnostics import Diagnostics
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "reuters21578"
