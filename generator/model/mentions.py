@@ -7,7 +7,7 @@ its metadata and the registry, never on other articles, so an incremental
 build re-finds an article's links only when it or the registry changes):
 
 * whole words only ("Iran" does not match in "Iranian", "UN" not in the
-  ticker "UN.AS"); a possessive ("Massoud's", "Massoud’s") still matches;
+  tickers "<UN.AS>" and "<UN>"); a possessive ("Massoud's", "Massoud’s") still matches;
 * longest match first ("Ahmad Shah Massoud" wins over "Ahmad Massoud" and
   "Massoud"), and matches never overlap;
 * names are proper nouns: a name or alias matches only with its own
@@ -226,11 +226,13 @@ class Matcher:
 
 def _whole(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is whole words: no letter or digit right after it, and no part of a
-    dotted code such as a ticker ("<UN.AS>" does not name the UN)."""
+    dotted code or a ticker in angle brackets (neither "<UN.AS>" nor "<UN>", Unilever's, names the UN)."""
     n = len(text)
     if end < n and (text[end].isalnum() or text[end] == "_"):
         return False
     if end + 1 < n and text[end] == "." and text[end + 1].isalnum():
+        return False
+    if start >= 1 and text[start - 1] == "<" and end < n and text[end] in ">.":
         return False
     return not (start >= 2 and text[start - 1] == "." and text[start - 2].isalnum())
 

@@ -74,8 +74,8 @@ def test_accent_folding_both_ways():
     assert text[m.start:m.end] == "Kabul"
 
 
-def test_a_name_is_not_part_of_a_dotted_code():
-    assert found("Unilever NV <US.AS> and the US.") == [("us", "US")]
+def test_a_name_is_not_part_of_a_dotted_code_or_a_ticker():
+    assert found("Unilever NV <US.AS>, Unilever <US> and the US.") == [("us", "US")]
 
 
 def test_shared_alias_is_ambiguous_and_left_unlinked():
