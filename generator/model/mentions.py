@@ -226,13 +226,14 @@ class Matcher:
 
 def _whole(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is whole words: no letter or digit right after it, and no part of a
-    dotted code or a ticker in angle brackets (neither "<UN.AS>" nor "<UN>", Unilever's, names the UN)."""
+    dotted code or a ticker in angle brackets (neither "<UN.AS>" nor "<UN>", Unilever's, names the UN;
+    a name in brackets, "<American Stock Exchange>", is still a name)."""
     n = len(text)
     if end < n and (text[end].isalnum() or text[end] == "_"):
         return False
     if end + 1 < n and text[end] == "." and text[end + 1].isalnum():
         return False
-    if start >= 1 and text[start - 1] == "<" and end < n and text[end] in ">.":
+    if start >= 1 and text[start - 1] == "<" and end < n and text[end] in ">." and text[start:end].isupper():
         return False
     return not (start >= 2 and text[start - 1] == "." and text[start - 2].isalnum())
 

@@ -76,6 +76,7 @@ def test_accent_folding_both_ways():
 
 def test_a_name_is_not_part_of_a_dotted_code_or_a_ticker():
     assert found("Unilever NV <US.AS>, Unilever <US> and the US.") == [("us", "US")]
+    assert found("delisted from the <Northern Alliance> and <Kabul>") == [("na", "Northern Alliance"), ("kabul", "Kabul")]
 
 
 def test_shared_alias_is_ambiguous_and_left_unlinked():
