@@ -165,6 +165,9 @@ def _add_check(sub: Subparsers) -> None:
     c.add_argument("--content", type=Path, default=Path("content"))
     c.add_argument("--site", type=Path, help="a built site to link-check")
     c.add_argument("--strict", action="store_true", help="warnings count as errors")
+    c.add_argument("--mark-duplicates", action="store_true",
+                   help="write 'duplicate_of' into content/articles/<id>.yaml for every identical copy (never over a "
+                        "hand-set one) and list near-identical articles to review")
     c.set_defaults(run=_check)
 
 

@@ -16,8 +16,10 @@ import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from generator.curation.yamledit import add_key
 
 SHINGLE = 5
 SKETCH = 4  # smallest shingle hashes kept per article
@@ -81,15 +83,60 @@ def find_duplicates(articles: Iterable[tuple[str, str]], threshold: float = THRE
     return sorted(found.values(), key=lambda d: (d.original, d.copy))
 
 
-def report_duplicates(archive: object, diag: object) -> None:
+def report_duplicates(archive: object, diag: object, found: list[Duplicate] | None = None,
+                      marked_now: Iterable[str] = ()) -> None:
     """Warn about each copy not marked ``duplicate_of`` (naming both seed files)."""
     arts = {a.id: a for a in archive.articles}  # type: ignore[attr-defined]
-    marked = {a.id for a in arts.values() if a.duplicate_of}
-    texts = ((a.id, a.text) for a in arts.values())
-    for d in find_duplicates(texts):
+    marked = {a.id for a in arts.values() if a.duplicate_of} | set(marked_now)
+    if found is None:
+        found = find_duplicates((a.id, a.text) for a in arts.values())
+    for d in found:
         if d.copy in marked or d.original in marked:
             continue
         orig, copy = Path(arts[d.original].path), Path(arts[d.copy].path)
         how = "is identical to" if d.identical else f"repeats {d.share:.0%} of"
         diag.warn(copy, None, f"{copy.name} {how} {orig.name}; if it is a copy, "  # type: ignore[attr-defined]
                   f"add 'duplicate_of: {d.original}' to content/articles/{copy.stem}.yaml")
+
+
+@dataclass
+class Marking:
+    """What ``check --mark-duplicates`` did: files written, near copies left for review, copies left alone and why."""
+
+    written: list[tuple[str, str, Path]] = field(default_factory=list)  # (copy, original, metadata file)
+    review: list[Duplicate] = field(default_factory=list)
+    left: list[tuple[str, str]] = field(default_factory=list)  # (copy, reason)
+
+
+def mark_duplicates(archive: object, content: Path, found: list[Duplicate], metas: dict[str, str]) -> Marking:
+    """Write ``duplicate_of`` into the metadata of every identical copy; list near-identical ones for review.
+
+    Only identical texts are marked: a near copy may be a correction or an
+    update, which only a reader can tell. A copy whose metadata already says
+    ``duplicate_of`` is never touched (the archivist's choice wins, even
+    when it differs), and when the archivist marked the would-be original as
+    a copy, the new mark points to what it copies, so no chain of copies is made.
+    ``metas`` maps article ids to their metadata files (``inputs.content.list_metas``).
+    """
+    arts = {a.id: a for a in archive.articles}  # type: ignore[attr-defined]
+    out = Marking()
+    for d in found:
+        if not d.identical:
+            out.review.append(d)
+            continue
+        copy = arts[d.copy]
+        if copy.duplicate_of:
+            out.left.append((d.copy, f"its metadata already says duplicate_of: {copy.duplicate_of}"))
+            continue
+        original = arts[d.original].duplicate_of or d.original
+        if original == d.copy:
+            out.left.append((d.copy, f"the metadata of {d.original} says it is a copy of {d.copy}"))
+            continue
+        path = Path(metas.get(d.copy) or content / "articles" / f"{Path(copy.path).stem}.yaml")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        problem = add_key(path, "duplicate_of", original)
+        if problem:
+            out.left.append((d.copy, f"{path}: {problem}"))
+        else:
+            out.written.append((d.copy, original, path))
+    return out

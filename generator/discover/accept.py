@@ -2,7 +2,9 @@
 
 The reviewed file is the archivist's decision: every entry left in it is
 written to ``content/entities/<id>.yaml`` (type, name, aliases), except
-entries below ``--min-confidence`` and entries still typed "unsure". An
+entries still typed "unsure" and untouched entries below ``--min-confidence``:
+a type the archivist changed (it differs from ``guessed_type``) is a hand
+decision, accepted whatever discover's confidence was. An
 existing entity file is never changed, and a name the registry already has
 is not added twice; each skipped entry is listed with the reason, so nothing
 is dropped silently.
@@ -29,6 +31,7 @@ PROPOSAL_SCHEMA = {
     "aliases": Field("list[str]"),
     "articles": Field("int"),
     "confidence": Field("str"),
+    "guessed_type": Field("str"),
     "example": Field("str"),
     "example_article": Field("str"),
     "similar": Field("list[str]"),
@@ -72,7 +75,7 @@ def accept(path: Path, content: Path, min_confidence: float, diag: Diagnostics) 
             diag.error(path, line_of(raw, "type"), f"proposal '{pid}' has unknown type '{etype}'; known types: "
                        f"{', '.join(sorted(site.entity_types))} (add more under entity_types in site.yaml)")
             continue
-        if confidence < min_confidence:
+        if confidence < min_confidence and not _set_by_hand(clean):
             skipped.append(f"{where}: {pid}: confidence {confidence:g} is below --min-confidence {min_confidence:g}")
             continue
         target = folder / f"{pid}.yaml"
@@ -95,6 +98,12 @@ def accept(path: Path, content: Path, min_confidence: float, diag: Diagnostics) 
         for n in (clean["name"], *aliases):
             known[key_of(tuple(n.split()))] = pid
     return written, skipped
+
+
+def _set_by_hand(entry: dict[str, Any]) -> bool:
+    """The archivist changed the type discover guessed: the threshold, a measure of discover's doubt, no longer applies."""
+    guessed = entry.get("guessed_type")
+    return guessed is not None and guessed != entry["type"]
 
 
 def run_accept(args: argparse.Namespace) -> int:

@@ -33,15 +33,38 @@ _TOKEN = (
     rf"(?:(?:{'|'.join(ABBREVIATIONS)})\.(?!\w)"  # Mr. Brown, Texaco Inc.
     rf"|{_U}\.(?:{_U}\.)+"  # U.S., N.Z.
     rf"|{_U}\.(?= {_U})"  # the K. of Gerald K. Bouey
-    rf"|{_U}\w*(?:[-'’&]\w+)*)"  # Brown, Abdel-Hadi, O'Neill, AT&T, Brown's
+    rf"|{_U}\w*(?:[-'’&]\w+)*"  # Brown, Abdel-Hadi, O'Neill, AT&T, Brown's
+    rf"|[a-z]{{1,4}}{_U}[a-z]{{2,}}\w*(?:['’]s)?)"  # iPod, eBay, iTunes: a brand written with a small first letter
 )
+# A short number closing a run is part of the name ("Channel 4", "Radio 4", "Group 4"), unless a unit follows.
+_NUMBER = r"(?: \d{1,3}(?![\w%]|[.,]\d| ?(?:pct|per|percent|mln|bln|million|billion|dlrs|cts|pc)\b))?"
 _CONN = "(?:" + "|".join(re.escape(c) for c in CONNECTORS) + ")"
-_RUN = re.compile(rf"(?<![\w.'’&-]){_TOKEN}(?: (?:{_CONN} )*{_TOKEN})*")
+_RUN = re.compile(rf"(?<![\w.'’&-]){_TOKEN}(?: (?:{_CONN} )*{_TOKEN})*{_NUMBER}")
 _SPLIT = re.compile(r" +")
-_AFTER = re.compile(r",? (?:said|says|told|added|stated|reported|announced) (he|she|it|they)\b")
-_ROLE_AFTER = re.compile(r" (chairman|chairwoman|chief|president|manager|striker|midfielder|defender|goalkeeper|"
+_AFTER = re.compile(r",? (?:said|says|told|added|stated|reported|announced) (he|she|it|they|his|her|its)\b")
+# What follows a name and says what it is: ", who ..." and ", 74," a person; "X have won" a team or party
+# (British English gives a body a plural verb, a person or place never takes one).
+_APPOSITION = re.compile(r", (?:(who|whose)\b|(\d{1,2}),)| (have|are|were)\b(?! (?:been|to)\b)")
+# Words before a name that make it a business or a body: "shares in Google", "analysts at Barclays".
+_HOLDING = re.compile(r"\b(?:shares|stake|stakes|holding|investment|investors|shareholders|analysts|executives|staff|"
+                      r"employees|workers|bid for|takeover of|offer for|subsidiary of|unit of) (?:in|at|of|for)\s*$")
+_ROLE_AFTER = re.compile(r"(?:['’]s?)? (chairman|chairwoman|chief|president|manager|striker|midfielder|defender|goalkeeper|"
                          r"coach|boss|spokesman|spokeswoman|spokesperson|director|executive|shares|shareholders|"
-                         r"subsidiary|unit|officials|employees|staff)\b")
+                         r"subsidiary|unit|officials|employees|staff|leader|leadership|manifesto|candidate|candidates|"
+                         r"mp|mps|meps|peer|peers|members|fans|players|squad|profits|profit|"
+                         r"revenues|sales|customers|subscribers|headquarters|website|owner|owners|board|"
+                         r"stock|share|bosses|spokesmen|government|party|councillor|councillors)\b")
+# A film, book or show, not a person or a body: "King Kong star Naomi Watts", "the film King Kong".
+_WORK_AFTER = re.compile(r" (star|stars|remake|sequel|premiere|soundtrack|trailer|screenplay|box office)\b")
+WORK_NOUNS = frozenset("""
+film films movie remake sequel album novel book song single musical opera sitcom drama documentary blockbuster
+""".split())
+# Lower-case nouns right before a name that say it is a body: "search firm Google", "regulator Ofcom".
+ORG_NOUNS = frozenset("""
+firm company group club side rival rivals regulator broadcaster operator retailer maker giant carrier airline
+insurer bank watchdog party union network channel label studio studios team newspaper paper publisher
+supermarket chain brewer manufacturer conglomerate charity broadcasters station agency champions holders
+""".split())
 _BEFORE = re.compile(r"([A-Za-z]+)[^\w.!?:;]*$")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _DIGITS = re.compile(r"\S*\d\S*")
@@ -56,14 +79,20 @@ senator sen rep representative congressman congresswoman governor gov mayor chai
 king queen prince princess pope ayatollah sheikh sheik emir sultan gen colonel col captain capt lieutenant lt
 sergeant sgt admiral adm commissioner ambassador treasurer speaker spokesman spokeswoman professor prof
 rev reverend cardinal bishop archbishop rabbi imam coach detective inspector superintendent
+mp mep msp director
 """.split())
+# Titles that name a person with one word after them ("King Fahd", "Lord Young"): the title stays in the name,
+# because the word alone is often no name of that person ("King Kong" is a film, "Kong" nobody).
+STYLE_TITLES = frozenset("king queen prince princess pope emir sultan sheikh sheik lord lady baroness".split())
+# Titles after which capitalised words name the holder's party or seat, not a portfolio ("Labour MP ...").
+SEAT_TITLES = frozenset("mp mep msp".split())
 # Words that may stand between a country and a title ("West German Finance Minister").
 TITLE_MODIFIERS = frozenset("""
 prime deputy vice foreign finance trade economy economics economic defence defense interior oil energy agriculture
 agricultural industry industrial labour labor health education justice home transport communications commerce
 planning budget treasury state chief executive acting former senior assistant under junior first second general
 managing central bank petroleum mines mining fisheries information culture environment social welfare public
-works tourism sports sport culture minister secretary president governor chairman director manager
+works tourism sports sport culture minister secretary president governor chairman director manager shadow
 """.split())
 # Lower-case nouns that introduce a person's name ("said spokesman John Smith").
 ROLE_NOUNS = frozenset("""
@@ -72,6 +101,11 @@ economist official governor manager striker midfielder defender goalkeeper coach
 actress author leader chancellor premier senator treasurer trader dealer dealers analysts officials economists
 player star writer novelist artist politician lawyer attorney judge envoy ambassador negotiator commissioner
 founder owner investor financier colonel candidate mp aide adviser advisor
+""".split())
+# Words whose number is a place in a sequence, not part of a name ("Chapter 11", "Section 5", "Game 7").
+NUMBERED = frozenset("""
+chapter section article clause rule form schedule title part page table figure item phase stage round class series
+type grade level tier week game day number no act paragraph annex appendix note line gate terminal platform room
 """.split())
 PLACE_PREPOSITIONS = frozenset("in at from near to across throughout into outside inside via".split())
 # Capitalised words that are never names on their own.
@@ -110,8 +144,8 @@ thai vietnamese indonesian malaysian nigerian kenyan libyan syrian lebanese jord
 colombian chilean peruvian cuban belgian austrian portuguese hungarian czech romanian bulgarian
 yugoslav ukrainian taiwanese singaporean zambian zimbabwean ghanaian ethiopian sudanese moroccan
 algerian tunisian ecuadorean ecuadorian bolivian uruguayan paraguayan asean ugandan tanzanian
-republican republicans democrat democrats democratic conservatives liberals socialists communists
-""".split())
+republican democratic communist socialist
+""".split())  # the plurals ("the Democrats", "the Conservatives") are parties, so they are not listed
 _DEMONYM_SUFFIX = re.compile(r"(?:ese|ian|ean|ish|i)$")
 # Last words that make a name an organisation's ("Texaco Inc", "Bank of England" has its head first).
 ORG_SUFFIXES = frozenset("""
@@ -158,6 +192,9 @@ class Run:
     before: str  # the word before, lower-cased ("" at the start of a block)
     pronoun: str  # "he", "she", "it" or "they" in "..., said it", else ""
     owner: bool = False  # followed by a role ("Arsenal striker", "Microsoft chairman"): a body's name
+    apposition: str = ""  # "who" (", who ..."), "age" (", 74,") or "plural" ("Chelsea have won")
+    holding: bool = False  # after "shares in", "analysts at": a business
+    work: bool = False  # followed by "star", "remake", ...: a film, book or show
 
 
 @dataclass(slots=True)
@@ -172,6 +209,9 @@ class Candidate:
     pronoun: str = ""
     initial: bool = False  # the name itself started a sentence
     owner: bool = False  # a role or title follows it: "Arsenal striker", "Bank of England Governor"
+    apposition: str = ""  # see Run
+    holding: bool = False
+    work: bool = False
 
     @property
     def form(self) -> str:
@@ -186,6 +226,7 @@ class WordStats:
     capital_mid: Counter = field(default_factory=Counter)  # word -> times capitalised not at a sentence start
     capital_last: Counter = field(default_factory=Counter)  # ... as the last word of a run ("Brown", "Japan")
     pairs_mid: set = field(default_factory=set)  # (word, next word) capitalised together mid-sentence
+    before_title: Counter = field(default_factory=Counter)  # word -> times right before a title ("Finance Minister")
 
     def common(self, word: str) -> bool:
         """A word the archive mostly writes in lower case (so a capital means a sentence start)."""
@@ -248,6 +289,12 @@ def find_runs(blocks: Iterable[Block]) -> tuple[list[Run], list[str]]:
             start, end = m.span()
             before = _BEFORE.search(text, max(0, start - 24), start)
             after = _AFTER.match(text, end)
+            apposition = _APPOSITION.match(text, end)
+            kind = ""
+            if apposition:
+                kind = "who" if apposition.group(1) else "age" if apposition.group(2) else "plural"
+                if kind == "plural" and (" and " in m.group() or m.group().endswith(("s", "'s", "’s"))):
+                    kind = ""  # "Blair and Brown are", "the Tories are": no sign of a body
             runs.append(Run(
                 tokens=tuple(_SPLIT.split(m.group())),
                 block=b,
@@ -256,6 +303,9 @@ def find_runs(blocks: Iterable[Block]) -> tuple[list[Run], list[str]]:
                 before=before.group(1).lower() if before and text[before.end(1):start].strip() == "" else "",
                 pronoun=after.group(1) if after else "",
                 owner=bool(_ROLE_AFTER.match(text, end)),
+                apposition=kind,
+                holding=bool(_HOLDING.search(text, max(0, start - 30), start)),
+                work=bool(_WORK_AFTER.match(text, end)) and not _POSSESSIVE.search(m.group()),  # not "Jackson's remake"
             ))
     return runs, texts
 
@@ -271,6 +321,8 @@ def count_words(stats: WordStats, runs: list[Run], texts: list[str]) -> None:
             stats.capital_last[words[-1]] += 1
         for a, b in zip(words[first:], words[first + 1:], strict=False):
             stats.pairs_mid.add((a, b))
+            if _is_title(b):
+                stats.before_title[a] += 1
 
 
 def is_demonym(word: str) -> bool:
@@ -319,9 +371,18 @@ def _segments(tokens: tuple[str, ...]) -> list[list[str]]:
 
 
 def _trim(tokens: list[str]) -> list[str]:
-    """Drop connectors, a lone initial and dates from the ends ("Pay May" is a dividend table)."""
-    while tokens and (tokens[-1] in CONNECTORS or (tokens[-1].endswith(".") and len(tokens[-1]) == 2)
-                      or _dropped_at_ends(tokens[-1]) or len(tokens[-1]) == 1):
+    """Drop connectors, a lone initial and dates from the ends ("Pay May" is a dividend table).
+
+    A closing number stays only after a word that may carry one ("Channel 4"), not after a date ("June 5").
+    """
+    while tokens and tokens[-1].isdigit():
+        if len(tokens) > 1 and tokens[-2][:1].isupper() and not _dropped_at_ends(tokens[-2]) and len(tokens[-2]) > 1 \
+                and tokens[-2].lower() not in NUMBERED:
+            break
+        tokens = tokens[:-1]
+    while tokens and not tokens[-1].isdigit() and (
+            tokens[-1] in CONNECTORS or (tokens[-1].endswith(".") and len(tokens[-1]) == 2)
+            or _dropped_at_ends(tokens[-1]) or len(tokens[-1]) == 1):
         tokens = tokens[:-1]
     while tokens and (tokens[0] in CONNECTORS or _dropped_at_ends(tokens[0]) or
                       (tokens[0].lower() in STOPWORDS and tokens[0] != "The")):
@@ -373,6 +434,56 @@ class Piece:
     owner: bool = False  # a title follows it inside the run ("Bank of England Governor ...")
 
 
+def _after_title(seg: list[str], at: int) -> tuple[str, list[str], list[str]]:
+    """(title, the name after it, an employer named by "of ...") for the title at ``seg[at]``.
+
+    "Secretary General Kofi Annan": more title words are skipped. "Secretary
+    of State James Baker": a portfolio after "of" is skipped too, but "Chief
+    Executive of AOL UK" names an employer, not a person. "King Fahd", "Lord
+    Young": a style keeps its one word ("King Kong" is no "Kong").
+    """
+    title = _clean(seg[at])
+    rest = seg[at + 1:]
+    while len(rest) > 1 and (_clean(rest[0]).lower() in TITLE_MODIFIERS or _is_title(rest[0])):
+        rest = rest[1:]
+    if rest and rest[0] == "of" and len(rest) > 1:
+        skip = 2 if rest[1] != "the" else 3
+        tail = rest[skip:]
+        if len(tail) >= 2 and tail[0] not in CONNECTORS:
+            return title, tail, []  # Secretary of State James Baker, Chancellor of the Exchequer Nigel Lawson
+        return "", [], _trim(rest[1:])
+    if len(rest) == 1 and title.lower() in STYLE_TITLES:
+        before = [t for t in seg[:at] if _is_title(t)]
+        return (_clean(before[-1]) if before else ""), [title, *rest], []
+    return title, rest, []
+
+
+def _title_start(seg: list[str], at: int) -> int:
+    """Where the words of a title begin: "West German Finance Minister" -> at "Finance".
+
+    A seat ("Labour MP", "East Midlands MEP") is preceded by its party or place, not a portfolio.
+    """
+    if _clean(seg[at]).lower() in SEAT_TITLES:
+        return at
+    i = at
+    while i > 0 and (_clean(seg[i - 1]).lower() in TITLE_MODIFIERS or _is_title(seg[i - 1]) or seg[i - 1] in CONNECTORS):
+        i -= 1
+    return i
+
+
+def _strip_nationality(part: list[str]) -> list[str]:
+    """ "Russian Nikolay Davydenko" -> "Nikolay Davydenko": a nationality before a person's name is no part of it.
+
+    Only before two or more capitalised words that are no organisation or
+    place: "British Airways", "Irish Republican Army" and "French Open" stay.
+    """
+    if len(part) < 3 or not is_demonym(part[0]) or not all(t[:1].isupper() and t.replace("-", "").isalpha() for t in part[1:]):
+        return part
+    if is_org_name(tuple(part)) or place_strength(" ".join(part[1:])):
+        return part
+    return part[1:]
+
+
 def cut(tokens: tuple[str, ...], initial: bool, stats: WordStats) -> tuple[Piece, ...]:
     """Cut a run's words into names: titles stripped, grammar capitals dropped, "and" and possessives split."""
     out: list[Piece] = []
@@ -380,8 +491,8 @@ def cut(tokens: tuple[str, ...], initial: bool, stats: WordStats) -> tuple[Piece
     start = 0
     if initial and toks:
         first = _clean(toks[0])
-        keep = first.lower() not in STOPWORDS and (not stats.common(first) or _is_title(first) or (
-            len(toks) > 1 and (first, toks[1]) in stats.pairs_mid))
+        keep = (_is_title(first) and len(toks) > 1) or (first.lower() not in STOPWORDS and (not stats.common(first) or (
+            len(toks) > 1 and (first, toks[1]) in stats.pairs_mid)))  # "Mr Blair spoke": Mr is a title
         if not keep:
             start += len(toks[0]) + 1
             toks = toks[1:]
@@ -390,26 +501,19 @@ def cut(tokens: tuple[str, ...], initial: bool, stats: WordStats) -> tuple[Piece
     for seg in _segments(tuple(toks)):
         seg_start = offset
         offset += len(" ".join(seg)) + 3
-        title = ""
+        title, rest = "", seg
         last_title = max((i for i, t in enumerate(seg[:-1]) if _is_title(t)), default=-1)
         if last_title >= 0 and _clean(seg[-1]).lower() in ORG_HEADS:
             last_title = -1  # "General Motors Corp", "Justice Department": the title word is part of the name
-        rest = seg
         if last_title >= 0:
-            title = _clean(seg[last_title])
-            rest = seg[last_title + 1:]
-            if rest and rest[0] == "of" and len(rest) > 2:  # Secretary of State James Baker
-                rest = rest[2 if rest[1] != "the" else 3:]
-            # What stands before the title may itself be a name: "Bank of England Governor ...".
-            i = last_title
-            while i > 0 and (_clean(seg[i - 1]).lower() in TITLE_MODIFIERS or _clean(seg[i - 1]).lower() in TITLES
-                             or seg[i - 1] in CONNECTORS):
-                i -= 1
-            head = _trim(seg[:i])
-            if head and not is_demonym(head[-1]):
+            title, rest, employer = _after_title(seg, last_title)
+            if employer:  # "Chief Executive of AOL UK": AOL UK is the employer, no person is named
+                out.append(Piece(tuple(_clean(t) for t in employer), "", seg_start, False, False, True))
+            head = _trim(seg[:_title_start(seg, last_title)])
+            if head and not is_demonym(head[-1]):  # "Bank of England Governor ...": the owner of the title
                 out.append(Piece(tuple(_clean(t) for t in head), "", seg_start, seg_start == start, initial, True))
         for n, part in enumerate(_split_and(_trim(list(rest)))):
-            part = _trim(part)
+            part = _strip_nationality(_trim(part))
             if part:
                 lead = seg_start == start and not title
                 out.append(Piece(tuple(_clean(t) for t in part), title if n == 0 else "", seg_start, lead,
@@ -430,4 +534,7 @@ def candidates(run: Run, stats: WordStats, cache: dict | None = None) -> list[Ca
     if out:
         out[-1].pronoun = run.pronoun  # "..., said it" speaks of the name just before
         out[-1].owner = out[-1].owner or run.owner
+        out[-1].apposition = run.apposition
+        out[-1].work = run.work
+        out[0].holding = run.holding and out[0].start == run.start
     return out

@@ -31,6 +31,8 @@ HEADER = """\
 #   python -m generator discover --accept {path} [--min-confidence 0.8]
 # which writes content/entities/<id>.yaml for each entry left (existing entity files are never changed).
 # articles: how many articles name it; confidence: 0-1, how sure discover is of the name and its type;
+# guessed_type: the type discover guessed. --min-confidence skips only entries whose type is still the guess:
+# a type you set by hand is your decision and is accepted whatever the confidence.
 # similar: registry entries spelled nearly alike (a typo, or the same entity under another spelling?).
 """
 
@@ -58,6 +60,7 @@ def proposal_entry(p: Proposal) -> dict[str, Any]:
         entry["aliases"] = list(p.aliases)
     entry["articles"] = p.articles
     entry["confidence"] = p.confidence
+    entry["guessed_type"] = p.type
     entry["example"] = p.example
     entry["example_article"] = p.example_article
     if p.similar:
