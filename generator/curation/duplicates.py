@@ -114,11 +114,13 @@ def mark_duplicates(archive: object, content: Path, found: list[Duplicate], meta
     Only identical texts are marked: a near copy may be a correction or an
     update, which only a reader can tell. A copy whose metadata already says
     ``duplicate_of`` is never touched (the archivist's choice wins, even
-    when it differs), and when the archivist marked the would-be original as
-    a copy, the new mark points to what it copies, so no chain of copies is made.
+    when it differs), nor one the archivist named as another copy's
+    original; when the archivist marked the would-be original as a copy,
+    the new mark points to what it copies, so no chain of copies is made.
     ``metas`` maps article ids to their metadata files (``inputs.content.list_metas``).
     """
     arts = {a.id: a for a in archive.articles}  # type: ignore[attr-defined]
+    chosen = {a.duplicate_of: a.id for a in arts.values() if a.duplicate_of}  # originals the archivist named
     out = Marking()
     for d in found:
         if not d.identical:
@@ -127,6 +129,9 @@ def mark_duplicates(archive: object, content: Path, found: list[Duplicate], meta
         copy = arts[d.copy]
         if copy.duplicate_of:
             out.left.append((d.copy, f"its metadata already says duplicate_of: {copy.duplicate_of}"))
+            continue
+        if d.copy in chosen:
+            out.left.append((d.copy, f"the metadata of {chosen[d.copy]} names it as the original"))
             continue
         original = arts[d.original].duplicate_of or d.original
         if original == d.copy:

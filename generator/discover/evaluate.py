@@ -148,7 +148,7 @@ class Figures:
     by_type: dict[str, tuple[int, int]]  # type -> (gold, found)
     note: str = ""
 
-    def table(self) -> str:
+    def table(self, worst: int = WORST) -> str:
         rows = [f"## discover on {self.corpus}{self.note}\n", "| measure | value | target |", "|---|---|---|",
                 f"| recall: entities named in >= 3 stories that are proposed | {self.found}/{self.gold} = "
                 f"{self.found / max(self.gold, 1):.1%} | >= 85% |",
@@ -157,12 +157,12 @@ class Figures:
                 f"| junk among the {self.top} most-named proposals | {len(self.junk)}/{self.top} = "
                 f"{len(self.junk) / max(self.top, 1):.1%} | <= 10% |"]
         rows += [f"| recall, {t} | {hit}/{total} = {hit / max(total, 1):.1%} | |" for t, (total, hit) in sorted(self.by_type.items())]
-        worst_missed = sorted(self.missed, key=lambda g: (-g.articles, g.name))[:WORST]
-        worst_junk = sorted(self.junk, key=lambda p: (-p.articles, p.name))[:WORST]
+        worst_missed = sorted(self.missed, key=lambda g: (-g.articles, g.name))[:worst]
+        worst_junk = sorted(self.junk, key=lambda p: (-p.articles, p.name))[:worst]
         rows += ["", "worst misses: " + (", ".join(f"{g.name} ({g.type}, {g.articles})" for g in worst_missed) or "none"),
                  "worst junk: " + (", ".join(f"{p.name} ({p.type}, {p.articles})" for p in worst_junk) or "none"),
                  "wrong type: " + (", ".join(f"{g.name}: {g.type} proposed as {p.type} '{p.name}'"
-                                             for g, p in self.wrong[:WORST]) or "none")]
+                                             for g, p in self.wrong[:worst]) or "none")]
         return "\n".join(rows)
 
     def json(self) -> dict:
@@ -236,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--heldout", type=Path, default=HELDOUT, help="a folder with seeds/, content/ and gold.yaml")
     ap.add_argument("--no-reuters", action="store_true", help="only the held-out stories (seconds, not a minute)")
+    ap.add_argument("--worst", type=int, default=WORST, help="how many misses, junk entries and wrong types to list")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     figures = [] if args.no_reuters else [reuters(args.corpus)]
@@ -243,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.append(heldout(args.heldout))
     figures = [f for f in figures if f is not None]
     for f in figures:
-        print(f.table() + "\n")
+        print(f.table(args.worst) + "\n")
     if args.json:
         print(json.dumps([f.json() for f in figures]))
     return 0 if figures else 2

@@ -471,7 +471,7 @@ def _title_start(seg: list[str], at: int) -> int:
     return i
 
 
-def _strip_nationality(part: list[str]) -> list[str]:
+def _strip_nationality(part: list[str], stats: WordStats) -> list[str]:
     """ "Russian Nikolay Davydenko" -> "Nikolay Davydenko": a nationality before a person's name is no part of it.
 
     Only before two or more capitalised words that are no organisation or
@@ -479,8 +479,8 @@ def _strip_nationality(part: list[str]) -> list[str]:
     """
     if len(part) < 3 or not is_demonym(part[0]) or not all(t[:1].isupper() and t.replace("-", "").isalpha() for t in part[1:]):
         return part
-    if is_org_name(tuple(part)) or place_strength(" ".join(part[1:])):
-        return part
+    if is_org_name(tuple(part)) or place_strength(" ".join(part[1:])) or stats.common(part[1]):
+        return part  # "European Currency Units": "currency" is a word, not a first name
     return part[1:]
 
 
@@ -513,7 +513,7 @@ def cut(tokens: tuple[str, ...], initial: bool, stats: WordStats) -> tuple[Piece
             if head and not is_demonym(head[-1]):  # "Bank of England Governor ...": the owner of the title
                 out.append(Piece(tuple(_clean(t) for t in head), "", seg_start, seg_start == start, initial, True))
         for n, part in enumerate(_split_and(_trim(list(rest)))):
-            part = _strip_nationality(_trim(part))
+            part = _strip_nationality(_trim(part), stats)
             if part:
                 lead = seg_start == start and not title
                 out.append(Piece(tuple(_clean(t) for t in part), title if n == 0 else "", seg_start, lead,

@@ -253,9 +253,12 @@ class Discoverer:
             toks = self._tokens[key]
             if v >= 2 and 2 <= len(toks) <= 4 and not is_org_name(toks) and not place_strength(toks[-1]):
                 given[toks[0]] += 1
+        # "United" starts "United Nations", "United Airlines" and "United States": no first name
+        heads = Counter(toks[0] for toks in self._tokens.values()
+                        if len(toks) > 1 and (is_org_name(toks) or place_strength(" ".join(toks)) >= CITY))
         return votes, {name for name in given
                        if len(name) > 1 and "." not in name and not self.stats.common_alone(name)
-                       and not place_strength(name)}, mentions
+                       and not place_strength(name) and heads[name] <= given[name]}, mentions
 
     @staticmethod
     def _personish(toks: tuple[str, ...], votes: float, mentions: int, given: set[str]) -> bool:
@@ -459,14 +462,12 @@ class Discoverer:
         firsts: set[str] = set()
         for key, (_, _, (etype, _, _)) in typed.items():
             toks = self._tokens[key]
-            if etype == "person" and len(toks) >= 2:
+            if etype == "person" and self._name_shaped(toks):
                 full[_low(toks[-1])].append(key)
                 firsts.add(_low(toks[0]))
-        for key in [k for k, t in typed.items() if len(self._tokens[k]) == 1 and t[2][0] in ("person", "unsure")]:
+        for key in [k for k, t in typed.items() if len(self._tokens[k]) == 1 and _personal(*t[2][:2])]:
             word = _low(self._tokens[key][0])
             owners = full.get(word, [])
-            if typed[key][2][0] == "unsure" and not owners:
-                continue
             if len(owners) == 1 and word not in firsts:
                 _absorb(groups[owners[0]], groups.pop(key))
                 typed[owners[0]] = self._typed(owners[0], groups[owners[0]], given)
@@ -474,6 +475,11 @@ class Discoverer:
             elif owners or word in firsts or word in given:
                 del typed[key]
         return typed
+
+
+def _personal(etype: str, votes: dict[str, float]) -> bool:
+    """Typed a person, or unsure with a person's evidence ahead: "Kidder" (of Kidder, Peabody) is not."""
+    return etype == "person" or (etype == "unsure" and votes["person"] > max(votes["organisation"], votes["place"]))
 
 
 def _collect(g: _Group, index: int, own: bool, cands: list[Candidate]) -> None:

@@ -65,13 +65,15 @@ def test_discover_cli_writes_only_the_proposals_file_then_accept_fills_the_regis
     assert entry["similar"] == ["Ahmad Masood (massoud)"]  # near-duplicate of a registry name flagged
     assert set(entry) >= {"type", "name", "articles", "confidence", "example", "example_article"}
     del data["ahmad-massoud"]  # the reviewer rejects it ...
-    data["taliban"]["type"] = "organisation"  # ... and settles an unsure one
+    data["taliban"]["type"] = "organisation"  # ... settles an unsure one ...
+    data["bill-gates"]["type"] = "unsure"  # ... and is not sure of another
+    assert "analysts" not in data  # a word seen only at the start of sentences is not proposed
     proposed.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     proc = _cli("discover", "--accept", str(proposed), "--content", str(content), "--min-confidence", "0.3")
     assert proc.returncode == 0, proc.stderr
     written = {p.stem for p in (content / "entities").iterdir()}
     assert {"gordon-brown", "london", "taliban", "microsoft-corp"} <= written
-    assert "ahmad-massoud" not in written and "analysts" not in written  # rejected; unsure stays out
+    assert "ahmad-massoud" not in written and "bill-gates" not in written  # rejected; unsure stays out
     assert "type is still 'unsure'" in proc.stderr
     assert yaml.safe_load((content / "entities" / "gordon-brown.yaml").read_text()) == {
         "type": "person", "name": "Gordon Brown", "aliases": ["Brown"]}
