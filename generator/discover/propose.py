@@ -371,8 +371,7 @@ class Discoverer:
             (top, n), total = targets.most_common(1)[0], sum(targets.values())
             if n < LINK_SHARE * total:
                 continue
-            person_like = top in personish or self._name_shaped(self._tokens[top])
-            if not person_like and len(self._tokens[short]) < len(self._tokens[top]) and n < 0.25 * seen_in[short] \
+            if top not in personish and len(self._tokens[short]) < len(self._tokens[top]) and n < 0.25 * seen_in[short] \
                     and not _acronym(self._tokens[short]):
                 continue
             out[short] = top
