@@ -65,10 +65,15 @@ BENCH_ARGS ?= --peers hugo,pelican --scale5
 bench: $(STAMP)
 	$(PY) -m generator.bench $(BENCH_ARGS)
 
-eval: $(STAMP)
+# Search cost on Reuters (bytes and requests per query over queryset.py, page and top-bar box, from a fresh
+# page; the UI's top 10 against the CLI's; held-out misspellings): ~15 minutes, kept in $(SEARCH_WORK).
+SEARCH_WORK ?= .search-measure
+eval: $(DEVSTAMP) chromium
 	$(PY) -m generator.evaluate
 	$(PY) -m generator.discover.evaluate
 	$(PY) -m generator.mentions_eval
+	$(PY) -m generator.search.measure --reuters --work $(SEARCH_WORK) > $(SEARCH_WORK).jsonl
+	tail -n 3 $(SEARCH_WORK).jsonl
 
 # Propose entities the registry lacks: writes content/entities.proposed.yaml to review
 # (then: python -m generator discover --accept content/entities.proposed.yaml).
@@ -80,4 +85,4 @@ check: $(STAMP)
 	$(PY) -m generator check
 
 clean:
-	rm -rf $(SITE) $(SITE).whoosh .site-* .pytest_cache .ruff_cache dist
+	rm -rf $(SITE) $(SITE).whoosh .site-* .pytest_cache .ruff_cache dist $(SEARCH_WORK) $(SEARCH_WORK).jsonl

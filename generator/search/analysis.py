@@ -147,6 +147,7 @@ _SKELETON_RULES = (
     ("z", "s"),
 )
 _DOUBLES = re.compile(r"(.)\1+")
+_VOWELS = re.compile("[aeiouyhw]")  # and h, w: silent or vowel-like after the first letter (kohl / khol)
 SPELL_MIN = 4  # shorter words are not corrected: too many neighbours within one edit
 
 
@@ -158,10 +159,21 @@ def skeleton(word: str) -> str:
     return _DOUBLES.sub(r"\1", word)
 
 
-def spell_keys(word: str) -> tuple[str, str]:
-    """The two lexicon keys of a word: its skeleton's first and last three letters."""
+def sound_key(word: str) -> str:
+    """The skeleton's first letter and its consonants but h and w: vowel slips and doubled letters ("ipood",
+    "blare") keep it."""
     sk = skeleton(word)
-    return "<" + sk[:3], ">" + sk[-3:]
+    return _DOUBLES.sub(r"\1", sk[:1] + _VOWELS.sub("", sk[1:]))
+
+
+def spell_keys(word: str) -> tuple[str, str, str]:
+    """The three lexicon keys of a word: its skeleton's first and last three letters, and its sound key.
+
+    A misspelling is in reach of an archive word when it keeps either end of
+    the skeleton (errors in the middle or at the other end) or its consonants
+    (vowel errors anywhere: "ipood" keeps neither end of "ipod"'s skeleton)."""
+    sk = skeleton(word)
+    return "<" + sk[:3], ">" + sk[-3:], "=" + sound_key(word)
 
 
 def spellable(word: str) -> bool:

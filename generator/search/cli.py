@@ -40,7 +40,13 @@ def synced_whoosh(site: Path) -> Path:
 
 def run_client(site: Path, queries: list[tuple[object, str]], limit: int, exhaustive: bool = False,
                blocks: int | None = None) -> list[list[str]]:
-    """Rankings from the site's search engine under Node: one process for all queries.
+    """Rankings from the site's search engine under Node: one process for all queries (see ``client_rows``)."""
+    return [row["results"] for row in client_rows(site, queries, limit, exhaustive, blocks)]
+
+
+def client_rows(site: Path, queries: list[tuple[object, str]], limit: int, exhaustive: bool = False,
+                blocks: int | None = None) -> list[dict]:
+    """What the site's search engine under Node answers, per query: ``results`` (ids) and ``corrections``.
 
     ``exhaustive`` makes the engine load every tail block instead of stopping
     once its top ``limit`` is proven: the reference the evaluation checks the
@@ -60,10 +66,10 @@ def run_client(site: Path, queries: list[tuple[object, str]], limit: int, exhaus
     )
     if proc.returncode != 0:
         raise RuntimeError(f"node runner failed: {proc.stderr.strip()}")
-    out: list[list[str]] = [[] for _ in queries]
+    out: list[dict] = [{"results": [], "corrections": []} for _ in queries]
     for line in proc.stdout.splitlines():
         row = json.loads(line)
-        out[row["query_id"]] = row["results"]
+        out[row["query_id"]] = row
     return out
 
 

@@ -72,9 +72,9 @@ def lexicon_key(spell_key: str, files: int) -> str:
 
 
 def lexicon_files(words: int) -> int:
-    """How many lexicon files: a power of two near words / 48 (so ~40 words, ~0.8 KB each)."""
+    """How many lexicon files: a power of two near words / 32 (each word is in 3: ~70-140 entries, ~1-2 KB each)."""
     n = 1
-    while n * 2 * 48 <= words:
+    while n * 2 * 32 <= words:
         n *= 2
     return n
 

@@ -3,7 +3,8 @@
  * Usage: node node_runner.js ASSETS_DIR SITE_DIR LIMIT [exhaustive | blocks=N] < queries.jsonl
  * (exhaustive: load every tail block, no top-k pruning: the reference ranking;
  * blocks=N: at most N tail blocks, as the browser's search UI)
- * Input lines: {"id": ..., "text": ...}; output lines: {"query_id", "results"}.
+ * Input lines: {"id": ..., "text": ...}; output lines: {"query_id", "results", "corrections"}
+ * (corrections: [{word, to, replaced}], the spelling the search page would show).
  * Index files are the same classic scripts the browser loads: each is run
  * with vm.runInThisContext and registers itself via __as (__archiveSearch.put).
  * All queries go through one process so the index is parsed once.
@@ -41,7 +42,8 @@ async function main() {
     const opts = {limit: limit, exhaustive: mode === 'exhaustive'};
     if (mode && mode.startsWith('blocks=')) opts.maxBlocks = parseInt(mode.slice(7), 10);
     const res = await engine.search(String(q.text || ''), opts);
-    out.push(JSON.stringify({query_id: q.id === undefined ? null : q.id, results: res.hits.map((h) => h.doc.id)}));
+    out.push(JSON.stringify({query_id: q.id === undefined ? null : q.id, results: res.hits.map((h) => h.doc.id),
+      corrections: res.corrections}));
     if (out.length >= 200) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; }
   }
   if (out.length) process.stdout.write(out.join('\n') + '\n');

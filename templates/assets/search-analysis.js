@@ -85,12 +85,119 @@
     }
     return w.replace(/(.)\1+/g, '$1');
   }
+  function soundKey(w) {
+    var sk = skeleton(w);
+    return (sk.slice(0, 1) + sk.slice(1).replace(/[aeiouyhw]/g, '')).replace(/(.)\1+/g, '$1');
+  }
   function spellKeys(w) {
     var sk = skeleton(w);
-    return ['<' + sk.slice(0, 3), '>' + sk.slice(-3)];
+    return ['<' + sk.slice(0, 3), '>' + sk.slice(-3), '=' + soundKey(w)];
   }
   function spellable(w) {
     return w.length >= SPELL_MIN && /^[a-z]+$/.test(w);
+  }
+
+  // ------------------------------------------------------------ spelling choice
+  // The twin of generator/search/spelling.py (reasons there): integer costs in
+  // tenths of an edit, so both sides agree to the unit (tests/fixtures/search_vectors.json).
+  var EDIT = 10, NEIGHBOUR = 5, VOWEL = 6, DOUBLE = 4, SWAP = 6, SAME_SKELETON = 5, SAME_SOUND = 3, SOUND_FLOOR = 2;
+  var FREQ = 10, PER_EDIT = 3, CLOSE = 10, MAX_ALTERNATIVES = 3, OFFER = 3, APPLY = 6;
+  var VOWELS = 'aeiouy';
+  var NEIGHBOURS = (function () {
+    var rows = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'], pos = {}, out = {};
+    rows.forEach(function (row, r) { for (var i = 0; i < row.length; i++) pos[row[i]] = [r, i]; });
+    Object.keys(pos).forEach(function (a) {
+      out[a] = new Set();
+      Object.keys(pos).forEach(function (b) {
+        var ra = pos[a][0], ia = pos[a][1], rb = pos[b][0], ib = pos[b][1], dx = ib - ia;
+        if (a !== b && ((ra === rb && Math.abs(dx) === 1) ||
+          (Math.abs(ra - rb) === 1 && (rb < ra ? dx === 0 || dx === 1 : dx === -1 || dx === 0)))) out[a].add(b);
+      });
+    });
+    return out;
+  })();
+  function subCost(a, b) {
+    if (a === b) return 0;
+    if (NEIGHBOURS[a] && NEIGHBOURS[a].has(b)) return NEIGHBOUR;
+    if (VOWELS.indexOf(a) >= 0 && VOWELS.indexOf(b) >= 0) return VOWEL;
+    return EDIT;
+  }
+  function indelCost(w, i) {
+    var c = w[i];
+    return (i > 0 && w[i - 1] === c) || (i + 1 < w.length && w[i + 1] === c) ? DOUBLE : EDIT;
+  }
+  function typingCost(typed, word) {
+    var n = typed.length, m = word.length, d = [], i, j;
+    for (i = 0; i <= n; i++) d.push(new Array(m + 1).fill(0));
+    for (i = 1; i <= n; i++) d[i][0] = d[i - 1][0] + indelCost(typed, i - 1);
+    for (j = 1; j <= m; j++) d[0][j] = d[0][j - 1] + indelCost(word, j - 1);
+    for (i = 1; i <= n; i++) {
+      for (j = 1; j <= m; j++) {
+        var v = Math.min(d[i - 1][j] + indelCost(typed, i - 1), d[i][j - 1] + indelCost(word, j - 1),
+          d[i - 1][j - 1] + subCost(typed[i - 1], word[j - 1]));
+        if (i > 1 && j > 1 && typed[i - 1] === word[j - 2] && typed[i - 2] === word[j - 1]) v = Math.min(v, d[i - 2][j - 2] + SWAP);
+        d[i][j] = v;
+      }
+    }
+    var cost = d[n][m];
+    if (skeleton(typed) === skeleton(word)) cost = Math.min(cost, SAME_SKELETON);
+    if (soundKey(typed) === soundKey(word)) cost = Math.max(cost - SAME_SOUND, Math.min(cost, SOUND_FLOOR));
+    return cost;
+  }
+  /* Optimal string alignment distance (adjacent transpositions count 1), capped at cap + 1. */
+  function osa(a, b, cap) {
+    if (Math.abs(a.length - b.length) > cap) return cap + 1;
+    var prev2 = [], prev = [], cur;
+    for (var j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      var low = i;
+      for (var k = 1; k <= b.length; k++) {
+        var v = Math.min(prev[k] + 1, cur[k - 1] + 1, prev[k - 1] + (a[i - 1] === b[k - 1] ? 0 : 1));
+        if (i > 1 && k > 1 && a[i - 1] === b[k - 2] && a[i - 2] === b[k - 1]) v = Math.min(v, prev2[k - 2] + 1);
+        cur.push(v);
+        if (v < low) low = v;
+      }
+      if (low > cap) return cap + 1;
+      prev2 = prev; prev = cur;
+    }
+    return prev[b.length];
+  }
+  function inReach(typed, word) {
+    var sk = skeleton(typed), max = sk.length >= 6 ? 2 : 1;
+    return osa(sk, skeleton(word), max) <= max || soundKey(typed) === soundKey(word);
+  }
+  /* spelling.rank: [[word, digit]] -> [{word, digit, cost, score}], the likeliest first, one per stem. */
+  function spellRank(typed, entries, reach) {
+    var own = stem(typed), seen = new Set(), found = [];
+    entries.forEach(function (e) {
+      var w = e[0];
+      if (w === typed || seen.has(w)) return;
+      seen.add(w);
+      if (stem(w) === own || (reach !== false && !inReach(typed, w))) return;
+      var cost = typingCost(typed, w);
+      found.push({word: w, digit: e[1], cost: cost, score: FREQ * e[1] - PER_EDIT * cost});
+    });
+    found.sort(function (a, b) { return b.score - a.score || a.cost - b.cost || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0); });
+    var stems = new Set();
+    return found.filter(function (c) { var t = stem(c.word); if (stems.has(t)) return false; stems.add(t); return true; });
+  }
+  /* spelling.choose: {alternatives, replaced} for a typed word and the lexicon entries its keys load. */
+  function spellChoice(typed, entries) {
+    var own = null;
+    entries.forEach(function (e) { if (e[0] === typed) own = e[1]; });
+    var ranked = spellRank(typed, entries);
+    if (own !== null) ranked = ranked.filter(function (c) { return c.digit >= own + OFFER; });
+    if (!ranked.length) {
+      if (own !== null) return {alternatives: [], replaced: false};
+      var limit = EDIT * Math.max(2, Math.floor(typed.length / 2));
+      var near = spellRank(typed, entries, false).filter(function (c) { return c.cost <= limit; });
+      near.sort(function (a, b) { return a.cost - b.cost || b.digit - a.digit || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0); });
+      return {alternatives: near.slice(0, 1), replaced: false};
+    }
+    var best = ranked[0];
+    var alts = ranked.filter(function (c) { return c.score >= best.score - CLOSE; }).slice(0, MAX_ALTERNATIVES);
+    return {alternatives: alts, replaced: own === null || (best.digit >= own + APPLY && best.cost <= EDIT)};
   }
 
   // ------------------------------------------------------------ Porter stemmer
@@ -191,6 +298,7 @@
   A.fold = fold; A.words = words; A.keep = keep; A.stem = stem; A.analyze = analyze;
   A.porter = porter; A.porterStandard = porterStandard; A.STOP_WORDS = STOP_WORDS;
   A.EXCEPTIONS = EXCEPTIONS; A.SHORT_WORD = SHORT_WORD;
-  A.skeleton = skeleton; A.spellKeys = spellKeys; A.spellable = spellable;
+  A.skeleton = skeleton; A.spellKeys = spellKeys; A.spellable = spellable; A.soundKey = soundKey;
+  A.typingCost = typingCost; A.osa = osa; A.spellRank = spellRank; A.spellChoice = spellChoice;
   if (typeof module === 'object' && module.exports) module.exports = A;
 })(typeof window !== 'undefined' ? window : globalThis);

@@ -171,10 +171,9 @@
   // A word's completions (top-bar box, last word) and its spelling variants count
   // less than the word itself, so an exact word always outranks its neighbours.
   var PREFIX_WEIGHT = 0.5;
-  var SPELL_WEIGHT = [0.8, 0.6, 0.4];   // by edit distance between skeletons (0: a transliteration)
+  var SPELL_WEIGHT = [0.8, 0.6, 0.4];   // spelling alternatives, the likeliest first
   var MAX_PREFIX_SHARDS = 2;
   var MAX_EXPANSIONS = 30;
-  var MAX_SPELLINGS = 3;                 // variants a misspelt word is widened to
   var RARE = 2;                          // a word in this few documents also gets its spelling variants
   // Coordination: in a query of up to COORD_WORDS words, each more word a document
   // matches doubles its score (a request of a few words wants them all).  Longer
@@ -330,34 +329,31 @@
     return prev[b.length];
   }
 
-  /* Archive words within reach of a folded word: same first or last three skeleton
-   * letters (its two lexicon files), skeletons within one edit (two from 6 letters).
-   * Resolves to [{word, term, dist, df}], best first: closest, then most frequent. */
-  Engine.prototype.spellings = function (word) {
+  /* What to do with a misspelt or rare folded word (A.spellChoice, the twin of
+   * spelling.py): the archive words in its three lexicon files (analysis.spell_keys)
+   * ranked by frequency and typing closeness.  df: the typed word's documents when
+   * the archive has it (0: unknown).  Resolves to {alternatives: [{word, term,
+   * digit, cost, score}], replaced}. */
+  Engine.prototype.spellings = function (word, df) {
     var self = this;
-    if (!A.spellable(word) || !this.meta.lexicon) return Promise.resolve([]);
-    var sk = A.skeleton(word), max = sk.length >= 6 ? 2 : 1, own = stem(word);
+    if (!A.spellable(word) || !this.meta.lexicon) return Promise.resolve({alternatives: [], replaced: false});
     var keys = A.spellKeys(word).map(function (k) { return 'w/' + (fnv1a(k) % self.meta.lexicon).toString(36); });
     keys = keys.filter(function (k, i) { return keys.indexOf(k) === i; });
     // A hash bucket no archive word falls in has no file.
     var files = keys.map(function (k) { return Promise.resolve().then(function () { return self.load(k); }).catch(function () { return ''; }); });
     return Promise.all(files).then(function (files) {
-      var seen = new Set(), found = [];
+      var entries = [], known = false;
       files.join(' ').split(' ').forEach(function (entry) {
         if (!entry) return;
-        var w = entry.slice(0, -1), df = +entry.slice(-1);
-        if (w === word || seen.has(w)) return;
-        seen.add(w);
-        var d = editDistance(sk, A.skeleton(w), max);
-        if (d > max) return;
-        var t = stem(w);
-        if (t === own) return;
-        found.push({word: w, term: t, dist: d, raw: editDistance(word, w, 4), df: df});
+        var w = entry.slice(0, -1);
+        if (w === word) known = true;
+        entries.push([w, +entry.slice(-1)]);
       });
-      found.sort(function (a, b) { return a.dist - b.dist || a.raw - b.raw || b.df - a.df || (a.word < b.word ? -1 : 1); });
-      var terms = new Set();
-      return found.filter(function (f) { if (terms.has(f.term)) return false; terms.add(f.term); return true; })
-        .slice(0, MAX_SPELLINGS);
+      // A known stem whose typed form the lexicon lacks counts as known (its postings' count).
+      if (!known && df) entries.push([word, Math.min(9, Math.floor(Math.log2(df)))]);
+      var choice = A.spellChoice(word, entries);
+      choice.alternatives.forEach(function (a) { a.term = stem(a.word); });
+      return choice;
     });
   };
 
@@ -381,16 +377,18 @@
       }));
       var rare = !p || p.df <= RARE;
       if (qt.phrase || !rare || comps.length || spell === false) return extra.then(function () { return group; });
-      return Promise.all([extra, self.spellings(qt.word)]).then(function (r2) {
-        // Unknown: results are for the variants ("Showing results for").  Rare: only
-        // variants at least 8 times as common join ("Did you mean").
-        var digit = p ? Math.floor(Math.log2(p.df)) : -1;
-        var alts = p ? r2[1].filter(function (a) { return a.df >= digit + 3; }) : r2[1];
+      return Promise.all([extra, self.spellings(qt.word, p ? p.df : 0)]).then(function (r2) {
+        // Replaced: results are for the alternatives ("Showing results for").  Offered
+        // for a known word: the alternatives join below it ("Did you mean").  Offered
+        // for an unknown word (none in reach, the nearest word): the reader chooses.
+        var choice = r2[1], alts = choice.alternatives;
         if (!alts.length) return group;
-        group.correction = {word: qt.word, to: alts[0].word, replaced: !p};
-        return Promise.all(alts.map(function (a) {
+        group.correction = {word: qt.word, to: alts[0].word, replaced: choice.replaced};
+        if (choice.replaced) group.entries = [];
+        else if (!p) return group;
+        return Promise.all(alts.map(function (a, i) {
           return self.getPostings(a.term).then(function (ap) {
-            if (ap) group.entries.push({term: a.term, p: ap, factor: SPELL_WEIGHT[a.dist]});
+            if (ap) group.entries.push({term: a.term, p: ap, factor: SPELL_WEIGHT[i]});
           });
         })).then(function () { return group; });
       });
@@ -449,7 +447,10 @@
   /* Search.  opts: {prefix, limit, facets: {type:[], entity:["type:id"], year:[], source:[]},
    * withFacets, docs (false: no cards), fullBodies (cards with the whole body),
    * spell (false: no spelling variants), rerank (false: no closeness re-ordering),
-   * maxBlocks (tail blocks it may load before settling for the best known order),
+   * maxBlocks (tail blocks it may load before settling for the best known order:
+   * for measuring what pruning costs; the UI always proves its order),
+   * onProgress (called once with the best known order, proven false, when
+   * proving the exact one needs tail blocks; the promise resolves to the exact one),
    * exhaustive (load every tail block: the reference the pruning is tested
    * against), isStale}.  Resolves to {total, approx, hits: [{n, score, doc}],
    * facets, facetsApprox, query, corrections}: hits are the exhaustive top
@@ -485,12 +486,24 @@
   Engine.prototype.rankTiered = function (ctx) {
     var self = this;
     var r = this.rank(ctx);
-    // The search UI caps the tail blocks a query may load (its byte budget); past the
-    // cap the best known order is shown (result.proven false).  The cap needs at
-    // least `limit` known matches: with fewer, every match is needed.
+    // opts.maxBlocks caps the tail blocks a query may load (make eval measures what
+    // such a cap would cost); past it the best known order is returned (result.proven
+    // false).  The cap needs at least `limit` known matches: with fewer, every match is needed.
     var left = ctx.opts.maxBlocks === undefined ? Infinity : ctx.opts.maxBlocks - (ctx.blocks || 0);
     var capped = left <= 0 && r.docs.length >= ctx.limit;
-    if (r.proven || capped || (ctx.opts.isStale && ctx.opts.isStale())) return this.finishRank(ctx, r);
+    if (r.proven || capped || (ctx.opts.isStale && ctx.opts.isStale())) {
+      // The final result never overtakes the provisional one it replaces.
+      var shown = ctx.provisional || Promise.resolve();
+      return shown.then(function () { return self.finishRank(ctx, r); });
+    }
+    // The order is not proven yet: a reader sees the best known order at once
+    // (result.proven false), and the exact one when the blocks below arrive.
+    if (ctx.opts.onProgress && !ctx.provisional && r.docs.length) {
+      var progress = ctx.opts.onProgress;
+      ctx.provisional = this.finishRank(ctx, r).then(function (res) {
+        if (!(ctx.opts.isStale && ctx.opts.isStale())) progress(res);
+      }, function () { /* the final result reports the error */ });
+    }
     if (r.need.length > left && r.docs.length >= ctx.limit) r.need = r.need.slice(0, left);
     ctx.blocks = (ctx.blocks || 0) + r.need.length;
     var loads = r.need.length ? r.need.map(function (x) { return self.loadBlock(x.e, x.blk); })

@@ -17,11 +17,6 @@
   // Wait for a pause in typing: every intermediate prefix search loads shards and cards.
   var DEBOUNCE_MS = 120;
   var PAGE_SIZE = 10;  // results per "page" of the search page
-  // Tail blocks a search may load to prove its order before showing the best known
-  // one: each costs a request, and a page of results must stay within ~15 KB
-  // (generator/search/measure.py).  make eval: nDCG@10 with 2 blocks is within
-  // 0.009 of the exhaustive ranking on CISI, CRAN and NPL.
-  var MAX_BLOCKS = 2;
   var FACET_KEYS = ['type', 'entity', 'year', 'source', 'tag'];
   var FACET_ROWS = 12;
 
@@ -45,6 +40,9 @@
 
   function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
 
+  // Said after the count while the best known order is shown and the exact one is on its way.
+  var BUSY = ', putting them in order\u2026';
+
   function countText(res) {
     return res.total ? (res.approx ? 'About ' : '') + plural(res.total, 'result') : 'No results';
   }
@@ -56,6 +54,9 @@
     var a = el('a', 'as-result');
     a.href = root + h.doc.u;
     a.setAttribute('data-id', h.doc.id);
+    // What the node shows depends on the query too (highlights): a node is reused for the same one only.
+    a.setAttribute('data-q', (withSnippet ? 's' : '') + q.terms.map(function (t) { return t.word; }).join(' ') + '|' +
+      (q.corrections || []).map(function (c) { return c.to; }).join(' '));
     var title = el('span', 'as-title');
     appendParts(title, A.highlight(h.doc.t || h.doc.id, q));
     a.appendChild(title);
@@ -118,9 +119,16 @@
     });
     return {
       open: open,
-      render: function (items, message) {
+      /* Show items; busy: the order shown is the best known, the exact one follows
+       * (aria-busy, and CSS greys it).  A result already shown for the same search
+       * keeps its node, so what stays in place does not move or flicker. */
+      render: function (items, message, busy) {
+        var old = {};
+        Array.prototype.forEach.call(listbox.querySelectorAll('a[data-id]'), function (n) { old[n.getAttribute('data-id')] = n; });
         listbox.textContent = '';
-        items.forEach(function (node) {
+        items.forEach(function (node, i) {
+          var id = node.getAttribute('data-id'), kept = id && old[id] && old[id].getAttribute('data-q') === node.getAttribute('data-q');
+          if (kept) { node = old[id]; items[i] = node; }
           node.id = 'as-opt-' + (++uid);
           node.setAttribute('role', 'option');
           node.setAttribute('aria-selected', 'false');
@@ -129,6 +137,7 @@
         });
         active = -1;
         input.removeAttribute('aria-activedescendant');
+        if (busy) listbox.setAttribute('aria-busy', 'true'); else listbox.removeAttribute('aria-busy');
         status.textContent = message;
       }
     };
@@ -164,7 +173,7 @@
       var text = input.value, my = ++seq;
       if (!text.trim()) { cb.render([], ''); cb.open(false); return; }
       var stale = function () { return my !== seq; };
-      engine.search(text, {prefix: true, limit: QUICK_RESULTS, maxBlocks: MAX_BLOCKS, isStale: stale}).then(function (res) {
+      var show = function (res, busy) {
         if (stale()) return;
         var items = res.hits.map(function (h, i) { return resultOption(h, res.query, root, i < QUICK_SNIPPETS); });
         if (res.total) {
@@ -173,10 +182,14 @@
           items.push(more);
         }
         // The list holds options only; a correction is said in the status (the search page shows it as a link).
-        var fixed = res.corrections.map(function (c) { return c.to; }).join(' ');
-        cb.render(items, countText(res) + (fixed ? ' for ' + fixed : ''));
+        var fixed = res.corrections.filter(function (c) { return c.replaced; }).map(function (c) { return c.to; }).join(' ');
+        var offered = res.corrections.filter(function (c) { return !c.replaced; }).map(function (c) { return c.to; }).join(' ');
+        cb.render(items, countText(res) + (fixed ? ' for ' + fixed : '') + (offered ? '. Did you mean ' + offered + '?' : '') +
+          (busy ? BUSY : ''), busy);
         cb.open(items.length > 0);
-      }).catch(function (e) { status.textContent = 'Search unavailable: ' + e.message; });
+      };
+      engine.search(text, {prefix: true, limit: QUICK_RESULTS, isStale: stale,
+        onProgress: function (res) { show(res, true); }}).then(function (res) { show(res, false); }).catch(function (e) { status.textContent = 'Search unavailable: ' + e.message; });
     }, DEBOUNCE_MS);
     input.addEventListener('input', function () { seq++; run(); });
     // Leaving the box collapses the list (after a click on an option has been handled).
@@ -286,11 +299,11 @@
         engine.search('', {withFacets: true, limit: 0}).then(function (res) { if (my === seq) renderFacets(res.facets, false); });
         return;
       }
-      engine.search(state.q, {limit: state.limit, facets: state.facets, withFacets: true, spell: !state.exact,
-        maxBlocks: MAX_BLOCKS}).then(function (res) {
+      var show = function (res, busy) {
         if (my !== seq) return;
         var items = res.hits.map(function (h) { return resultOption(h, res.query, root, true); });
-        cb.render(items, countText(res));
+        cb.render(items, countText(res) + (busy ? BUSY : ''), busy);
+        note.textContent = '';
         var fix = corrections(res, state.q, function (t) { return url({q: t, facets: state.facets, limit: PAGE_SIZE}); });
         if (fix) {
           if (res.corrections.some(function (c) { return c.replaced; })) {
@@ -301,9 +314,13 @@
           }
           note.appendChild(fix);
         }
+        if (busy) return;  // facets and "more" wait for the exact result
         moreBtn.hidden = !(res.total > res.hits.length);
         renderFacets(res.total ? res.facets : null, res.facetsApprox);
-      }).catch(function (e) { shownKey = null; status.textContent = 'Search unavailable: ' + e.message; });
+      };
+      engine.search(state.q, {limit: state.limit, facets: state.facets, withFacets: true, spell: !state.exact,
+        isStale: function () { return my !== seq; }, onProgress: function (res) { show(res, true); }})
+        .then(function (res) { show(res, false); }).catch(function (e) { shownKey = null; status.textContent = 'Search unavailable: ' + e.message; });
     }
     var typed = debounce(function () { state.limit = PAGE_SIZE; state.exact = false; run(); }, DEBOUNCE_MS);
     form.addEventListener('submit', function (ev) {

@@ -47,7 +47,34 @@ test('skeleton() and spellKeys() agree with analysis.py', () => {
   for (const c of vectors.spelling) {
     assert.equal(S.skeleton(c.word), c.skeleton, c.word);
     assert.deepEqual(S.spellKeys(c.word), c.keys, c.word);
+    assert.equal(S.soundKey(c.word), c.sound, c.word);
   }
+});
+
+test('spelling: typing costs and choices agree with spelling.py, to the unit', () => {
+  assert.ok(vectors.typing_costs.length >= 100);
+  for (const c of vectors.typing_costs) assert.equal(S.typingCost(c.typed, c.word), c.cost, c.typed + ' ' + c.word);
+  for (const c of vectors.choices) {
+    const got = S.spellChoice(c.typed, vectors.lexicon);
+    assert.deepEqual(got.alternatives.map((a) => [a.word, a.digit, a.cost, a.score]), c.alternatives, c.typed);
+    assert.equal(got.replaced, c.replaced, c.typed);
+  }
+});
+
+test('spelling picks the likely word: frequent and sounding alike beats one edit to a rare word', () => {
+  const lex = [['blair', 7], ['clare', 1], ['ipod', 5], ['iraq', 8], ['harvest', 4], ['harvets', 0]];
+  assert.equal(S.spellChoice('blare', lex).alternatives[0].word, 'blair');
+  assert.deepEqual(S.spellChoice('blare', lex).alternatives.map((a) => a.word), ['blair']);  // clare is too unlikely to join
+  assert.equal(S.spellChoice('ipood', lex).alternatives[0].word, 'ipod');
+  // a known rare word is offered the common one, not replaced by it
+  assert.deepEqual(S.spellChoice('harvets', lex), {alternatives: S.spellChoice('harvets', lex).alternatives, replaced: false});
+  assert.equal(S.spellChoice('harvets', lex).alternatives[0].word, 'harvest');
+  // far more common (2^6 times) and one edit away: replaced
+  assert.equal(S.spellChoice('harvets', [['harvest', 7], ['harvets', 0]]).replaced, true);
+  // nothing in reach: the nearest word is still offered, never applied
+  const far = S.spellChoice('ipxqd', lex);
+  assert.equal(far.alternatives[0].word, 'ipod');
+  assert.equal(far.replaced, false);
 });
 
 test('accent and case folding, possessives', () => {

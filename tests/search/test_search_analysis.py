@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import analysis
+from generator.search import analysis, spelling
 from generator.search.vectors import build
 
 VECTORS = json.loads((Path(__file__).parents[1] / "fixtures" / "search_vectors.json").read_text(encoding="utf-8"))
@@ -55,7 +55,34 @@ def test_spelling_skeleton_merges_transliterations() -> None:
     assert analysis.skeleton("qadhafi") == analysis.skeleton("kadhafi") == "kadafi"
     assert analysis.skeleton("poehl") == analysis.skeleton("pohl")
     assert analysis.skeleton("massoud") == analysis.skeleton("masood") == "masud"
-    assert analysis.spell_keys("arsenall") == ("<ars", ">nal")
+    assert analysis.spell_keys("arsenall") == ("<ars", ">nal", "=arsnl")
+    assert analysis.sound_key("ipood") == analysis.sound_key("ipod") == "ipd"
+
+
+def test_spelling_choices_match_the_vectors() -> None:
+    lexicon = [tuple(e) for e in VECTORS["lexicon"]]
+    for c in VECTORS["typing_costs"]:
+        assert spelling.typing_cost(c["typed"], c["word"]) == c["cost"], c
+    for c in VECTORS["choices"]:
+        assert {"typed": c["typed"], **spelling.choose(c["typed"], lexicon).row()} == c
+
+
+def test_spelling_prefers_the_frequent_word_that_sounds_alike() -> None:
+    lex = [("blair", 7), ("clare", 1), ("ipod", 5), ("iraq", 8), ("harvest", 4), ("harvets", 0)]
+    assert [c.word for c in spelling.choose("blare", lex).alternatives] == ["blair"]
+    assert spelling.typing_cost("blare", "clare") < spelling.typing_cost("blare", "blair")  # fewer edits, yet
+    assert spelling.choose("ipood", lex).alternatives[0].word == "ipod"
+    rare = spelling.choose("harvets", lex)
+    assert (rare.alternatives[0].word, rare.replaced) == ("harvest", False)
+    assert spelling.choose("harvets", [("harvest", 7), ("harvets", 0)]).replaced is True
+    far = spelling.choose("ipxqd", lex)
+    assert (far.alternatives[0].word, far.replaced) == ("ipod", False)
+
+
+def test_keyboard_neighbours_cost_less_than_other_letters() -> None:
+    assert spelling.typing_cost("coffre", "coffee") < spelling.typing_cost("coffpe", "coffee")  # r is beside e
+    assert spelling.typing_cost("texacco", "texaco") < spelling.typing_cost("texamco", "texaco")  # a doubled letter
+    assert spelling.typing_cost("kuwiat", "kuwait") < spelling.typing_cost("kuwrit", "kuwait")  # swapped letters
 
 
 def test_folding_and_stop_words() -> None:

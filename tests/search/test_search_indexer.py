@@ -196,8 +196,8 @@ def test_years_are_runs_and_facets_list_documents(site: Path) -> None:
     assert idx["f/person"][:2] == [["ahmad-massoud", "Ahmad Massoud", "8"], ["amrullah-saleh", "Amrullah Saleh", "71"]]
 
 
-def test_lexicon_holds_every_spellable_word_under_both_keys(site: Path) -> None:
-    """Each word of >= 4 letters is in the files of its two spelling keys, with its df as a log2 digit."""
+def test_lexicon_holds_every_spellable_word_under_its_three_keys(site: Path) -> None:
+    """Each word of >= 4 letters is in the files of its three spelling keys, with its df as a log2 digit."""
     idx = read_index(site)
     files = idx["meta"]["lexicon"]
     lexicon: dict[str, dict[str, int]] = {}
@@ -213,7 +213,7 @@ def test_lexicon_holds_every_spellable_word_under_both_keys(site: Path) -> None:
     for w, n in df.items():
         for k in spell_keys(w):
             assert lexicon[lexicon_key(k, files)][w] == df_digit(n), w
-    assert sum(len(v) for v in lexicon.values()) <= 2 * len(df)
+    assert sum(len(v) for v in lexicon.values()) <= 3 * len(df)
     assert df_digit(1) == 0 and df_digit(8) == 3 and df_digit(10**6) == 9
 
 

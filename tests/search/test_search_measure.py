@@ -44,17 +44,37 @@ def _row(**costs: tuple[int, int]) -> dict:
     return {k: {"bytes": b, "requests": n, "files": {}} for k, (b, n) in base.items()}
 
 
-def test_summary_applies_the_issue_budgets() -> None:
+def test_summary_applies_the_issue_budgets_to_medians_and_95th_percentiles() -> None:
     files = {"files": 300, "articles": 150, "index_files": 100, "files_per_article": 2.0, "index_files_per_article": 0.667}
-    ok = measure.summary([_row(), _row(page_next=(15 * 1024, 20))], files)
-    assert ok["all_budgets"] is True and ok["page_next_max_bytes"] == 15 * 1024
-    over = measure.summary([_row(page_next=(15 * 1024 + 1, 3)), _row(box_first=(1000, 31))], files)
-    assert (over["budget_page_next"], over["budget_box_first"], over["budget_page_alone"]) == (False, False, True)
-    assert over["all_budgets"] is False
+    rows = [_row() for _ in range(19)] + [_row(page_next=(40 * 1024, 30))]
+    ok = measure.summary(rows, files)
+    assert ok["all_budgets"] is True and ok["page_next_p95_bytes"] == 10_000 and ok["page_next_max_bytes"] == 40 * 1024
+    # one query in 20 may cost more (the 95th percentile is the 19th of 20), two may not
+    two = measure.summary(rows[:18] + [_row(page_next=(40 * 1024 + 1, 3))] * 2, files)
+    assert two["budget_page_next"] is False and two["page_next_p95_bytes"] == 40 * 1024 + 1
+    median = measure.summary([_row(page_first=(20 * 1024 + 1, 3))] * 11 + [_row()] * 9, files)
+    assert median["budget_page_first"] is False and median["budget_page_next"] is True
+    requests = measure.summary([_row(box_first=(1000, 31))] * 2 + [_row()] * 18, files)
+    assert requests["budget_box_first"] is False and requests["all_budgets"] is False
     alone = measure.summary([_row(page_alone=(150 * 1024 + 1, 99))], files)
     assert alone["budget_page_alone"] is False
     many = measure.summary([_row()], {**files, "files_per_article": 2.01})
     assert many["budget_files_per_article"] is False and many["all_budgets"] is False
+
+
+def test_percentile_is_the_nearest_rank() -> None:
+    assert measure.percentile(list(range(1, 101)), 0.95) == 95
+    assert measure.percentile([5], 0.95) == 5
+    assert measure.percentile([3, 1, 2], 0.5) == 2
+
+
+def test_query_set_is_realistic_and_large_enough() -> None:
+    from generator.search.queryset import MISSPELLINGS, QUERIES
+
+    kinds = {q.kind for q in QUERIES}
+    assert len(QUERIES) >= 100 and kinds == {"word", "name", "phrase", "typo", "facet"}
+    assert len({q.text for q in QUERIES if not q.facets}) == sum(1 for q in QUERIES if not q.facets)
+    assert len(MISSPELLINGS) >= 19 and all(k != v for k, v in MISSPELLINGS.items())
 
 
 def test_site_files_counts_articles_and_index(tmp_path: Path) -> None:
