@@ -753,7 +753,13 @@
       }
       var batch = docs.slice(pos, pos + Math.max(10, limit - out.length));
       pos += batch.length;
-      return Promise.all(batch.map(function (d2) { return self.loadDoc(d2, true); })).then(function (ds) {
+      // The card (title, summary, names, lead) settles most candidates; the rest of a
+      // long body (c/, 16 bodies a file) is read only when the card does not.
+      return Promise.all(batch.map(function (d2) {
+        return self.loadDoc(d2, 'lead').then(function (doc) {
+          return !doc.more || phrasesMatch(doc, q.phrases) ? doc : self.loadDoc(d2, true);
+        });
+      })).then(function (ds) {
         ds.forEach(function (doc, i) { if (phrasesMatch(doc, q.phrases)) out.push(batch[i]); });
         return step();
       });
