@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import serve_dir
 from playwright.sync_api import Page, Route, expect
 
 from generator.search.cli import run_client
 from generator.search.fixture import FIXTURES, fixture_docs
-from conftest import serve_dir
 
 DONE = """() => {
   const s = document.querySelector('#as-page-status'), l = document.querySelector('#as-results');
