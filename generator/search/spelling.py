@@ -31,7 +31,7 @@ VOWEL = 6           # one vowel for another
 DOUBLE = 4          # insert or delete a letter beside the same letter ("ipood", "texacco")
 SWAP = 6            # adjacent letters swapped
 SAME_SKELETON = 5   # at most this when the skeletons agree (Qadhafi / Kadhafi, Poehl / Pohl)
-SAME_SOUND = 3      # taken off when the sound keys agree (blare / blair), down to ...
+SAME_SOUND = 4      # taken off when the sound keys agree (blare / blair), down to ...
 SOUND_FLOOR = 2
 # A frequency doubling (one log2 digit) is worth FREQ; an edit EDIT * PER_EDIT / 10: 3 digits, factor 8.
 FREQ = 10
@@ -176,8 +176,8 @@ def choose(typed: str, entries: list[tuple[str, int]]) -> Choice:
     """The correction for ``typed`` given the lexicon entries its keys load (the typed word among them if known).
 
     Unknown word: the likely alternatives replace it ("Showing results for");
-    with none in reach, the nearest archive word is offered ("Did you mean"),
-    so a one-word query with no results always suggests something.  Known
+    with none in reach, the nearest word of the files loaded is offered ("Did
+    you mean"), so a one-word query with no results always suggests an archive word.  Known
     word (the engine asks only for rare ones): alternatives at least 2**OFFER
     times as common are offered and join the results below it; one at least
     2**APPLY times as common and at most one edit away replaces it.
@@ -189,9 +189,7 @@ def choose(typed: str, entries: list[tuple[str, int]]) -> Choice:
     if not ranked:
         if own is not None:
             return Choice()
-        nearest = rank(typed, entries, reach=False)
-        limit = EDIT * max(2, len(typed) // 2)
-        near = [c for c in nearest if c.cost <= limit]
+        near = rank(typed, entries, reach=False)
         near.sort(key=lambda c: (c.cost, -c.digit, c.word))
         return Choice(tuple(near[:1]), False)
     best = ranked[0]

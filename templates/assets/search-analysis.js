@@ -100,7 +100,7 @@
   // ------------------------------------------------------------ spelling choice
   // The twin of generator/search/spelling.py (reasons there): integer costs in
   // tenths of an edit, so both sides agree to the unit (tests/fixtures/search_vectors.json).
-  var EDIT = 10, NEIGHBOUR = 5, VOWEL = 6, DOUBLE = 4, SWAP = 6, SAME_SKELETON = 5, SAME_SOUND = 3, SOUND_FLOOR = 2;
+  var EDIT = 10, NEIGHBOUR = 5, VOWEL = 6, DOUBLE = 4, SWAP = 6, SAME_SKELETON = 5, SAME_SOUND = 4, SOUND_FLOOR = 2;
   var FREQ = 10, PER_EDIT = 3, CLOSE = 10, MAX_ALTERNATIVES = 3, OFFER = 3, APPLY = 6;
   var VOWELS = 'aeiouy';
   var NEIGHBOURS = (function () {
@@ -190,8 +190,7 @@
     if (own !== null) ranked = ranked.filter(function (c) { return c.digit >= own + OFFER; });
     if (!ranked.length) {
       if (own !== null) return {alternatives: [], replaced: false};
-      var limit = EDIT * Math.max(2, Math.floor(typed.length / 2));
-      var near = spellRank(typed, entries, false).filter(function (c) { return c.cost <= limit; });
+      var near = spellRank(typed, entries, false);
       near.sort(function (a, b) { return a.cost - b.cost || b.digit - a.digit || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0); });
       return {alternatives: near.slice(0, 1), replaced: false};
     }
