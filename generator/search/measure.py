@@ -211,7 +211,7 @@ def measure(site: Path, queries: list[Query], chromium: str = CHROMIUM, box: boo
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
             for i, q in enumerate(queries):
                 nxt = queries[(i + 1) % len(queries)]
-                row: dict = {"query": q.text, "kind": q.kind, "facets": q.facets, "next_query": nxt.text}
+                row: dict = {"query": q.text, "query_kind": q.kind, "facets": q.facets, "next_query": nxt.text}
                 # the search page
                 ctx = browser.new_context()
                 page = ctx.new_page()

@@ -28,7 +28,7 @@ from generator.search.analysis import skeleton, sound_key, stem
 EDIT = 10           # insert, delete, substitute
 NEIGHBOUR = 5       # substitute a key next to it on a QWERTY keyboard
 VOWEL = 6           # one vowel for another
-DOUBLE = 4          # insert or delete a letter beside the same letter ("ipood", "texacco")
+DOUBLE = 4          # insert or delete a letter beside the same letter ("ipood", "texacco"), or an h (often silent)
 SWAP = 6            # adjacent letters swapped
 SAME_SKELETON = 5   # at most this when the skeletons agree (Qadhafi / Kadhafi, Poehl / Pohl)
 SAME_SOUND = 4      # taken off when the sound keys agree (blare / blair), down to ...
@@ -40,6 +40,7 @@ CLOSE = 10          # alternatives within this score of the best (a factor 2) jo
 MAX_ALTERNATIVES = 3
 OFFER = 3           # a known rare word is offered alternatives at least 2**3 times as common ("Did you mean")
 APPLY = 6           # ... and replaced by one at least 2**6 times as common, at most one edit away
+SURE = 15           # an unknown word is replaced only by a word this close (1.5 edits); a farther one is offered
 VOWELS = "aeiouy"
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 
@@ -70,9 +71,10 @@ def _sub(a: str, b: str) -> int:
 
 
 def _indel(word: str, i: int) -> int:
-    """Cost of inserting or deleting word[i]: less when it doubles a neighbouring letter."""
+    """Cost of inserting or deleting word[i]: less when it doubles a neighbouring letter or is a silent-ish h
+    (mourhino, shwarzenegger, thacher)."""
     c = word[i]
-    if (i > 0 and word[i - 1] == c) or (i + 1 < len(word) and word[i + 1] == c):
+    if c == "h" or (i > 0 and word[i - 1] == c) or (i + 1 < len(word) and word[i + 1] == c):
         return DOUBLE
     return EDIT
 
@@ -175,7 +177,8 @@ class Choice:
 def choose(typed: str, entries: list[tuple[str, int]]) -> Choice:
     """The correction for ``typed`` given the lexicon entries its keys load (the typed word among them if known).
 
-    Unknown word: the likely alternatives replace it ("Showing results for");
+    Unknown word: the likely alternatives replace it ("Showing results for")
+    when the best is at most SURE away, else they are offered ("Did you mean");
     with none in reach, the nearest word of the files loaded is offered ("Did
     you mean"), so a one-word query with no results always suggests an archive word.  Known
     word (the engine asks only for rare ones): alternatives at least 2**OFFER
@@ -194,5 +197,5 @@ def choose(typed: str, entries: list[tuple[str, int]]) -> Choice:
         return Choice(tuple(near[:1]), False)
     best = ranked[0]
     alts = tuple(c for c in ranked if c.score >= best.score - CLOSE)[:MAX_ALTERNATIVES]
-    replaced = own is None or (best.digit >= own + APPLY and best.cost <= EDIT)
+    replaced = best.cost <= SURE if own is None else best.digit >= own + APPLY and best.cost <= EDIT
     return Choice(alts, replaced)

@@ -101,7 +101,7 @@
   // The twin of generator/search/spelling.py (reasons there): integer costs in
   // tenths of an edit, so both sides agree to the unit (tests/fixtures/search_vectors.json).
   var EDIT = 10, NEIGHBOUR = 5, VOWEL = 6, DOUBLE = 4, SWAP = 6, SAME_SKELETON = 5, SAME_SOUND = 4, SOUND_FLOOR = 2;
-  var FREQ = 10, PER_EDIT = 3, CLOSE = 10, MAX_ALTERNATIVES = 3, OFFER = 3, APPLY = 6;
+  var FREQ = 10, PER_EDIT = 3, CLOSE = 10, MAX_ALTERNATIVES = 3, OFFER = 3, APPLY = 6, SURE = 15;
   var VOWELS = 'aeiouy';
   var NEIGHBOURS = (function () {
     var rows = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'], pos = {}, out = {};
@@ -124,7 +124,7 @@
   }
   function indelCost(w, i) {
     var c = w[i];
-    return (i > 0 && w[i - 1] === c) || (i + 1 < w.length && w[i + 1] === c) ? DOUBLE : EDIT;
+    return c === 'h' || (i > 0 && w[i - 1] === c) || (i + 1 < w.length && w[i + 1] === c) ? DOUBLE : EDIT;
   }
   function typingCost(typed, word) {
     var n = typed.length, m = word.length, d = [], i, j;
@@ -196,7 +196,7 @@
     }
     var best = ranked[0];
     var alts = ranked.filter(function (c) { return c.score >= best.score - CLOSE; }).slice(0, MAX_ALTERNATIVES);
-    return {alternatives: alts, replaced: own === null || (best.digit >= own + APPLY && best.cost <= EDIT)};
+    return {alternatives: alts, replaced: own === null ? best.cost <= SURE : best.digit >= own + APPLY && best.cost <= EDIT};
   }
 
   // ------------------------------------------------------------ Porter stemmer

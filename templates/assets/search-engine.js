@@ -380,7 +380,7 @@
       return Promise.all([extra, self.spellings(qt.word, p ? p.df : 0)]).then(function (r2) {
         // Replaced: results are for the alternatives ("Showing results for").  Offered
         // for a known word: the alternatives join below it ("Did you mean").  Offered
-        // for an unknown word (none in reach, the nearest word): the reader chooses.
+        // for an unknown word (a far or the nearest word): the reader chooses.
         var choice = r2[1], alts = choice.alternatives;
         if (!alts.length) return group;
         group.correction = {word: qt.word, to: alts[0].word, replaced: choice.replaced};
