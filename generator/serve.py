@@ -19,6 +19,12 @@ reason an archivist would notice:
   injects ``<script src="/livereload.js?port=N">`` instead: a same-origin
   file the policy allows, whose websocket (same host and port) ``connect-src
   'self'`` allows too. The policy is not relaxed for the dev server.
+* **It stops on SIGINT, SIGTERM and SIGHUP, and saves its state.** Handlers
+  are installed explicitly (:class:`Stopper`): a process started from a
+  background shell or a supervisor inherits SIGINT ignored, and Python then
+  never raises ``KeyboardInterrupt``; SIGTERM (``kill``, ``timeout``,
+  ``docker stop``) would end it without saving, and the next build would be
+  a clean one.  The loop stops between rebuilds, then the state is saved.
 * **A build error shows in the page, the server stays up.** The build swaps
   the new site in only when it succeeded, so the last good site stays on
   disk; every HTML page served while the inputs are broken carries a banner
@@ -34,6 +40,7 @@ import html
 import logging
 import os
 import re
+import signal
 import socket
 import sys
 import threading
@@ -512,6 +519,39 @@ class Rebuilder:
         return "*"
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Stopper:
+    """Stops the server on SIGINT, SIGTERM or SIGHUP, whatever dispositions the parent left (see the module's docstring).
+
+    Before the loop runs (the first build) a signal only sets ``requested``:
+    the build finishes, its state is saved, and the server never starts.
+    Once the loop runs, the handler asks it to stop; a rebuild under way on
+    the loop's thread finishes first, so the state saved is a whole one.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.loop: IOLoop | None = None
+
+    def install(self) -> None:
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, self._on_signal)
+
+    def running(self) -> None:
+        """Called first thing on the loop: from now on a signal stops it (at once, if one came already)."""
+        self.loop = IOLoop.current()
+        if self.requested:
+            self.loop.stop()
+
+    def _on_signal(self, _signum: int, _frame: object) -> None:
+        self.requested = True
+        if self.loop is not None:
+            # call_soon_threadsafe wakes the loop's poll through its self-pipe; stop runs between callbacks.
+            self.loop.asyncio_loop.call_soon_threadsafe(self.loop.stop)  # type: ignore[attr-defined]
+
+
 def free_port(host: str) -> int:
     """A port free on ``host`` now, for ``--port 0``: the address printed is then one a browser can open."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -527,7 +567,12 @@ def serve(args: argparse.Namespace) -> int:
                         templates=templates, jobs=1)
     status = BuildStatus()
     rebuilder = Rebuilder(opts, status)
+    stopper = Stopper()
+    stopper.install()
     rebuilder.run()
+    if stopper.requested:  # stopped during the first build: save it, never listen
+        rebuilder.close()
+        return 0
     roots = [args.seeds, args.content, templates]
     watcher: Watcher = BurstWatcher(roots, rebuilder.on_change) if args.poll else FileEvents(roots, rebuilder.on_change)
     # Our watcher already sends one reload per burst; livereload's 3-second throttle
@@ -535,6 +580,7 @@ def serve(args: argparse.Namespace) -> int:
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
     server = DevServer(watcher, status)
     PeriodicCallback(rebuilder.tidy_when_idle, 1000).start()
+    IOLoop.current().add_callback(stopper.running)
     if isinstance(watcher, FileEvents):
         IOLoop.current().add_callback(watcher.begin, IOLoop.current(), LiveReloadHandler.poll_tasks)
     host = args.host
@@ -561,5 +607,6 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         if isinstance(watcher, FileEvents):
             watcher.stop_event.set()
+    print("stopping: saving the build state for the next build", flush=True)
     rebuilder.close()
     return 0

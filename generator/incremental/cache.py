@@ -30,6 +30,7 @@ import gc
 import hashlib
 import os
 import pickle
+import signal
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,20 +238,32 @@ def lock(folder: Path) -> Any:
     return lock_folder(folder.parent)
 
 
+DETACHED_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
 def save_in_background(folder: Path, state: BuildState, files: RecordFiles | None) -> bool:
     """Save in a forked child that keeps the build's lock until the cache is written; False if it cannot fork.
 
     The site is complete when the build returns; only the cache is still
-    being written, and the journal stays open until it is, so a machine that
-    stops meanwhile gets a clean build next time.
+    being written, and the journal stays open until it is.  The child leaves
+    the build's session (``setsid``) and holds off SIGINT, SIGTERM and
+    SIGHUP until it is done (under a second on Reuters): where the CLI's exit
+    ends its process group (CI runners, ``timeout``, a supervisor, a closed
+    terminal), the save goes on, and the next build, which waits for the
+    lock, is incremental.  Only a SIGKILL aimed at the saver itself, or the
+    machine stopping, leaves the journal behind, and then a clean build.
     """
-    if not hasattr(os, "fork"):
+    if not hasattr(os, "fork") or not hasattr(os, "setsid"):
         return False
     begin_writing(folder)
+    # Blocked before the fork, so the child is never without the mask, even before it leaves the session.
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, DETACHED_SIGNALS)
     pid = os.fork()
     if pid:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         return True
-    try:  # the child: save, close the journal, leave without running the parent's cleanup
+    try:  # the child: detach, save, close the journal, leave without running the parent's cleanup
+        os.setsid()
         # Let go of the terminal or pipe: `build | tail` ends when the site is built, not when the cache is saved.
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
