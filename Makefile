@@ -6,7 +6,12 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 CHROMIUM := /usr/lib/chromium/chromium
 NODE_STAMP := node_modules/.installed
+# Which archive: `make build|serve|check|dist|search SEEDS=… CONTENT=… SITE=…` (default: the bundled one).
+SEEDS ?= seeds
+CONTENT ?= content
 SITE ?= site
+DIST ?= dist
+ARCHIVE := $(VENV)/bin/archive
 HOST ?= 127.0.0.1
 PORT ?= 8000
 LIMIT ?= 10
@@ -14,20 +19,28 @@ LIMIT ?= 10
 .PHONY: build serve test test-py test-js lint clean bench eval search chromium venv dist discover check
 
 build: $(STAMP)
-	$(PY) -m generator build --out $(SITE)
+	$(ARCHIVE) build --seeds $(SEEDS) --content $(CONTENT) --out $(SITE)
 
-# A zip of the built site with a README.txt for offline readers, in dist/.
-dist: build
-	$(PY) -m generator.dist --site $(SITE) --out dist
+# A zip of the built site with a README.txt for offline readers, in $(DIST)/. It builds SEEDS and CONTENT
+# into SITE first, except for `make dist SITE=dir` alone: that zips a site built elsewhere as it is (never
+# rebuilding another archive into it); `archive dist` only reads the site.
+given = $(filter-out undefined default file,$(origin $(1)))
+DIST_BUILDS := $(if $(call given,SITE),$(call given,SEEDS)$(call given,CONTENT),yes)
+dist: $(STAMP)
+	$(if $(DIST_BUILDS),$(ARCHIVE) build --seeds $(SEEDS) --content $(CONTENT) --out $(SITE))
+	$(ARCHIVE) dist --site $(SITE) --out $(DIST)
 
 serve: $(STAMP)
-	$(PY) -m generator serve --host $(HOST) --port $(PORT)
+	$(ARCHIVE) serve --seeds $(SEEDS) --content $(CONTENT) --out $(SITE) --host $(HOST) --port $(PORT)
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt
+# The project itself goes in too (editable, no dependencies), as the console command `archive`; its build
+# backend (setuptools) comes from the package index pip is configured with, a local mirror works offline.
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(DEVSTAMP): $(STAMP) requirements-dev.txt
@@ -57,12 +70,13 @@ test-py: $(DEVSTAMP) $(NODE_STAMP) chromium
 test: lint test-js test-py
 
 search: $(STAMP)
-	$(PY) -m generator query --site $(SITE) --limit $(LIMIT) "$(Q)"
+	$(ARCHIVE) query --site $(SITE) --limit $(LIMIT) "$(Q)"
 
 # Build speed and memory beside Hugo and Pelican (issue 6). Several minutes on the full Reuters corpus;
 # e.g. BENCH_ARGS="--limit 2000 --repeat 1" for a quick look, add --work DIR to keep outputs and the import.
+# The dev server is measured in Chromium (Playwright, from the dev requirements).
 BENCH_ARGS ?= --peers hugo,pelican --scale5
-bench: $(STAMP)
+bench: $(DEVSTAMP) chromium
 	$(PY) -m generator.bench $(BENCH_ARGS)
 
 # Search cost on Reuters (bytes and requests per query over queryset.py, page and top-bar box, from a fresh
@@ -78,11 +92,13 @@ eval: $(DEVSTAMP) chromium
 # Propose entities the registry lacks: writes content/entities.proposed.yaml to review
 # (then: python -m generator discover --accept content/entities.proposed.yaml).
 discover: $(STAMP)
-	$(PY) -m generator discover
+	$(ARCHIVE) discover --seeds $(SEEDS) --content $(CONTENT)
 
-# Everything the build validates, without writing; then a link check of the built site.
+# Everything the build validates, without writing; then, when SITE is a built site, a link check of it.
 check: $(STAMP)
-	$(PY) -m generator check
+	$(ARCHIVE) check --seeds $(SEEDS) --content $(CONTENT) $(if $(wildcard $(SITE)/.archive-site),--site $(SITE))
+	$(if $(wildcard $(SITE)/.archive-site),,@echo "links not checked: $(SITE)/ is not a built site (make build first)")
 
+# The bundled archive's outputs only: SITE= is never deleted (it may be another archive's site).
 clean:
-	rm -rf $(SITE) $(SITE).whoosh .site-* .pytest_cache .ruff_cache dist $(SEARCH_WORK) $(SEARCH_WORK).jsonl
+	rm -rf site site.whoosh .site-* .pytest_cache .ruff_cache dist $(SEARCH_WORK) $(SEARCH_WORK).jsonl

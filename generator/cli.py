@@ -35,12 +35,17 @@ def _add_paths(p: argparse.ArgumentParser) -> None:
     p.add_argument("--templates", type=Path, default=None, help="template folder (default: the bundled templates)")
 
 
+def program_name() -> str:
+    """``archive`` when run as the installed console command, else ``python -m generator`` (usage lines say what was typed)."""
+    return "archive" if Path(sys.argv[0]).name == "archive" else "python -m generator"
+
+
 def parser() -> argparse.ArgumentParser:
     """The one parser: each subcommand is registered by its own ``_add_<command>`` function below."""
-    ap = argparse.ArgumentParser(prog="python -m generator", description="Build a static news-archive website from seeds and YAML.")
+    ap = argparse.ArgumentParser(prog=program_name(), description="Build a static news-archive website from seeds and YAML.")
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_add_build, _add_serve, _add_import, _add_query, _add_check, _add_discover):
+    for add in (_add_build, _add_serve, _add_check, _add_dist, _add_query, _add_import, _add_discover):
         add(sub)
     return ap
 
@@ -169,6 +174,14 @@ def _add_check(sub: Subparsers) -> None:
                    help="write 'duplicate_of' into content/articles/<id>.yaml for every identical copy (never over a "
                         "hand-set one) and list near-identical articles to review")
     c.set_defaults(run=_check)
+
+
+def _add_dist(sub: Subparsers) -> None:
+    from generator.dist import DESCRIPTION, add_arguments, run
+
+    d = sub.add_parser("dist", help="zip a built site for offline readers (with a README.txt)", description=DESCRIPTION)
+    add_arguments(d)
+    d.set_defaults(run=run)
 
 
 def _add_discover(sub: Subparsers) -> None:

@@ -341,9 +341,7 @@ def test_import_of_one_line_says_1_article(tmp_path):
 
 
 def test_dist_zip_is_named_holds_the_site_and_a_readme_and_is_reproducible(site, tmp_path):
-    content = tmp_path / "content"
-    _write(content / "site.yaml", "title: Test Archive\ndescription: A small archive for the test suite.\n")
-    target, count = dist.make_dist(site, content, tmp_path / "dist")
+    target, count = dist.make_dist(site, tmp_path / "dist")
     assert re.fullmatch(r"test-archive-\d{4}-\d{2}-\d{2}\.zip", target.name)
     folder = target.stem
     with zipfile.ZipFile(target) as zf:
@@ -352,23 +350,49 @@ def test_dist_zip_is_named_holds_the_site_and_a_readme_and_is_reproducible(site,
     site_files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p.name != ".archive-site")
     assert sorted(names) == sorted([f"{folder}/README.txt"] + [f"{folder}/{f}" for f in site_files])
     assert count == len(names)
-    assert readme.startswith("Test Archive\n============\nA small archive for the test suite.\n")
+    assert readme.startswith("Test Archive\n============\nA small archive for the test suite.\n")  # read from the site
     assert "open the file index.html" in readme and "no network connection is needed" in readme
+    assert "latest articles" in readme and "every article by year and month (undated ones by title)" in readme
     first = target.read_bytes()
-    again, _ = dist.make_dist(site, content, tmp_path / "dist")
+    again, _ = dist.make_dist(site, tmp_path / "dist")
     assert again == target and again.read_bytes() == first
+
+
+def test_dist_readme_of_an_archive_without_dates_speaks_of_none(tmp_path):
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    _write(content / "site.yaml", "title: Undated Papers\n")
+    _write(seeds / "a.txt", "date undated\n\nA letter with no date on it.\n")
+    _write(seeds / "b.txt", "date undated\n\nAnother letter, also undated.\n")
+    build(BuildOptions(seeds=seeds, content=content, out=tmp_path / "site", whoosh=False))
+    target, _ = dist.make_dist(tmp_path / "site", tmp_path / "dist")
+    with zipfile.ZipFile(target) as zf:
+        readme = zf.read(f"{target.stem}/README.txt").decode("utf-8")
+    assert readme.startswith("Undated Papers\n")
+    assert "latest" not in readme and "year and month" not in readme
+    assert "every article, by title (the articles have no dates)" in readme
 
 
 def test_dist_of_an_unbuilt_folder_is_a_clear_error(tmp_path, capsys):
     (tmp_path / "site").mkdir()
-    assert dist.main(["--site", str(tmp_path / "site"), "--content", str(tmp_path), "--out", str(tmp_path / "d")]) == 1
+    assert dist.main(["--site", str(tmp_path / "site"), "--out", str(tmp_path / "d")]) == 1
     assert capsys.readouterr().err == f"{tmp_path / 'site'}: error: not a built site (no .archive-site); run `make build` first\n"
     assert not (tmp_path / "d").exists()
 
 
+def test_dist_writes_only_into_a_folder_it_made(site, tmp_path, capsys):
+    mine = tmp_path / "papers"
+    _write(mine / "notes.txt", "mine\n")
+    assert dist.main(["--site", str(site), "--out", str(mine)]) == 1
+    assert "refusing to write into a folder dist did not make" in capsys.readouterr().err
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    assert dist.main(["--site", str(site), "--out", str(site / "zips")]) == 1  # never into the site
+    assert not (site / "zips").exists()
+    assert dist.main(["--site", str(site), "--out", str(tmp_path / "d")]) == 0
+    assert dist.main(["--site", str(site), "--out", str(tmp_path / "d")]) == 0  # its own folder, again
+
+
 def test_dist_prints_its_size(site, tmp_path, capsys):
-    _write(tmp_path / "content" / "site.yaml", "title: Test Archive\n")
-    assert dist.main(["--site", str(site), "--content", str(tmp_path / "content"), "--out", str(tmp_path / "d")]) == 0
+    assert dist.main(["--site", str(site), "--out", str(tmp_path / "d")]) == 0
     assert re.fullmatch(r"\S+/test-archive-\d{4}-\d{2}-\d{2}\.zip: \d+\.\d MB, \d+ files\n", capsys.readouterr().out)
 
 

@@ -13,7 +13,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE, PANJSHIR, ROOT, _QuietHandler, type_in_box
+from conftest import PANJSHIR, ROOT, _QuietHandler, type_in_box
 from playwright.sync_api import Browser, Page, expect
 from test_browse import Watch, _walk
 
@@ -25,7 +25,7 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def test_dist_zip_browses_and_searches_from_file_url(page: Page, built_site: Path, tmp_path: Path) -> None:
-    target, _ = dist.make_dist(built_site, FIXTURE / "content", tmp_path / "dist")
+    target, _ = dist.make_dist(built_site, tmp_path / "dist")
     with zipfile.ZipFile(target) as zf:
         zf.extractall(tmp_path / "usb")
     folder = tmp_path / "usb" / target.stem
