@@ -125,11 +125,17 @@ def tidy_memory() -> None:
 
 @contextmanager
 def _step(result: BuildResult, name: str, progress: Progress | None = None) -> Iterator[None]:
+    """Time a step; a step run twice (an incremental build that turns clean plans again) is one entry, its total."""
     if progress:
         progress(name)
     start = time.perf_counter()
     yield
-    result.steps.append((name, time.perf_counter() - start))
+    seconds = time.perf_counter() - start
+    for i, (seen, before) in enumerate(result.steps):
+        if seen == name:
+            result.steps[i] = (name, before + seconds)
+            return
+    result.steps.append((name, seconds))
 
 
 def load(opts: BuildOptions, diag: Diagnostics) -> Archive:

@@ -487,3 +487,16 @@ def test_404_page_links_from_the_site_root(tmp_path, base_url, root):
     assert [h for h in links if h.startswith("/")] == [f"{root}assets/notfound.js"]
     assert "./index.html" in links and "./assets/style.css" in links and "./search/index.html" in links
     assert [h for h in links if not h.startswith("/") and not (out / h).is_file()] == []
+
+
+
+def test_a_step_run_twice_is_reported_once():
+    """An incremental build that finds most pages changed plans, then builds clean and plans again (above
+    ``CLEAN_ABOVE`` pages: too big for this suite): the summary names ``plan`` once, with both plans' time."""
+    from generator.build import BuildResult, _step
+
+    result = BuildResult()
+    for name in ("check cache", "plan", "render 9 pages", "plan"):
+        with _step(result, name):
+            pass
+    assert [name for name, _ in result.steps] == ["check cache", "plan", "render 9 pages"]

@@ -44,7 +44,7 @@ class ImportStats:
     entities_kept: int = 0
     files_new: int = 0  # seeds and metadata files written for the first time
     files_unchanged: int = 0  # already there with the very content the import would write (left untouched)
-    files_kept: int = 0  # there with other content (edited by hand?): kept, unless --update
+    files_kept: list[str] = field(default_factory=list)  # there with other content (edited by hand?): kept, unless --update
     files_replaced: list[str] = field(default_factory=list)  # replaced with --update
     problems: list[str] = field(default_factory=list)
 
@@ -226,7 +226,7 @@ class Importer:
             return
         if current is not None or path.is_symlink():
             if not self.update:
-                self.stats.files_kept += 1
+                self.stats.files_kept.append(str(path))
                 return
             self.stats.files_replaced.append(str(path))
             path.unlink()
@@ -261,7 +261,7 @@ class Importer:
 
 
 def _counted_files(stats: ImportStats) -> str:
-    return (f"{stats.files_new} new, {stats.files_unchanged} unchanged, {stats.files_kept} kept as edited, "
+    return (f"{stats.files_new} new, {stats.files_unchanged} unchanged, {len(stats.files_kept)} kept as edited, "
             f"{len(stats.files_replaced)} replaced")
 
 
@@ -301,6 +301,8 @@ def run_import(args: argparse.Namespace) -> int:
     stats = import_jsonl(args.file, args.seeds, args.content, labels, args.limit, getattr(args, "update", False))
     for replaced in stats.files_replaced:
         print(f"replaced {replaced}")
+    for kept in stats.files_kept:
+        print(f"kept {kept}")
     for line in stats.problems[:100]:
         print(line, file=sys.stderr)
     if len(stats.problems) > 100:
@@ -311,6 +313,6 @@ def run_import(args: argparse.Namespace) -> int:
         f"refused {plural(stats.refused, 'line')}; files: {_counted_files(stats)}"
     )
     if stats.files_kept:
-        print(f"kept {plural(stats.files_kept, 'edited file')} (content differs from what the import would write); "
-              "run again with --update to replace them (each replaced file is listed)")
+        print(f"kept {plural(len(stats.files_kept), 'edited file')} (listed above: content differs from what the import "
+              "would write); run again with --update to replace them (each replaced file is listed)")
     return 1 if stats.refused else 0

@@ -126,6 +126,11 @@ def test_cli_import_prints_counts_and_exits_1_on_refused_lines(tmp_path):
     assert ("imported 3 articles (1 without body text, 1 undated), 4 new entities (0 already there), refused 6 lines; "
             "files: 10 new, 0 unchanged, 0 kept as edited, 0 replaced") in proc.stdout
     assert (seeds / "1002.txt").is_file()
+    seed = seeds / "1001.txt"
+    seed.write_text("date 1987-02-26\n\nCorrected by hand.\n", encoding="utf-8")
+    again = subprocess.run(proc.args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert f"kept {seed}\n" in again.stdout  # the summary names the files it kept, not only their number
+    assert "kept 1 edited file (listed above" in again.stdout
 
 
 def test_cli_import_limit_and_missing_file(tmp_path):
@@ -200,7 +205,7 @@ def test_reimport_keeps_edits_leaves_identical_files_untouched_and_update_replac
     stats = import_jsonl(corpus, seeds, content, labels)
     assert seed.read_text(encoding="utf-8") == "date 1987-02-26\n\nCorrected by hand.\n"
     assert untouched.stat().st_mtime_ns == before  # identical: not even rewritten
-    assert (stats.files_new, stats.files_kept, stats.files_replaced) == (0, 1, [])
+    assert (stats.files_new, stats.files_kept, stats.files_replaced) == (0, [str(seed)], [])
     assert stats.files_unchanged == 9
     meta.write_text("title: Edited\n", encoding="utf-8")
     stats = import_jsonl(corpus, seeds, content, labels, update=True)
