@@ -555,7 +555,12 @@ def _edit_to_visible(page: object, server: DevServer, seed: Path, text: str, wor
     looks does not count.  Then the site's search is asked for the word: it must find the article.
     """
     page.goto(f"{server.url}articles/{seed.stem}.html")  # type: ignore[attr-defined]
-    page.wait_for_function("window.__benchConnected === true", timeout=timeout * 1000)  # type: ignore[attr-defined]
+    deadline = time.monotonic() + timeout
+    # Polled with evaluate: wait_for_function evaluates a string, which the site's CSP (no 'unsafe-eval') refuses.
+    while _page_state(page, "window.__benchConnected === true") is not True:
+        if time.monotonic() > deadline:
+            raise BenchError(f"bench: livereload never connected in the page of {seed.name}; see {server.log}")
+        time.sleep(0.05)
     time.sleep(1.0)  # the server lists the page on the message after the handshake
     page.evaluate(f"sessionStorage.setItem('benchWord', {json.dumps(word)}); sessionStorage.removeItem('benchShownAt')")  # type: ignore[attr-defined]
     rebuilt = len(server.lines(r"^rebuilt "))
