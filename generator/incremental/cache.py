@@ -258,12 +258,21 @@ def save_in_background(folder: Path, state: BuildState, files: RecordFiles | Non
     begin_writing(folder)
     # Blocked before the fork, so the child is never without the mask, even before it leaves the session.
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, DETACHED_SIGNALS)
+    left, tell = os.pipe()
     pid = os.fork()
     if pid:
+        # Return only once the child has left the session: a SIGKILL to the group (which no mask holds
+        # off) sent the moment the build returns must not find it still there.
+        os.close(tell)
+        os.read(left, 1)
+        os.close(left)
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         return True
     try:  # the child: detach, save, close the journal, leave without running the parent's cleanup
+        os.close(left)
         os.setsid()
+        os.write(tell, b"1")
+        os.close(tell)
         # Let go of the terminal or pipe: `build | tail` ends when the site is built, not when the cache is saved.
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
