@@ -54,6 +54,7 @@ def test_authors_are_a_taxonomy_by_default(tmp_path: Path) -> None:
         '<li><a href="./tags/index.html">Tags</a></li>',
         '<li><a href="./sources/index.html">Sources</a></li>',
         '<li><a href="./authors/index.html">Authors</a></li>',
+        '<li><a href="./search/index.html">Search</a></li>',  # a link in the list, not a heading over nothing
     ]
 
 
