@@ -23,7 +23,6 @@ import pytest
 from conftest import ROOT, copy_fixture
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from generator.build import TEMPLATES
 from generator.serve import BurstWatcher, changed_paths, error_banner, inject_banner, snapshot
@@ -128,21 +127,21 @@ def _wait_connected(page: Page, server: DevServer) -> None:
     done so. Asked again every second: a request that came before the page
     was listed reached nobody.
     """
-    page.wait_for_function("window.__livereloadConnected === true", timeout=WAIT_MS)
-    before = _evaluate_settled(page, _STYLESHEET_HREFS)
+    # Polled with page.evaluate: wait_for_function's polling evaluates a string, which the site's CSP refuses.
     deadline = time.monotonic() + WAIT_MS / 1000
+    while _evaluate_settled(page, "window.__livereloadConnected === true") is not True:
+        if time.monotonic() > deadline:
+            pytest.fail(f"livereload never connected within {WAIT_MS} ms:\n{server.output()}")
+        time.sleep(0.1)
+    before = _evaluate_settled(page, _STYLESHEET_HREFS)
     while time.monotonic() < deadline:
         with urllib.request.urlopen(server.url + "forcereload?path=assets/style.css", timeout=WAIT_MS / 1000) as r:
             assert r.read() == b"ok"
-        try:
-            page.wait_for_function(f"(before) => ({_STYLESHEET_HREFS})() !== before", arg=before, timeout=1000)
-            return
-        except PlaywrightTimeoutError:
-            continue
-        except PlaywrightError as exc:  # a reload came in meanwhile: ask again
-            if "Execution context was destroyed" not in str(exc):
-                raise
-            before = _evaluate_settled(page, _STYLESHEET_HREFS)
+        asked = time.monotonic()
+        while time.monotonic() - asked < 1.0:  # a request that came before the page was listed reached nobody
+            if _evaluate_settled(page, _STYLESHEET_HREFS) != before:
+                return
+            time.sleep(0.05)
     pytest.fail(f"the server never sent this page a reload within {WAIT_MS} ms:\n{server.output()}")
 
 

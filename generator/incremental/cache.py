@@ -50,12 +50,18 @@ def cache_dir(out: Path) -> Path:
     return out.parent / f".{out.name}-cache"
 
 
+# The code that makes a site and its cache: the build and the stages it runs.  The commands around it (the
+# bench, the evaluations, discover, curation, the dev server) are left out, so editing them keeps every cache.
+BUILD_CODE = ("build.py", "util", "inputs", "model", "pages", "output", "incremental", "search")
+
+
 def code_digest() -> bytes:
-    """The generator's own source: a cache made by other code is not trusted."""
+    """The generator's own source, the part that makes sites: a cache made by other code is not trusted."""
     h = hashlib.blake2b(digest_size=16)
     h.update(str(FORMAT).encode())
     for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".js") and "__pycache__" not in path.parts:
+        if (path.suffix in (".py", ".js") and "__pycache__" not in path.parts
+                and path.relative_to(PACKAGE).parts[0] in BUILD_CODE):
             h.update(path.relative_to(PACKAGE).as_posix().encode())
             h.update(path.read_bytes())
     return h.digest()
