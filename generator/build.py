@@ -41,7 +41,7 @@ from generator.pages.workers import render_all
 from generator.search import whoosh_docs
 from generator.util.diagnostics import BuildError, Diagnostics
 from generator.util.files import collect_leftovers, discard, staging_dir, swap_into_place
-from generator.util.forking import Background
+from generator.util.forking import Background, cluster
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE_ROOT / "templates"
@@ -62,6 +62,7 @@ class BuildOptions:
     full: bool = False  # ignore the build cache: a clean build
     cache: bool = True  # keep a build cache beside the output (off: every build is clean)
     save_in_background: bool = False  # the CLI: return once the site is written; a child process saves the cache
+    cluster: str | None = None  # a Dask scheduler's address: the map steps run on its workers (util.forking.cluster)
 
 
 @dataclass
@@ -226,6 +227,9 @@ def _build(
         result.articles, result.entities, result.files = summary.articles, summary.entities, summary.files
         result.state = previous
         return result
+    if opts.cluster is not None:
+        with _step(result, "connect to the cluster", progress):
+            opts = _on_cluster(opts, held)
     with gc_paused(), _step(result, "load+model", progress):
         archive, loaded = load_archive(opts.seeds, opts.content, opts.base_url, diag, previous.load if previous else None,
                                        changed if previous is state else None, opts.jobs, stats,
@@ -258,6 +262,19 @@ def _build(
                 cachemod.end_writing(folder)
     result.state = new_state
     return result
+
+
+def _on_cluster(opts: BuildOptions, held: ExitStack) -> BuildOptions:
+    """Connect to the Dask cluster for the rest of this build; its map steps then run there.
+
+    The workers read the seeds and templates themselves, by the paths the
+    build gives them, so those are made absolute (a worker's current folder
+    is its own).  ``jobs`` becomes the cluster's threads: the maps cut their
+    work per thread.
+    """
+    seeds, content, templates = opts.seeds.resolve(), opts.content.resolve(), opts.templates.resolve()
+    threads = held.enter_context(cluster(opts.cluster, [seeds, content, templates]))
+    return dataclasses.replace(opts, seeds=seeds, content=content, templates=templates, jobs=max(2, threads))
 
 
 def persist_state(opts: BuildOptions, state: BuildState) -> None:
@@ -320,7 +337,9 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
             return whoosh_docs.stage(whoosh_dir(opts), search.docs, search.digests)
 
         with _step(result, "render (search indexes alongside)", progress):
-            backgrounds = [Background(whoosh), Background(browser)]
+            # On a cluster the browser index is made here, after the pages, so that its analysis runs on the
+            # cluster too (a forked child cannot use this process's connection); its reduce stays here.
+            backgrounds = [Background(whoosh), Background(browser, fork=opts.cluster is None)]
             try:
                 _render(opts, archive, p, writer, result, progress)
             except BaseException:

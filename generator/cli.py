@@ -22,6 +22,7 @@ from typing import TextIO, TypeAlias
 from generator import __version__
 from generator.output.writer import WriteError
 from generator.util.diagnostics import BuildError
+from generator.util.forking import ClusterError
 from generator.util.text import plural
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -59,6 +60,10 @@ def _add_build(sub: Subparsers) -> None:
                         help="record no documents for the whoosh index of 'query --engine whoosh' (the site's own search is unaffected)")
     whoosh.add_argument("--whoosh-now", action="store_true",
                         help="also bring the whoosh index up to date now (otherwise the first 'query --engine whoosh' does)")
+    b.add_argument("--cluster", metavar="ADDRESS",
+                   help="run the map steps (reading seeds, rendering pages, analysing for search) on the Dask cluster "
+                        "whose scheduler is at ADDRESS, e.g. tcp://host:8786 (needs requirements-cluster.txt; "
+                        "workers must see the inputs at the same paths)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors (the old site is kept)")
     b.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
     b.add_argument("--full", action="store_true", help="ignore the build cache: rebuild everything (a clean build)")
@@ -114,7 +119,7 @@ def _build(args: argparse.Namespace) -> int:
     opts = BuildOptions(
         seeds=args.seeds, content=args.content, out=args.out, base_url=args.base_url,
         templates=args.templates or TEMPLATES, whoosh=not args.no_whoosh, jobs=max(1, args.jobs),
-        strict=args.strict, full=args.full, save_in_background=True,
+        strict=args.strict, full=args.full, save_in_background=True, cluster=args.cluster,
     )
     show = None if args.quiet else terminal_progress(sys.stderr)
     try:
@@ -230,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.run(args)
-    except (WriteError, OSError) as exc:
+    except (WriteError, OSError, ClusterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -191,6 +191,13 @@ class Entity:
         return urls.entity(self.defn.id)
 
 
+def _restore_archive(site: SiteConfig, articles: list[Article], entities: dict[str, Entity], pages: list[FreePage],
+                     derived: list[tuple[int, list[int], int | None, str | None]]) -> Archive:
+    for art, (index, related, original, source_name) in zip(articles, derived, strict=True):
+        art.index, art.related, art.original, art.source_name = index, related, original, source_name
+    return Archive(site, articles, entities, pages)
+
+
 @dataclass
 class Archive:
     """The whole site's content, ready to render."""
@@ -200,6 +207,18 @@ class Archive:
     entities: dict[str, Entity]
     pages: list[FreePage]
     relate_state: RelateState | None = None  # what related articles were computed from (kept by the build cache)
+
+    def __reduce__(self) -> tuple:
+        """Pickled whole, to render on a cluster's workers: with the articles' derived fields, without the caches.
+
+        An article pickles without what each build derives (its position,
+        related articles, original, source name: the build cache must not
+        keep them), so they travel beside it here.  The cached properties
+        are made again where needed (one holds a lambda, which does not
+        pickle), and ``relate_state`` serves only the next build.
+        """
+        derived = [(a.index, a.related, a.original, a.source_name) for a in self.articles]
+        return (_restore_archive, (self.site, self.articles, self.entities, self.pages, derived))
 
     @cached_property
     def by_month(self) -> tuple[dict[int, dict[int, list[Article]]], list[Article]]:

@@ -1,36 +1,58 @@
-"""Rendering pages, on one core or several.
+"""Rendering pages, on one core, several, or a Dask cluster.
 
 Rendering is pure (model + page key in, HTML out). With ``jobs > 1`` on a
 system with ``fork``, worker processes inherit the model and the Jinja
 environment; only page keys (small tuples) travel to them and ``(path,
 html)`` pairs come back, in order, so the output stays deterministic and the
-writer stays the only code touching disk.
+writer stays the only code touching disk.  On a cluster
+(``generator.util.forking.cluster``) the model travels once to each worker
+and the environment is made there again from the same template folder.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from generator.model.archive import Archive
 from generator.pages.families import FAMILIES
-from generator.pages.render import render
-from generator.util.forking import die_with_parent, worker_state
+from generator.pages.render import make_env, render
+from generator.util.forking import fork_map
 
-_STATE = worker_state()
+RENDER_FORK_MIN = 400  # pages to render before workers are worth starting (an incremental build renders a dozen)
 
 
-def _render_batch(task: tuple[int, list[Any]]) -> list[tuple[str, str, int, Any]]:
+class PortableEnv:
+    """The Jinja environment, which does not pickle, sent to another machine as its template folder.
+
+    Forked workers inherit it as it is; a cluster's worker makes its own from
+    the same folder (compiling the templates, ~0.1 s, once per worker).
+    """
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        loader = self.env.loader
+        assert isinstance(loader, jinja2.FileSystemLoader) and len(loader.searchpath) == 1
+        return (_env_from, (loader.searchpath[0],))
+
+
+def _env_from(templates: str) -> PortableEnv:
+    return PortableEnv(make_env(Path(templates)))
+
+
+def _render_batch(shared: tuple[Archive, PortableEnv, dict[str, Any]], task: tuple[int, list[Any]]) -> list[tuple[str, str, int, Any]]:
+    archive, env, common = shared
     family_index, keys = task
-    archive, env, common = _STATE["archive"], _STATE["env"], _STATE["common"]
     family = FAMILIES[family_index]
     out = []
     for key in keys:
         spec = family.page(archive, key)
-        out.append((spec.path, render(env, spec, common), family_index, key))
+        out.append((spec.path, render(env.env, spec, common), family_index, key))
     return out
 
 
@@ -53,16 +75,8 @@ def render_all(
     if tasks is None:
         tasks = [(i, family.keys(archive)) for i, family in enumerate(FAMILIES)]
     count = sum(len(keys) for _, keys in tasks)
-    _STATE.update(archive=archive, env=env, common=common)
-    try:
-        if jobs <= 1 or count < 400 or "fork" not in mp.get_all_start_methods():
-            for task in batches(tasks):
-                yield from _render_batch(task)
-            return
-        with mp.get_context("fork").Pool(jobs, initializer=die_with_parent) as pool:
-            for rendered in pool.imap(_render_batch, batches(tasks), chunksize=1):
-                yield from rendered
-    finally:
-        _STATE.clear()
-
-
+    shared = (archive, PortableEnv(env), common)
+    if count < RENDER_FORK_MIN:
+        jobs = 1
+    for rendered in fork_map(_render_batch, shared, list(batches(tasks)), jobs):
+        yield from rendered

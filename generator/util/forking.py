@@ -1,21 +1,32 @@
-"""Forked workers: map a function over parts of a list, or run one job beside the build.
+"""Forked workers, or a Dask cluster: map a function over parts of a list, or run one job beside the build.
 
 Generic: nothing here knows what a page or an article is.  Workers are made
 with ``fork`` so they inherit large read-only objects (the model, the
 entity-name matcher) instead of receiving them pickled; only small chunks
 travel to them and results come back in order, so outputs stay
 deterministic.  Without ``fork`` (or with one job) everything runs here.
+
+Inside :func:`cluster` the same maps run on a Dask cluster instead (past one
+machine): the shared object is pickled and sent once per map to every
+worker (``scatter(broadcast=True)``), the chunks follow as tasks, and the
+results are still taken in order.  Dask is an optional extra
+(``requirements-cluster.txt``), imported only there.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing as mp
 import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from generator.util.files import libc
@@ -52,7 +63,13 @@ def fork_map(fn: Callable[[Any, Any], Any], shared: Any, chunks: list[Any], jobs
     Only the chunks travel to the workers and the results back; ``shared``
     (a large read-only object, such as the entity-name matcher) is inherited
     through ``fork``.  Without ``fork``, or with one job, it runs here.
+    Inside :func:`cluster` (and with ``jobs`` > 1) the chunks go to the
+    cluster's workers instead, and ``shared`` is pickled once for them all.
     """
+    remote = _current_cluster()
+    if remote is not None and jobs > 1 and len(chunks) >= 2:
+        yield from remote.map(fn, shared, chunks)
+        return
     if jobs <= 1 or len(chunks) < 2 or "fork" not in mp.get_all_start_methods():
         for chunk in chunks:
             yield fn(shared, chunk)
@@ -87,14 +104,15 @@ class Background:
 
     The search indexes are written this way during rendering: both are long,
     and one is mostly file-system calls while the other is mostly Python, so
-    they overlap well even on two cores. Without ``fork`` it simply runs
-    ``fn`` at ``result()``.
+    they overlap well even on two cores. Without ``fork`` (or with ``fork``
+    False: a job whose maps must run on this process's cluster) it simply
+    runs ``fn`` at ``result()``.
     """
 
-    def __init__(self, fn: Callable[[], Any]) -> None:
+    def __init__(self, fn: Callable[[], Any], fork: bool = True) -> None:
         self._fn = fn
         self._proc = None
-        if "fork" in mp.get_all_start_methods():
+        if fork and "fork" in mp.get_all_start_methods():
             ctx = mp.get_context("fork")
             self._recv, send = ctx.Pipe(duplex=False)
             self._proc = ctx.Process(target=self._child, args=(send,))  # not daemonic: whoosh forks workers
@@ -129,3 +147,137 @@ class Background:
         if self._proc is not None and self._proc.is_alive():
             self._proc.terminate()
             self._proc.join()
+
+
+# ------------------------------------------------------------------ a Dask cluster (optional)
+
+
+class ClusterError(Exception):
+    """The cluster cannot be used: Dask is not installed, the scheduler is unreachable, or its workers differ from us."""
+
+
+class _Held:
+    """One map's shared object, boxed: Dask would scatter a tuple's or a list's items as separate objects."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _call_held(fn: Callable[[Any, Any], Any], held: _Held, chunk: Any) -> Any:
+    """On a worker: ``fn(shared, chunk)``, the shared object being the copy this worker received once."""
+    return fn(held.value, chunk)
+
+
+def code_digest() -> str:
+    """A digest of this package's Python files, to refuse workers that run other code (their output would differ)."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _ordered(submit: Callable[[Any], Any], chunks: list[Any], window: int) -> Iterator[Any]:
+    """Each chunk's result in the chunks' order, with at most ``window`` tasks submitted and not yet taken.
+
+    The window bounds what waits in the workers' memory for us (rendered
+    pages of a large archive), while keeping every worker busy.
+    """
+    pending: deque[Any] = deque()
+    try:
+        for chunk in chunks:
+            pending.append(submit(chunk))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:  # an abandoned map (an error in the caller) leaves no work behind on the cluster
+        for future in pending:
+            future.cancel()
+
+
+class Cluster:
+    """The Dask client that the maps of this process use inside :func:`cluster`."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.pid = os.getpid()  # a forked child (a Background job) must not use its parent's connection
+        self.threads = sum(client.nthreads().values())
+
+    def map(self, fn: Callable[[Any, Any], Any], shared: Any, chunks: list[Any]) -> Iterator[Any]:
+        """``fn(shared, chunk)`` per chunk on the cluster, in order; ``shared`` travels once to each worker."""
+        client = self.client
+        held = client.scatter(_Held(shared), broadcast=True, hash=False)
+        order = iter(range(len(chunks)))
+        tag = uuid.uuid4().hex
+
+        def submit(chunk: Any) -> Any:  # earlier chunks first: we take results in order
+            n = next(order)  # keys named after the step, as the dashboard and the scheduler's counts show them
+            return client.submit(_call_held, fn, held, chunk, key=f"{fn.__name__}-{tag}-{n}", priority=-n)
+
+        try:
+            yield from _ordered(submit, chunks, 4 * max(self.threads, 1) + 2)
+        finally:
+            held.release()
+
+
+_ENGINE: dict[str, Cluster] = {}
+
+
+def _current_cluster() -> Cluster | None:
+    """The cluster the maps of this process run on, or None (forked workers, here)."""
+    engine = _ENGINE.get("cluster")
+    return engine if engine is not None and engine.pid == os.getpid() else None
+
+
+def _connect(address: str, timeout: float) -> Any:
+    try:
+        from distributed import Client  # the optional extra: only a build given --cluster needs it
+    except ImportError as e:
+        raise ClusterError("--cluster needs Dask: pip install -r requirements-cluster.txt "
+                           "(or the project's 'cluster' extra)") from e
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+        client.wait_for_workers(1, timeout=timeout)
+    except (OSError, TimeoutError) as e:
+        raise ClusterError(f"no Dask cluster with workers at {address}: {e}") from e
+    return client
+
+
+def _check_workers(client: Any, folders: list[str]) -> None:
+    """Refuse workers that run other code or do not see the build's folders: they would make another site."""
+    mine = code_digest()
+    for worker, theirs in client.run(code_digest).items():
+        if theirs != mine:
+            raise ClusterError(f"the Dask worker {worker} runs another version of the generator; "
+                               "install the same code on every worker")
+    for worker, seen in client.run(lambda: [os.path.isdir(f) for f in folders]).items():
+        missing = [f for f, ok in zip(folders, seen, strict=True) if not ok]
+        if missing:
+            raise ClusterError(f"the Dask worker {worker} does not see {', '.join(missing)}: "
+                               "workers read the inputs from the same paths (a shared file system)")
+
+
+@contextmanager
+def cluster(address: str | None, folders: Sequence[str | Path] = (), timeout: float = 30.0) -> Iterator[int]:
+    """Inside this block the maps of this process (:func:`fork_map`, :func:`map_parts`) run on a Dask cluster.
+
+    ``address`` is its scheduler's (``tcp://host:8786``); None changes
+    nothing.  ``folders`` must exist on every worker at the same paths: the
+    workers read the inputs themselves.  Yields the cluster's worker
+    threads, which callers pass as ``jobs`` (parts are cut per thread).
+    """
+    if address is None:
+        yield 0
+        return
+    client = _connect(address, timeout)
+    try:
+        _check_workers(client, [str(f) for f in folders])
+        _ENGINE["cluster"] = Cluster(client)
+        yield _ENGINE["cluster"].threads
+    finally:
+        _ENGINE.pop("cluster", None)
+        client.close()
