@@ -73,7 +73,8 @@ search: $(STAMP)
 	$(ARCHIVE) query --site $(SITE) --limit $(LIMIT) "$(Q)"
 
 # Build speed and memory beside Hugo and Pelican (issue 6). Several minutes on the full Reuters corpus;
-# e.g. BENCH_ARGS="--limit 2000 --repeat 1" for a quick look, add --work DIR to keep outputs and the import.
+# e.g. BENCH_ARGS="--limit 2000 --repeat 1" for a quick look, add --work DIR to keep outputs and the import,
+# --cluster-local 2 for a cold build on a Dask LocalCluster beside ours (the cluster extra is in the dev requirements).
 # The dev server is measured in Chromium (Playwright, from the dev requirements).
 BENCH_ARGS ?= --peers hugo,pelican --scale5
 bench: $(DEVSTAMP) chromium

@@ -223,13 +223,13 @@ class Archive:
         if wait > 0:
             time.sleep(wait)
 
-    def build(self, clean: bool) -> Run:
-        """One ``python -m generator build``; ``clean`` deletes the output, its search index and cache first."""
+    def build(self, clean: bool, extra: tuple[str, ...] = ()) -> Run:
+        """One ``python -m generator build`` (with ``extra`` arguments); ``clean`` deletes the output, its search index and cache first."""
         if clean:
             for p in (self.out, self.out.with_name(self.out.name + ".whoosh"), cache_dir(self.out)):
                 shutil.rmtree(p, ignore_errors=True)
         cmd = [sys.executable, "-m", "generator", "build", "--seeds", str(self.seeds),
-               "--content", str(self.content), "--out", str(self.out)]
+               "--content", str(self.content), "--out", str(self.out), *extra]
         run, stdout = run_timed(cmd, f"build of {self.name}")
         return dataclasses.replace(run, info=parse_build_report(stdout))
 
@@ -664,6 +664,9 @@ def measure_reuters(args: argparse.Namespace, work: Path, results: list[Measurem
         m = Measurement("ours" if name == "ours" else name, corpus, "cold build", arch.articles, runs, site)
         emit(m, results)
 
+    if args.cluster_local:
+        emit(cluster_cold(arch, args.cluster_local, args.repeat, corpus), results)
+
     say("whoosh: the first query after the cold build indexes every article ...")
     emit(Measurement("ours", corpus, "whoosh: first query after a clean build", arch.articles, [arch.query_whoosh()]), results)
 
@@ -707,6 +710,25 @@ def measure_reuters(args: argparse.Namespace, work: Path, results: list[Measurem
         runs = cold_rounds({"ours": big_cold}, args.repeat, args.max_repeat_seconds)["ours"]
         m = Measurement("ours", f"{corpus} x5", "cold build", big.articles, runs, big.out)
         emit(m, results)
+
+
+def cluster_cold(arch: Archive, workers: int, repeat: int, corpus: str) -> Measurement:
+    """Cold builds with ``--cluster`` on a Dask LocalCluster of ``workers`` processes started here (issue 21).
+
+    On one machine this measures what the cluster costs (pickling the model
+    to the workers, results back), not what it gains; the README projects
+    N machines from these steps.  CPU and peak RSS are the build process's
+    only: the workers are this process's children, not the build's.
+    """
+    from distributed import LocalCluster  # the optional cluster extra (requirements-cluster.txt)
+
+    say(f"cold build on a LocalCluster of {workers} worker processes ...")
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as lc:
+        runs = []
+        for _ in range(repeat):
+            arch.settle()
+            runs.append(arch.build(clean=True, extra=("--cluster", lc.scheduler_address)))
+    return Measurement("ours", corpus, f"cold build, --cluster ({workers} local workers)", arch.articles, runs, arch.out)
 
 
 # ---------------------------------------------------------------- report
@@ -811,6 +833,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="a cold build slower than this is not repeated (default 60, as the peers' scripts)")
     ap.add_argument("--peers", default="", help=f"comma-separated peers to build beside ours: {', '.join(PEER_SCRIPTS)} (default: none)")
     ap.add_argument("--scale5", action="store_true", help="also build Reuters x5 (107,890 articles with the full corpus)")
+    ap.add_argument("--cluster-local", type=int, default=0, metavar="N",
+                    help="also a cold build with --cluster on a Dask LocalCluster of N workers (needs requirements-cluster.txt)")
     ap.add_argument("--work", type=Path, help="keep outputs here and reuse imports between runs (default: a temporary folder)")
     args = ap.parse_args(argv)
     args.peers = [p for p in args.peers.replace(" ", "").split(",") if p and p != "none"]
