@@ -76,6 +76,7 @@ ARTICLE_SCHEMA = {
     "summary": Field("str"),
     "entities": Field("list[id]"),
     "duplicate_of": Field("id"),
+    "language": Field("str"),
 }
 
 ENTITY_SCHEMA = {
@@ -175,6 +176,7 @@ class ArticleMeta:
     entity_lines: tuple[int | None, ...] = ()
     duplicate_of: str | None = None  # id of the article this one copies: its page points there, search skips it
     duplicate_line: int | None = None
+    language: str | None = None  # BCP 47 tag when the article is not in the site's language (lang/dir, search analysis)
     # Fields the schema does not know, each (key, values, line): the values of taxonomies site.yaml declares
     # (desk, region, ...).  Which keys are declared is checked with the site's config, in the model.
     extra: tuple[tuple[str, tuple[str, ...], int | None], ...] = ()
@@ -369,8 +371,22 @@ def load_article_meta(path: Path, diag: Diagnostics) -> ArticleMeta | None:
         entity_lines=lines,
         duplicate_of=clean.get("duplicate_of"),
         duplicate_line=line_of(data, "duplicate_of") if "duplicate_of" in clean else None,
+        language=_language(clean.get("language"), path, line_of(data, "language"), diag),
         extra=tuple(sorted(extra)),
     )
+
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def _language(tag: str | None, path: Path, line: int | None, diag: Diagnostics) -> str | None:
+    """A BCP 47 language tag ("fr", "pt-BR", "zh-Hant"), or an error: it becomes an HTML lang attribute."""
+    if not tag:
+        return None
+    if not _LANGUAGE_TAG.match(tag.strip()):
+        diag.error(path, line, f"'language': '{tag}' is not a language tag such as 'fr', 'ar' or 'pt-BR'")
+        return None
+    return tag.strip()
 
 
 def _entity(eid: object, data: object, path: Path, line: int | None, site: SiteConfig, diag: Diagnostics) -> EntityDef | None:

@@ -80,6 +80,7 @@ class Article:
     source_name: str | None = None  # the source as shown: its name from site.yaml, else as written
     extra: tuple[tuple[str, tuple[str, ...], int | None], ...] = ()  # metadata fields of declared taxonomies: (key, values, line)
     meta_path: str | None = None  # the metadata file, for messages
+    language: str | None = None  # metadata: the article's language when not the site's (BCP 47)
 
     def values(self, field: str) -> tuple[str, ...]:
         """The values of a taxonomy's metadata field (``tags``, ``authors``, ``source`` or a declared one)."""
@@ -148,13 +149,14 @@ class Article:
             self.id, self.path, self.title, self.date, self.source, self.source_url, self.authors, self.tags,
             self.summary, self.text, self.word_count, self.declared, self.mention_counts,
             {k: tuple(v) for k, v in self.snippets.items()}, self.card, self.digest, body,
-            self.duplicate_of, self.duplicate_where, self.extra, self.meta_path,
+            self.duplicate_of, self.duplicate_where, self.extra, self.meta_path, self.language,
         ))
 
 
 def _restore_article(*fields: Any) -> Article:
-    *cached, duplicate_of, duplicate_where, extra, meta_path = fields  # metadata, unlike index/related/original (derived each build)
-    art = Article(*cached, duplicate_of=duplicate_of, duplicate_where=duplicate_where, extra=extra, meta_path=meta_path)
+    *cached, duplicate_of, duplicate_where, extra, meta_path, language = fields  # metadata, unlike index/related/original
+    art = Article(*cached, duplicate_of=duplicate_of, duplicate_where=duplicate_where, extra=extra, meta_path=meta_path,
+                  language=language)
     art.snippets = {k: Snippet(*v) for k, v in art.snippets.items()}
     return art
 
@@ -325,7 +327,10 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
     )
     where = (str(meta.path), meta.duplicate_line) if meta and meta.duplicate_of else None
     extra = meta.extra if meta else ()
-    card = _digest(seed.id, *fields.values(), text.partition("\n\n")[0], *((k, v) for k, v, _line in extra))
+    language = meta.language if meta else None
+    # The language joins the digests only when set, so articles without one keep the digests they had.
+    card = _digest(seed.id, *fields.values(), text.partition("\n\n")[0], *((k, v) for k, v, _line in extra),
+                   *((("language", language),) if language else ()))
     snippets = {eid: _snippet(seed.blocks, mentions, summary, eid) for eid in counts}
     return Article(
         id=seed.id,
@@ -341,6 +346,7 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
         duplicate_where=where,
         extra=extra,
         meta_path=str(meta.path) if meta else None,
+        language=language,
         **fields,
     )
 

@@ -58,9 +58,12 @@ def search_input(archive: Archive) -> SearchInput:
             body=art.text,
             entities=tuple((eid, entities[eid].name, entities[eid].type) for eid, _ in ents),
             tags=tuple((key, tags[key].name) for key in dict.fromkeys(key_of(t) for t in art.tags)),
+            language=art.language or archive.site.language,
         )
         docs.append(doc)
         extra = repr((doc.id, doc.url, doc.source, doc.entities, doc.tags)).encode("utf-8", "surrogatepass")
+        if doc.language != "en":  # the analyser; English documents keep their digests
+            extra += doc.language.encode()
         digests.append(hashlib.blake2b(art.digest + extra, digest_size=16).digest())
     return SearchInput(docs, digests)
 

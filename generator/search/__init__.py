@@ -20,3 +20,4 @@ class SearchDoc:
     body: str  # plain text, paragraphs separated by "\n\n"
     entities: tuple[tuple[str, str, str], ...]  # (entity id, display name, type)
     tags: tuple[tuple[str, str], ...] = ()  # (tag key, display name), key as in tag/<key>.html, for a Tags facet
+    language: str = "en"  # BCP 47 tag of the text: chooses its analyser (search.languages)

@@ -37,6 +37,7 @@ from generator.search import SearchDoc
 from generator.search.analysis import analyze_noting_spellable, spell_keys
 from generator.search.encoding import encode_runs, front_code, separator, utf16_key
 from generator.search.impacts import FIELDS, K1, LEVELS, field_norms, impact, quantised_average
+from generator.search.languages import ENGLISH, algorithm, analyser, stemmer_script
 from generator.search.layout import (
     FORMAT,
     SOURCES_KEY,
@@ -60,6 +61,7 @@ from generator.search.layout import (
     shard_key,
     split_lead,
 )
+from generator.search.multilingual import make_analyzer
 from generator.search.postings import TermPostings, block_files, render
 from generator.util.forking import map_parts
 
@@ -149,6 +151,8 @@ def doc_digest(doc: SearchDoc) -> bytes:
     parts = [doc.id, doc.url, doc.title, doc.date or "\0", doc.source or "\0", doc.summary, doc.body]
     parts.extend("\x1e".join(e) for e in doc.entities)
     parts.append("\x1d" + "\x1e".join(f"{k}\x1c{n}" for k, n in doc.tags))
+    if analyser(doc.language) != ENGLISH:  # English documents keep the digests they had before languages
+        parts.append("\x1b" + analyser(doc.language))
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
@@ -156,14 +160,29 @@ def _file_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+_analyzers: dict[str, Any] = {}
+
+
 def analyse(doc: SearchDoc) -> DocAnalysis:
-    """Terms per field: title, summary, entity names, body (see impacts.FIELDS)."""
+    """Terms per field: title, summary, entity names, body (see impacts.FIELDS), by the document's analyser.
+
+    Only English documents feed the spelling lexicon: its sound-alike rules are English's.
+    """
     names = " ".join(name for _eid, name, _typ in doc.entities)
     counts: dict[str, int] = {}
     lengths = []
     spelled: set[str] = set()
+    code = analyser(doc.language)
+    other = None
+    if code != ENGLISH:
+        other = _analyzers.get(code) or _analyzers.setdefault(code, make_analyzer(code))
     for f, text in enumerate((doc.title, doc.summary, names, doc.body)):
-        terms = analyze_noting_spellable(text, spelled) if text else []
+        if not text:
+            terms = []
+        elif other is None:
+            terms = analyze_noting_spellable(text, spelled)
+        else:
+            terms = other(text)
         lengths.append(len(terms))
         for term, c in Counter(terms).items():
             counts[term] = counts.get(term, 0) | (min(c, 255) << (8 * f))
@@ -274,7 +293,34 @@ def _facet_bytes(docs: Sequence[SearchDoc], typ: str) -> tuple[bytes | None, int
     return (render_facet(facet_key(typ), rows) if rows else None), len(rows)
 
 
-def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple[str, str, int, int]]) -> bytes:
+def _languages(docs: Sequence[SearchDoc]) -> list[list]:
+    """Per analyser: [code, Snowball algorithm or "", the runs of its documents], the most used first.
+
+    Empty when every document is English, so an English archive's index is as
+    it was.  The browser analyses a query with each listed analyser and
+    scores, phrase-checks and highlights a document with its own; the runs
+    also make the language facet.
+    """
+    by: dict[str, list[int]] = {}
+    for n, d in enumerate(docs):
+        by.setdefault(analyser(d.language), []).append(n)
+    if not by or set(by) == {ENGLISH}:
+        return []
+    order = sorted(by, key=lambda c: (-len(by[c]), c))
+    return [[c, algorithm(c), encode_runs(by[c])] for c in order]
+
+
+_SCRIPTS = path("s/x")[: -len("x.js")]  # "search/s/"
+
+
+def _language_files(langs: list[list]) -> dict[str, bytes]:
+    """The vendored Snowball scripts the analysers need (search/s/), base runtime included."""
+    algos = sorted({a for _c, a, _r in langs if a})
+    return {path(f"s/{a}"): stemmer_script(a) for a in (["base", *algos] if algos else [])}
+
+
+def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple[str, str, int, int]],
+                langs: list[list] | None = None) -> bytes:
     years: list[list] = []
     for n, d in enumerate(docs):
         year = (d.date or "")[:4]
@@ -296,6 +342,7 @@ def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple
         "sources": SOURCES_KEY if state.facet_sizes.get("\0src") else "",
         **({"tags": TAGS_KEY} if state.facet_sizes.get("\0tag") else {}),
         "lexicon": state.lexicon_size,
+        **({"langs": langs} if langs else {}),
     })
 
 
@@ -412,7 +459,9 @@ def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params,
         if data is not None:
             out[path(_facet_file(typ))] = data
             state.facet_sizes[typ] = size
-    out[path("meta")] = _meta_bytes(docs, state, shards)
+    langs = _languages(docs)
+    out[path("meta")] = _meta_bytes(docs, state, shards, langs)
+    out.update(_language_files(langs))
     state.files = {p: _file_digest(b) for p, b in out.items()}
     return state, out
 
@@ -611,7 +660,13 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
         out[p] = _lexicon_bytes(state, p)
         if out[p] is None:
             del state.lexicon[p]
-    out[path("meta")] = _meta_bytes(docs, state, shards)
+    langs = _languages(docs)
+    out[path("meta")] = _meta_bytes(docs, state, shards, langs)
+    scripts = _language_files(langs)
+    out.update(scripts)
+    for p in prev.files:
+        if p.startswith(_SCRIPTS) and p not in scripts:
+            out[p] = None
 
     changed_files: Files = {}
     for p, data in out.items():

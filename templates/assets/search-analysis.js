@@ -73,6 +73,79 @@
     return out;
   }
 
+  // ------------------------------------------------------------ other languages (multilingual.py)
+  // NFKC, lower-case, tokens with their marks (vowel signs stay), elided articles dropped,
+  // Chinese and Japanese runs as bigrams, the language's Snowball stemmer, Latin/Greek/
+  // Cyrillic accents of the stem folded.  No stop words.
+  var M_WORD = /[\p{L}\p{Nl}\p{No}](?:\.[\p{L}\p{Nl}\p{No}])+(?![\p{L}\p{N}])|[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:'[\p{L}\p{M}\p{N}]+)*/gu;
+  var ELISIONS = new Set(('l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu quelqu dell dall nell sull ' +
+    'all coll gl un').split(' '));
+  var CJK_RUN = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+  var CJK_ANY = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  var CJK_START = /^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  var ACCENTS = /[\u0300-\u036f]/g;
+
+  function splitCjk(tok, out) {
+    var pos = 0, m;
+    CJK_RUN.lastIndex = 0;
+    while ((m = CJK_RUN.exec(tok)) !== null) {
+      if (m.index > pos) out.push(tok.slice(pos, m.index));
+      var run = m[0];
+      if (run.length === 1) out.push(run);
+      else for (var i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+      pos = m.index + run.length;
+    }
+    if (pos < tok.length) out.push(tok.slice(pos));
+  }
+
+  function multiTokens(text) {
+    var out = [], m, s = text.normalize('NFKC').toLowerCase().replace(APOS, "'");
+    M_WORD.lastIndex = 0;
+    while ((m = M_WORD.exec(s)) !== null) {
+      var tok = m[0];
+      if (tok.indexOf('.') >= 0) tok = tok.split('.').join('');
+      else if (tok.indexOf("'") >= 0) {
+        var i = tok.indexOf("'"), head = tok.slice(0, i), rest = tok.slice(i + 1);
+        tok = (ELISIONS.has(head) ? rest : head + rest).split("'").join('');
+      }
+      if (CJK_ANY.test(tok)) splitCjk(tok, out);
+      else out.push(tok);
+    }
+    return out;
+  }
+
+  function multiKeep(t) {
+    return (t.length >= MIN_TOKEN && t.length <= MAX_TOKEN) || (t.length === 1 && CJK_START.test(t));
+  }
+
+  function foldStem(s) {
+    return ASCII.test(s) ? s : s.normalize('NFKD').replace(ACCENTS, '').normalize('NFC');
+  }
+
+  /* The analyser of a language code: {code, words, keep, stem, analyze}.  English is the
+   * Porter pipeline above; another language stems with `stemmer` (a Snowball stemmer
+   * instance, null for a language without one) after the shared tokeniser. */
+  function analyser(code, stemmer) {
+    if (code === 'en') return {code: 'en', words: words, keep: keep, stem: stem, analyze: analyze};
+    var memo = new Map();
+    function mstem(t) {
+      var s = memo.get(t);
+      if (s === undefined) {
+        s = CJK_START.test(t) ? t : foldStem(stemmer ? stemmer.stemWord(t) : t);
+        if (memo.size < 100000) memo.set(t, s);
+      }
+      return s;
+    }
+    return {
+      code: code, words: multiTokens, keep: multiKeep, stem: mstem,
+      analyze: function (text) {
+        var out = [], ws = multiTokens(text);
+        for (var i = 0; i < ws.length; i++) if (multiKeep(ws[i])) out.push(mstem(ws[i]));
+        return out;
+      }
+    };
+  }
+
   // ------------------------------------------------------------ spelling skeleton
   // analysis.skeleton: sound-alike spellings merged, doubled letters single.
   var SKELETON_RULES = [['ph', 'f'], ['ck', 'k'], ['c', 'k'], ['q', 'k'], ['kh', 'k'], ['dh', 'd'], ['gh', 'g'],
@@ -294,6 +367,7 @@
     return w;
   }
 
+  A.analyser = analyser; A.multiTokens = multiTokens; A.foldStem = foldStem;
   A.fold = fold; A.words = words; A.keep = keep; A.stem = stem; A.analyze = analyze;
   A.porter = porter; A.porterStandard = porterStandard; A.STOP_WORDS = STOP_WORDS;
   A.EXCEPTIONS = EXCEPTIONS; A.SHORT_WORD = SHORT_WORD;
