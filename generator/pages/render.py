@@ -19,6 +19,7 @@ from generator.inputs.markup import RESERVED_IDS
 from generator.model import urls
 from generator.model.archive import Article
 from generator.model.mentions import Mention
+from generator.search.languages import direction
 from generator.util.text import plural, slugify
 
 
@@ -120,6 +121,7 @@ def make_env(template_dir: Path, bytecode: Path | None = None) -> jinja2.Environ
     env.filters["date"] = format_date
     env.filters["month_name"] = month_name
     env.filters["plural"] = plural  # {{ n|plural("article") }} -> "1 article", "2 articles"
+    env.filters["direction"] = direction  # {{ "ar"|direction }} -> "rtl"
     env.globals["urls"] = urls
     return env
 

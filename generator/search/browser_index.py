@@ -341,7 +341,7 @@ def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple
         "types": [[t, facet_key(t), state.facet_sizes[t]] for t in types],
         "sources": SOURCES_KEY if state.facet_sizes.get("\0src") else "",
         **({"tags": TAGS_KEY} if state.facet_sizes.get("\0tag") else {}),
-        "lexicon": state.lexicon_size,
+        "lexicon": state.lexicon_size if state.word_df else 0,  # 0: no lexicon (no English words)
         **({"langs": langs} if langs else {}),
     })
 

@@ -9,7 +9,7 @@
 (function (global) {
   'use strict';
   var A = global.ArchiveSearch || (typeof require === 'function' ? require('./search-analysis.js') : {});
-  var words = A.words, keep = A.keep, stem = A.stem, analyze = A.analyze;
+  var stem = A.stem;
 
   // ------------------------------------------------------------ query parsing
   var MAX_QUERY = 2000;   // characters looked at; a 10,000-character paste is cut
@@ -17,10 +17,15 @@
   var MIN_PREFIX = 3;     // letters before the last word is completed as a prefix
 
   /* Parse "words", "quoted phrases", -excluded; the last bare word may be a prefix.
-   * Returns {terms: [{term, word, prefix, phrase}], phrases: [[term]], excluded: [term]}. */
-  function parseQuery(text, allowPrefix) {
+   * Returns {terms: [{term, word, prefix, phrase, alts, by}], phrases: [[term]], excluded: [term]}.
+   * `ans` are the archive's analysers (meta.langs; English alone by default), the
+   * most used first: a word's term is the first's, `alts` the other analysers' terms
+   * for the same word (scored like the word itself: each document holds the terms of
+   * its own analyser), `by` the term per analyser; phraseAlts the phrases per analyser. */
+  function parseQuery(text, allowPrefix, ans) {
+    ans = ans || [A.analyser('en')];
     text = String(text || '').slice(0, MAX_QUERY);
-    var q = {terms: [], phrases: [], excluded: []};
+    var q = {terms: [], phrases: [], excluded: [], phraseAlts: ans.length > 1 ? [] : null};
     var re = /(-?)"([^"]*)("?)|(\S+)/g;
     var m, pieces = [];
     while ((m = re.exec(text)) !== null) {
@@ -33,30 +38,59 @@
       var p = pieces[i];
       var last = i === pieces.length - 1;
       if (p.kind !== 'word') {
-        var ph = analyze(p.text);
-        if (p.kind === 'notphrase') { ph.forEach(function (t) { q.excluded.push(t); }); continue; }
-        if (ph.length > 1) q.phrases.push(ph);
-        ph.forEach(function (t) {
-          if (!seen.has(t)) { seen.add(t); q.terms.push({term: t, word: t, prefix: false, phrase: true}); }
-        });
+        var phs = ans.map(function (an) { return an.analyze(p.text); });
+        if (p.kind === 'notphrase') {
+          phs.forEach(function (ph) { ph.forEach(function (t) { if (q.excluded.indexOf(t) < 0) q.excluded.push(t); }); });
+          continue;
+        }
+        var ph = phs[0];
+        if (Math.max.apply(null, phs.map(function (x) { return x.length; })) > 1) {
+          q.phrases.push(ph);
+          if (q.phraseAlts) q.phraseAlts.push(phs);
+        }
+        var n = Math.max.apply(null, phs.map(function (x) { return x.length; }));
+        for (var k = 0; k < n; k++) {
+          var by = phs.map(function (x) { return x[k] || null; });
+          var t0 = firstOf(by);
+          if (t0 && !seen.has(t0)) { seen.add(t0); q.terms.push(withAlts({term: t0, word: t0, prefix: false, phrase: true}, by)); }
+        }
         continue;
       }
       var neg = p.text.length > 1 && p.text[0] === '-';
-      var ws = words(neg ? p.text.slice(1) : p.text);
-      for (var j = 0; j < ws.length; j++) {
-        var w = ws[j];
+      var piece = neg ? p.text.slice(1) : p.text;
+      var wss = ans.map(function (an) { return an.words(piece); });
+      var ws = wss[0], count = Math.max.apply(null, wss.map(function (x) { return x.length; }));
+      for (var j = 0; j < count; j++) {
+        // The same word by each analyser (tokenisers agree but on CJK runs and marks).
+        var by2 = ans.map(function (an, a) { var x = wss[a][j]; return x !== undefined && an.keep(x) ? an.stem(x) : null; });
+        var w = ws[j] !== undefined ? ws[j] : firstOf(by2) || '';
+        // The prefix a completion extends is written as the primary analyser's terms are.
+        var pw = ans[0].code === 'en' ? w : A.foldStem(w);
         // Completing 1-2 letters would match too much to be useful and costs shards.
-        var isPrefix = allowPrefix && !neg && last && j === ws.length - 1 && endsInWord && w.length >= MIN_PREFIX;
-        if (!keep(w) && !isPrefix) continue;
-        var t = keep(w) ? stem(w) : '';
-        if (neg) { if (t) q.excluded.push(t); continue; }
-        if (isPrefix) { q.terms.push({term: t, word: w, prefix: true}); continue; }
-        if (!seen.has(t)) { seen.add(t); q.terms.push({term: t, word: w, prefix: false}); }
+        var isPrefix = allowPrefix && !neg && last && j === count - 1 && endsInWord && pw.length >= MIN_PREFIX;
+        var t = firstOf(by2) || '';
+        if (!t && !isPrefix) continue;
+        if (neg) { by2.forEach(function (x) { if (x && q.excluded.indexOf(x) < 0) q.excluded.push(x); }); continue; }
+        if (isPrefix) { q.terms.push(withAlts({term: by2[0] || '', word: pw, prefix: true}, by2)); continue; }
+        if (!seen.has(t)) { seen.add(t); q.terms.push(withAlts({term: t, word: w, prefix: false}, by2)); }
       }
     }
     q.terms = q.terms.slice(0, MAX_TERMS);
     q.excluded = q.excluded.slice(0, MAX_TERMS);
     return q;
+  }
+
+  function firstOf(list) {
+    for (var i = 0; i < list.length; i++) if (list[i]) return list[i];
+    return null;
+  }
+
+  /* A query term with its other analysers' terms: alts (distinct, not the term) and by. */
+  function withAlts(qt, by) {
+    qt.by = by;
+    qt.alts = [];
+    by.forEach(function (x) { if (x && x !== qt.term && qt.alts.indexOf(x) < 0) qt.alts.push(x); });
+    return qt;
   }
 
   // ------------------------------------------------------------ decoding (twins of encoding.py)
@@ -198,11 +232,35 @@
   Engine.prototype.init = function () {
     var self = this;
     if (this.meta) return Promise.resolve(this.meta);
-    return this.load('meta').then(function (m) {
+    if (this.initing) return this.initing;
+    this.initing = this.load('meta').then(function (m) {
       if (typeof m.shards === 'string') m.shards = frontDecode(m.shards);
-      self.meta = m;
-      return m;
+      return self.loadAnalysers(m).then(function () { self.meta = m; return m; });
     });
+    return this.initing;
+  };
+
+  /* The analysers of meta.langs ([code, Snowball algorithm, runs of its documents]), their
+   * stemmers loaded from search/s/ (base runtime first), and each document's analyser. */
+  Engine.prototype.loadAnalysers = function (m) {
+    var self = this, langs = m.langs || [];
+    this.analysers = [A.analyser('en')];
+    this.docLang = null;
+    if (!langs.length) return Promise.resolve();
+    var algos = langs.filter(function (l) { return l[1]; });
+    var base = algos.length ? this.load('s/base') : Promise.resolve(null);
+    return base.then(function () {
+      return Promise.all(langs.map(function (l) { return l[1] ? self.load('s/' + l[1]) : null; }));
+    }).then(function (classes) {
+      self.analysers = langs.map(function (l, i) { return A.analyser(l[0], classes[i] ? new classes[i]() : null); });
+      self.docLang = new Uint8Array(m.n);
+      langs.forEach(function (l, i) { decodeRuns(l[2]).forEach(function (d) { self.docLang[d] = i; }); });
+    });
+  };
+
+  /* The analyser of document n. */
+  Engine.prototype.analyserOf = function (n) {
+    return this.analysers[this.docLang ? this.docLang[n] : 0];
   };
 
   Engine.prototype.shardOf = function (term) {
@@ -365,9 +423,13 @@
     var self = this;
     var exact = qt.term ? this.getPostings(qt.term) : Promise.resolve(null);
     var prefix = qt.prefix ? this.completions(qt.word) : Promise.resolve([]);
-    return Promise.all([exact, prefix]).then(function (r) {
+    var alts = Promise.all((qt.alts || []).map(function (t) { return self.getPostings(t); }));
+    return Promise.all([exact, prefix, alts]).then(function (r) {
       var p = r[0], group = {entries: [], correction: null};
       if (p) group.entries.push({term: qt.term, p: p, factor: 1});
+      r[2].forEach(function (ap, i) { if (ap) group.entries.push({term: qt.alts[i], p: ap, factor: 1}); });
+      // The most documents any of the word's analyses is in: the word is rare only if all are.
+      p = group.entries.reduce(function (b, e) { return !b || e.p.df > b.df ? e.p : b; }, null);
       var comps = r[1].filter(function (c) { return c.term !== qt.term; });
       var union = comps.reduce(function (a, c) { return a + c.df; }, 0);
       var extra = Promise.all(comps.map(function (c) {
@@ -419,6 +481,9 @@
       var c = cards[n % meta.bundle];
       var doc = {n: n, id: c[0], t: c[1] || '', d: c[2] || '', b: c[3] || '', e: c[4] || [], s: c[5] || '',
         more: !!c[6], m: c[7] || '', u: c[8] || 'articles/' + c[0] + '.html'};
+      doc.an = self.analyserOf(n);
+      doc.langIndex = self.docLang ? self.docLang[n] : 0;
+      if (self.docLang) doc.lang = doc.an.code;
       if (withBody !== true || !doc.more) return doc;
       return self.load('c/' + Math.floor(n / meta.rest).toString(36)).then(function (rests) {
         doc.b += rests[n % meta.rest];
@@ -429,7 +494,7 @@
   };
 
   function anySelected(sel) {
-    return ['type', 'entity', 'year', 'source', 'tag'].some(function (k) { return sel[k] && sel[k].length; });
+    return ['type', 'entity', 'year', 'source', 'tag', 'lang'].some(function (k) { return sel[k] && sel[k].length; });
   }
 
   Engine.prototype.loadFacets = function (sel, all) {
@@ -460,8 +525,9 @@
     opts = opts || {};
     var limit = opts.limit === undefined ? 10 : opts.limit;
     var sel = opts.facets || {};
-    var q = parseQuery(text, !!opts.prefix);
+    var q;
     return this.init().then(function () {
+      q = parseQuery(text, !!opts.prefix, self.analysers);
       var groups = Promise.all(q.terms.map(function (t) { return self.expandWord(t, opts.spell); }));
       // Exclusions must be exact: every block of an excluded word.
       var excl = Promise.all(q.excluded.map(function (t) { return self.getPostings(t); }))
@@ -553,6 +619,12 @@
       });
       intersect(m);
     }
+    if ((sel.lang || []).length && this.docLang) {
+      var codes = this.analysers.map(function (an) { return sel.lang.indexOf(an.code) >= 0; });
+      var ml = new Uint8Array(N);
+      for (var d = 0; d < N; d++) ml[d] = codes[this.docLang[d]] ? 1 : 0;
+      intersect(ml);
+    }
     return allow;
   };
 
@@ -612,17 +684,29 @@
   /* Which documents may be results at all: phrase words all present, no
    * excluded word, inside the facet selection.  Returns {ok(d), required, allow}. */
   Engine.prototype.admissible = function (ctx) {
-    var self = this, N = ctx.N, q = ctx.q;
-    var required = [];
-    q.phrases.forEach(function (ph) { ph.forEach(function (t) { if (required.indexOf(t) < 0) required.push(t); }); });
+    var self = this, N = ctx.N, q = ctx.q, lang = this.docLang;
+    // The phrase words a document must hold, as its own analyser reads them (one list per analyser).
+    var reqBy = this.analysers.map(function (_an, a) {
+      var req = [];
+      (q.phraseAlts ? q.phraseAlts.map(function (phs) { return phs[a]; }) : q.phrases).forEach(function (ph) {
+        ph.forEach(function (t) { if (req.indexOf(t) < 0) req.push(t); });
+      });
+      return req;
+    });
+    var required = reqBy[0];
     var present = null;
-    if (required.length) {
+    if (reqBy.some(function (r) { return r.length; })) {
       present = new Uint8Array(N);
-      required.forEach(function (t) {
-        var p = self.postings.get(t);
-        if (p) p.parts.forEach(function (part) { for (var i = 0; i < part.docs.length; i++) present[part.docs[i]]++; });
+      reqBy.forEach(function (req, a) {
+        req.forEach(function (t) {
+          var p = self.postings.get(t);
+          if (p) p.parts.forEach(function (part) {
+            for (var i = 0; i < part.docs.length; i++) if (!lang || lang[part.docs[i]] === a) present[part.docs[i]]++;
+          });
+        });
       });
     }
+    var need = function (d) { return reqBy[lang ? lang[d] : 0].length; };
     var ex = new Uint8Array(N);
     ctx.excluded.forEach(function (p) {
       if (p) p.parts.forEach(function (part) { for (var i = 0; i < part.docs.length; i++) ex[part.docs[i]] = 1; });
@@ -630,7 +714,7 @@
     var allow = anySelected(ctx.sel) ? this.facetFilter(ctx.sel, N) : null;
     return {
       required: required, allow: allow,
-      ok: function (d) { return !ex[d] && (allow === null || allow[d]) && (!present || present[d] >= required.length); }
+      ok: function (d) { return !ex[d] && (allow === null || allow[d]) && (!present || present[d] >= need(d)); }
     };
   };
 
@@ -757,10 +841,10 @@
       // long body (c/, 16 bodies a file) is read only when the card does not.
       return Promise.all(batch.map(function (d2) {
         return self.loadDoc(d2, 'lead').then(function (doc) {
-          return !doc.more || phrasesMatch(doc, q.phrases) ? doc : self.loadDoc(d2, true);
+          return !doc.more || phrasesMatch(doc, phrasesOf(q, doc)) ? doc : self.loadDoc(d2, true);
         });
       })).then(function (ds) {
-        ds.forEach(function (doc, i) { if (phrasesMatch(doc, q.phrases)) out.push(batch[i]); });
+        ds.forEach(function (doc, i) { if (phrasesMatch(doc, phrasesOf(q, doc))) out.push(batch[i]); });
         return step();
       });
     };
@@ -779,16 +863,25 @@
     return false;
   }
 
+  /* The query's phrases as the document's analyser reads them. */
+  function phrasesOf(q, doc) {
+    if (!q.phraseAlts || !doc.an) return q.phrases;
+    return q.phraseAlts.map(function (phs) { return phs[doc.langIndex]; });
+  }
+
   function phrasesMatch(doc, phrases) {
-    var seqs = docFields(doc).map(analyze);
+    var an = doc.an || A.analyser('en');
+    var seqs = docFields(doc).map(an.analyze);
     return phrases.every(function (ph) { return seqs.some(function (seq) { return contains(seq, ph); }); });
   }
 
   /* Closeness of the query words in a result (needs its card): adjacent pairs of
    * query words in the title or lead, and an entity named by the query words. */
-  function closeness(doc, terms) {
+  function closeness(doc, q) {
+    var terms = termsOf(q, doc);
     if (terms.length < 2) return 0;
-    var title = analyze(doc.t || ''), lead = analyze(doc.b || '');
+    var an = doc.an || A.analyser('en');
+    var title = an.analyze(doc.t || ''), lead = an.analyze(doc.b || '');
     var bonus = 0;
     for (var i = 0; i + 1 < terms.length; i++) {
       var pair = [terms[i], terms[i + 1]];
@@ -796,10 +889,16 @@
       else if (contains(lead, pair)) bonus += 0.15;
     }
     (doc.e || []).forEach(function (e) {
-      var name = analyze(e[0]);
+      var name = an.analyze(e[0]);
       if (name.length > 1 && name.every(function (t) { return terms.indexOf(t) >= 0; })) bonus += 0.3;
     });
     return bonus;
+  }
+
+  /* The query's terms as a document's analyser reads them. */
+  function termsOf(q, doc) {
+    var a = doc.langIndex || 0;
+    return q.terms.map(function (t) { return t.by ? t.by[a] : t.term; }).filter(Boolean);
   }
 
   /* Re-order each page of RERANK results by closeness: a result moves up one place
@@ -807,12 +906,11 @@
    * which a pruned run may know just a part), so pruned and exhaustive runs agree. */
   var MOVE = 0.2;
   function rerank(hits, q) {
-    var terms = q.terms.filter(function (t) { return t.term; }).map(function (t) { return t.term; });
-    if (terms.length < 2) return hits;
+    if (q.terms.filter(function (t) { return t.term; }).length < 2) return hits;
     var out = [];
     for (var i = 0; i < hits.length; i += RERANK) {
       var page = hits.slice(i, i + RERANK).map(function (h, r) {
-        return {h: h, r: r, key: r - closeness(h.doc || {}, terms) / MOVE};
+        return {h: h, r: r, key: r - closeness(h.doc || {}, q) / MOVE};
       });
       page.sort(function (a, b) { return a.key - b.key || a.r - b.r; });
       page.forEach(function (x) { out.push(x.h); });
@@ -857,6 +955,14 @@
       if (c) out.tags.push([v.key, v.name, c]);
     });
     out.tags.sort(function (a, b) { return b[2] - a[2] || (a[1] < b[1] ? -1 : 1); });
+    // Languages (an archive of several): [analyser code, count], the most used first.
+    out.langs = [];
+    if (this.docLang) {
+      var lc = this.analysers.map(function () { return 0; });
+      for (var j = 0; j < N; j++) if (inRes[j]) lc[this.docLang[j]]++;
+      this.analysers.forEach(function (an, i) { if (lc[i]) out.langs.push([an.code, lc[i]]); });
+      out.langs.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); });
+    }
     return out;
   };
 
@@ -864,14 +970,19 @@
   var TEXT_WORD = /\p{L}(?:\.\p{L})+(?![\p{L}\p{N}])|[\p{L}\p{N}\p{M}]+(?:['\u2019][\p{L}\p{N}\p{M}]+)*/gu;
 
   /* Matching predicate for highlighting: exact stems, spelling variants, the prefix word. */
-  function matcher(q, extra) {
-    var terms = new Set(extra || []), prefixes = [];
-    q.terms.forEach(function (t) { if (t.term) terms.add(t.term); if (t.prefix) prefixes.push(t.word); });
+  function matcher(q, an) {
+    an = an || A.analyser('en');
+    var terms = new Set(), prefixes = [];
+    q.terms.forEach(function (t) {
+      if (t.term) terms.add(t.term);
+      (t.alts || []).forEach(function (x) { terms.add(x); });
+      if (t.prefix) prefixes.push(t.word);
+    });
     (q.corrections || []).forEach(function (c) { terms.add(stem(c.to)); });
     return function (word) {
-      var ws = words(word);
+      var ws = an.words(word);
       for (var i = 0; i < ws.length; i++) {
-        if (keep(ws[i]) && terms.has(stem(ws[i]))) return true;
+        if (an.keep(ws[i]) && terms.has(an.stem(ws[i]))) return true;
         for (var j = 0; j < prefixes.length; j++) if (ws[i].startsWith(prefixes[j])) return true;
       }
       return false;
@@ -879,8 +990,8 @@
   }
 
   /* Split text into [{text, hit}] parts, marking query words. */
-  function highlight(text, q) {
-    var isHit = matcher(q), parts = [], last = 0, m;
+  function highlight(text, q, an) {
+    var isHit = matcher(q, an), parts = [], last = 0, m;
     TEXT_WORD.lastIndex = 0;
     while ((m = TEXT_WORD.exec(text)) !== null) {
       if (isHit(m[0])) {
@@ -898,7 +1009,7 @@
     width = width || 30;
     var text = doc.b || doc.m || '';
     if (!text) return [];
-    var isHit = matcher(q), toks = [], m;
+    var isHit = matcher(q, doc.an), toks = [], m;
     TEXT_WORD.lastIndex = 0;
     while ((m = TEXT_WORD.exec(text)) !== null) {
       toks.push({s: m.index, e: m.index + m[0].length, hit: isHit(m[0]), w: m[0]});
@@ -909,7 +1020,8 @@
     function add(t, dlt) {
       if (!t.hit) return;
       count += dlt;
-      var k = stem(words(t.w)[0] || '');
+      var an = doc.an || A.analyser('en');
+      var k = an.stem(an.words(t.w)[0] || '');
       distinct.set(k, (distinct.get(k) || 0) + dlt);
       if (!distinct.get(k)) distinct.delete(k);
     }
@@ -926,7 +1038,7 @@
     if (lastHit >= start + width) start = lastHit - width + 1;
     var end = Math.min(toks.length - 1, start + width - 1);
     var s = toks[start].s, e = toks[end].e;
-    var parts = highlight(text.slice(s, e), q);
+    var parts = highlight(text.slice(s, e), q, doc.an);
     if (s > 0) parts.unshift({text: '\u2026 ', hit: false});
     if (e < text.length || doc.more) parts.push({text: ' \u2026', hit: false});
     return parts;

@@ -17,7 +17,7 @@
   // Wait for a pause in typing: every intermediate prefix search loads shards and cards.
   var DEBOUNCE_MS = 120;
   var PAGE_SIZE = 10;  // results per "page" of the search page
-  var FACET_KEYS = ['type', 'entity', 'year', 'source', 'tag'];
+  var FACET_KEYS = ['type', 'entity', 'year', 'source', 'tag', 'lang'];
   var FACET_ROWS = 12;
 
   function el(tag, cls, text) {
@@ -36,6 +36,16 @@
     var call = function () { clearTimeout(t); t = setTimeout(fn, ms); };
     call.cancel = function () { clearTimeout(t); };
     return call;
+  }
+
+  function pageLang() { return (document.documentElement.lang || 'en').split('-')[0].toLowerCase(); }
+
+  /* "fr" -> "French" in the page's language (the browser knows the names; a code it does not stays a code). */
+  function languageName(code) {
+    try {
+      var name = new Intl.DisplayNames([document.documentElement.lang || 'en'], {type: 'language'}).of(code);
+      return name && name !== code ? name : code;
+    } catch (e) { return code; }
   }
 
   function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
@@ -58,8 +68,10 @@
     a.setAttribute('data-q', (withSnippet ? 's' : '') + q.terms.map(function (t) { return t.word; }).join(' ') + '|' +
       (q.corrections || []).map(function (c) { return c.to; }).join(' '));
     var title = el('span', 'as-title');
-    appendParts(title, A.highlight(h.doc.t || h.doc.id, q));
+    appendParts(title, A.highlight(h.doc.t || h.doc.id, q, h.doc.an));
     a.appendChild(title);
+    // A result in another language than the page: its own lang, and its direction from its text.
+    if (h.doc.lang && h.doc.lang !== pageLang()) { a.setAttribute('lang', h.doc.lang); a.setAttribute('dir', 'auto'); }
     var line = el('span', 'as-meta');
     if (h.doc.d) { var t = el('time', '', h.doc.d); t.setAttribute('datetime', h.doc.d); line.appendChild(t); }
     if (h.doc.s) line.appendChild(el('span', 'as-source', h.doc.s));
@@ -282,6 +294,10 @@
       group('Year', 'year', f.years.map(function (y) { return {value: y[0], name: y[0], count: y[1]}; }));
       group('Source', 'source', f.sources.map(function (s) { return {value: s[0], name: s[0], count: s[1]}; }));
       group('Tag', 'tag', (f.tags || []).map(function (t) { return {value: t[0], name: t[1], count: t[2]}; }));
+      var langs = (f.langs || []).filter(function (l) { return l[1] > 0 || state.facets.lang.indexOf(l[0]) >= 0; });
+      if (langs.length > 1 || state.facets.lang.length) {
+        group('Language', 'lang', langs.map(function (l) { return {value: l[0], name: languageName(l[0]), count: l[1]}; }));
+      }
     }
     var shownKey = null;
     function run() {
