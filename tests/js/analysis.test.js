@@ -80,3 +80,30 @@ test('spelling picks the likely word: frequent and sounding alike beats one edit
 test('accent and case folding, possessives', () => {
   assert.deepEqual(S.analyze("Émile MASSOUD'S"), ['emil', 'massoud']);
 });
+
+// Other languages: the analysers of multilingual.py with the vendored Snowball stemmers.
+test('every language analyser agrees with multilingual.py on every vector', () => {
+  const vm = require('vm');
+  require('../../templates/assets/search-engine.js');  // the registry the stemmer scripts register with
+  const reg = globalThis.__archiveSearch.data;
+  const dir = path.join(__dirname, '..', '..', 'templates', 'snowball');
+  const analysers = new Map();
+  function analyserOf(lang, algo) {
+    if (!analysers.has(lang)) {
+      let stemmer = null;
+      if (algo) {
+        if (!reg.has('s/base')) vm.runInThisContext(fs.readFileSync(path.join(dir, 'base.js'), 'utf8'));
+        if (!reg.has('s/' + algo)) vm.runInThisContext(fs.readFileSync(path.join(dir, algo + '.js'), 'utf8'));
+        stemmer = new (reg.get('s/' + algo))();
+      }
+      analysers.set(lang, S.analyser(lang, stemmer));
+    }
+    return analysers.get(lang);
+  }
+  assert.ok(vectors.languages.length >= 500);
+  for (const c of vectors.languages) {
+    const an = analyserOf(c.lang, c.algorithm);
+    assert.deepEqual(an.words(c.input), c.words, c.lang + ' ' + JSON.stringify(c.input));
+    assert.deepEqual(an.analyze(c.input), c.terms, c.lang + ' ' + JSON.stringify(c.input));
+  }
+});
