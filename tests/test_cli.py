@@ -67,7 +67,7 @@ def test_bad_yaml_build_exits_1_with_file_line_and_no_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
     assert proc.stderr.splitlines() == [
         f"{content / 'articles' / 'hostile.yaml'}:1: error: unknown key 'titel' in article metadata (did you mean 'title'?);"
-        " known keys: authors, date, duplicate_of, entities, source, source_url, summary, tags, title",
+        " known keys: authors, date, duplicate_of, entities, language, source, source_url, summary, tags, title",
         f"{meta}:3: error: invalid YAML: while parsing a flow sequence: did not find expected ',' or ']' (started on line 2)",
         f"build failed: 2 errors; {out}/ was left as it was",
     ]

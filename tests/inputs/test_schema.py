@@ -290,7 +290,7 @@ def test_every_error_is_reported_in_one_run(tmp_path):
     assert _errors(tmp_path, seeds, content) == [
         f"{bad}:1: error: impossible date '2021-02-30': day is out of range for month",
         f"{kabul}:1: error: unknown key 'titel' in article metadata (did you mean 'title'?); known keys: authors, date,"
-        " duplicate_of, entities, source, source_url, summary, tags, title",
+        " duplicate_of, entities, language, source, source_url, summary, tags, title",
     ]
     # ...and checks across files (metadata without its seed) follow once every file could be read.
     bad.unlink()

@@ -90,7 +90,7 @@ def test_an_undeclared_field_is_an_error_naming_file_line_and_the_likely_key(tmp
         _build(tmp_path, seeds, content)
     assert [str(p) for p in exc.value.problems] == [
         f"{meta}:{lines + 1}: error: unknown key 'tagz' in article metadata (did you mean 'tags'?); known keys: "
-        "authors, date, duplicate_of, entities, source, source_url, summary, tags, title",
+        "authors, date, duplicate_of, entities, language, source, source_url, summary, tags, title",
     ]
     # Declaring it in site.yaml makes the same metadata good: no file but site.yaml changed.
     _add_to_site_yaml(content, "taxonomies:\n  tagz: tagz\n")
