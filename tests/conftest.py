@@ -12,11 +12,17 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from generator.build import BuildOptions, build
+from generator.model import urls
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "archive"
 CHROMIUM = "/usr/lib/chromium/chromium"
 PANJSHIR = "000_88806ccc1889e30e"  # the fixture's copy of the bundled Republic World report
+
+
+def href(page: str, target: str) -> str:
+    """The link the site writes on the page at ``page`` to ``target`` (both site-root-relative, as urls gives them)."""
+    return urls.root_of(page) + target
 
 
 def type_in_box(page: Page, text: str) -> None:

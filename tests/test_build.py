@@ -9,12 +9,14 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import FIXTURE, copy_fixture
+from conftest import FIXTURE, copy_fixture, href
 
 from generator.build import TEMPLATES, BuildOptions, build, load
+from generator.model import urls
 from generator.util.diagnostics import BuildError, Diagnostics
 from generator.util.text import derive_title, sentence_around
 
+ASSETS = ["site.js", "search-analysis.js", "search-engine.js", "search-ui.js"]  # the only scripts a page loads
 SEED_IDS = sorted(p.stem.lower() for p in (FIXTURE / "seeds").glob("*.txt"))
 
 
@@ -151,10 +153,10 @@ def _scripts(d: Doc) -> list[dict]:
 
 
 def test_hostile_article_text_and_metadata_are_escaped(site):
-    html = (site / "articles" / "hostile.html").read_text(encoding="utf-8")
+    html = (site / urls.article("hostile")).read_text(encoding="utf-8")
     d = Doc(html)
     # Only the two bundled scripts; no img element at all; no event handler attributes anywhere.
-    assert [s.get("src") for s in _scripts(d)] == ["../assets/site.js", "../assets/search-analysis.js", "../assets/search-engine.js", "../assets/search-ui.js"]
+    assert [s.get("src") for s in _scripts(d)] == [href(urls.article("hostile"), f"assets/{a}") for a in ASSETS]
     assert d.all("img") == []
     assert d.all("b") == []
     assert not any(k.startswith("on") for _, attrs in d.elements for k in attrs)
@@ -169,7 +171,7 @@ def test_hostile_article_text_and_metadata_are_escaped(site):
 
 
 def test_hostile_text_escaped_on_listing_pages_and_feed(site):
-    for rel in ["index.html", "entity/taliban.html", "archive/2021/09/index.html", "archive/2021/index.html"]:
+    for rel in ["index.html", urls.entity("taliban"), "archive/2021/09/index.html", "archive/2021/index.html"]:
         html = (site / rel).read_text(encoding="utf-8")
         assert "<script>alert" not in html, rel
         assert "<img src=x" not in html, rel
@@ -188,7 +190,7 @@ def test_markdown_pages_are_sanitised(site):
     assert not any(h and h.strip().lower().startswith(("javascript:", "data:", "vbscript:")) for h in hrefs)
     # The refused link keeps its text but is no link and carries no rel (invalid without href).
     assert "<a>bad</a>" in html
-    assert [s.get("src") for s in _scripts(d)] == ["../assets/site.js", "../assets/search-analysis.js", "../assets/search-engine.js", "../assets/search-ui.js"]
+    assert [s.get("src") for s in _scripts(d)] == [f"../assets/{a}" for a in ASSETS]
     # '## Sources' is the page's first section: an h2 after the h1, never an h3 skipping a level.
     body = html.split('<article class="free-page">')[1].split("</article>")[0]
     assert re.findall(r"<h(\d)", body) == ["1", "2"]
@@ -202,7 +204,7 @@ def test_entity_description_markdown_is_sanitised(tmp_path):
         fh.write("zz:\n  type: place\n  name: Zzland\n  description: \"A [trap](javascript:alert(1)) and "
                  "<script>alert(2)</script><img src=x onerror=alert(3)> and **bold**.\"\n")
     out = _build(tmp_path, whoosh=False)
-    html = (out / "entity" / "zz.html").read_text(encoding="utf-8")
+    html = (out / urls.entity("zz")).read_text(encoding="utf-8")
     assert "javascript:" not in html and "onerror" not in html and "alert(2)" not in html
     assert "<strong>bold</strong>" in html
 
@@ -212,9 +214,9 @@ def test_entity_description_markdown_is_sanitised(tmp_path):
 
 def test_every_seed_has_an_article_page(site):
     assert len(SEED_IDS) == 5
-    pages = sorted(p.stem for p in (site / "articles").glob("*.html"))
+    pages = sorted(p.stem for p in (site / "articles").rglob("*.html"))
     assert pages == SEED_IDS
-    titles = {sid: doc(site, f"articles/{sid}.html").h1 for sid in SEED_IDS}
+    titles = {sid: doc(site, urls.article(sid)).h1 for sid in SEED_IDS}
     assert titles == {
         "000_88806ccc1889e30e": "Taliban suffer heavy losses as Panjshir resistance holds the valley",
         "anniversary": "A year before the fall of Kabul, the Northern Alliance veterans met in Panjshir to…",  # no metadata
@@ -225,7 +227,7 @@ def test_every_seed_has_an_article_page(site):
     home = doc(site, "index.html")
     linked = {a["href"].removeprefix("./") for a in home.all("a") if "articles/" in (a.get("href") or "")}
     # latest: 5 shows every dated article; the undated clipping has no place in "Latest"
-    assert linked == {f"articles/{s}.html" for s in SEED_IDS if s != "clipping"}
+    assert linked == {urls.article(s) for s in SEED_IDS if s != "clipping"}
 
 
 @pytest.mark.parametrize(("first_paragraph", "title"), [
@@ -263,17 +265,18 @@ def test_snippet_is_the_whole_sentence_around_a_mention() -> None:
 
 
 def test_article_page_shows_metadata_and_linked_mentions(site):
-    html = (site / "articles" / "000_88806ccc1889e30e.html").read_text(encoding="utf-8")
+    path = urls.article("000_88806ccc1889e30e")
+    html = (site / path).read_text(encoding="utf-8")
     d = Doc(html)
     assert d.h1 == "Taliban suffer heavy losses as Panjshir resistance holds the valley"
     assert '<time datetime="2021-09-05">5 September 2021</time>' in html
-    assert '<a href="../source/republic-world.html">Republic World</a>' in html
+    assert f'<a href="{href(path, urls.source("republic-world"))}">Republic World</a>' in html
     assert '<a class="source" href="https://www.republicworld.com/" rel="noopener noreferrer">Original</a>' in html
-    assert ('<h2 id="situation-in-panjshir">Situation in <a class="mention" href="../entity/panjshir-valley.html">'
+    assert (f'<h2 id="situation-in-panjshir">Situation in <a class="mention" href="{href(path, urls.entity("panjshir-valley"))}">'
             'Panjshir</a></h2>') in html  # a mention in a sub-heading is linked too
-    assert '<a class="mention" href="../entity/ahmad-shah-massoud.html">Ahmad Shah Massoud</a>' in html
+    assert f'<a class="mention" href="{href(path, urls.entity("ahmad-shah-massoud"))}">Ahmad Shah Massoud</a>' in html
     assert "Named in this article" in d.headings["h2"]
-    assert '<link rel="canonical" href="https://archive.example.org/articles/000_88806ccc1889e30e.html">' in html
+    assert f'<link rel="canonical" href="https://archive.example.org/{path}">' in html
 
 
 def _article_links(d: Doc, css_class: str | None = None) -> list[str]:
@@ -287,59 +290,62 @@ def test_entity_pages_list_every_mentioning_article_newest_first_with_snippets(s
         mentioning = [a for a in archive.articles if ent.id in a.mention_counts]
         assert sorted(a.id for a in expected) == sorted(a.id for a in mentioning)
         listed: list[str] = []
-        page, n = f"entity/{ent.id}.html", 1
+        page, n = urls.entity(ent.id), 1
         while True:
             html = (site / page).read_text(encoding="utf-8")
-            items = re.findall(r'<li>\s*<a class="title" href="[./]*(articles/[^"]+)\.html">.*?<blockquote class="snippet">(.*?)</blockquote>',
+            items = re.findall(r'<li>\s*<a class="title" href="([^"]+)">.*?<blockquote class="snippet">(.*?)</blockquote>',
                                html, re.S)
             assert len(items) == min(2, len(expected) - len(listed))  # per_page: 2
-            for href, snippet in items:
-                listed.append(href.split("/")[1])
-                art = archive.articles[[a.id for a in archive.articles].index(href.split("/")[1])]
+            for link, snippet in items:
+                art_id = Path(link).stem
+                assert link == href(page, urls.article(art_id))
+                listed.append(art_id)
+                art = archive.articles[[a.id for a in archive.articles].index(art_id)]
                 if art.mention_counts[ent.id]:
                     assert "<mark>" in snippet, (ent.id, art.id, snippet)
                 assert snippet.strip(), (ent.id, art.id)
             n += 1
-            nxt = f"entity/{ent.id}/page-{n}.html"
+            nxt = urls.paginated(urls.entity(ent.id), n)
             if not (site / nxt).exists():
                 break
-            up = "../" if n == 2 else "../../"  # from entity/<id>.html, or from entity/<id>/page-N.html
-            assert f'href="{up}{nxt}" rel="next"' in html  # the page links to the next one
+            assert f'href="{href(page, nxt)}" rel="next"' in html  # the page links to the next one
             page = nxt
         assert listed == [a.id for a in expected], ent.id
         dates = [a.date for a in expected if a.date]
         assert dates == sorted(dates, reverse=True)
         if not ent.articles:
-            assert f"No article names {ent.name} yet." in "".join(doc(site, f"entity/{ent.id}.html").text)
+            assert f"No article names {ent.name} yet." in "".join(doc(site, urls.entity(ent.id)).text)
 
 
 def test_pagination_of_taliban(site):
-    first = (site / "entity" / "taliban.html").read_text(encoding="utf-8")
-    second_path = site / "entity" / "taliban" / "page-2.html"
+    first_rel, second_rel = urls.entity("taliban"), urls.paginated(urls.entity("taliban"), 2)
+    assert second_rel == f"{first_rel.removesuffix('.html')}/page-2.html"  # entity/<bucket>/taliban/page-2.html
+    first = (site / first_rel).read_text(encoding="utf-8")
+    second_path = site / second_rel
     second = second_path.read_text(encoding="utf-8")
     assert "3 articles" in first
-    assert 'href="../entity/taliban/page-2.html" rel="next"' in first
+    assert f'href="{href(first_rel, second_rel)}" rel="next"' in first
     assert "<h1>Taliban <small>page 2</small></h1>" in second
-    assert 'href="../../entity/taliban.html"' in second  # back to page 1
-    assert 'href="../../assets/style.css"' in second
+    assert f'href="{href(second_rel, first_rel)}"' in second  # back to page 1
+    assert f'href="{href(second_rel, "assets/style.css")}"' in second
     assert "kabul-airport.html" in second and "kabul-airport.html" not in first.split('id="articles"')[1].split("</section>")[0]
-    assert not (site / "entity" / "taliban" / "page-3.html").exists()
+    assert not (site / urls.paginated(first_rel, 3)).exists()
     # Links from page 2 resolve to existing files.
-    for href in re.findall(r'href="(\.\./[^"#]+)"', second):
-        assert (second_path.parent / href).resolve().is_file(), href
+    for link in re.findall(r'href="(\.\./[^"#]+)"', second):
+        assert (second_path.parent / link).resolve().is_file(), link
 
 
 def test_related_articles_share_an_entity(site):
     archive = load(BuildOptions(seeds=FIXTURE / "seeds", content=FIXTURE / "content"), Diagnostics())
     with_related = 0
     for art in archive.articles:
-        html = (site / "articles" / f"{art.id}.html").read_text(encoding="utf-8")
+        html = (site / art.url).read_text(encoding="utf-8")
         if not art.related:
             assert "Related articles" not in html
             continue
         with_related += 1
         section = html.split('id="related-heading"')[1].split("</section>")[0]
-        hrefs = re.findall(r'href="\.\./articles/([^"]+)\.html"', section)
+        hrefs = [Path(link).stem for link in re.findall(r'href="([^"]+)"', section)]
         assert hrefs == [archive.articles[i].id for i in art.related]
         assert art.id not in hrefs
         for i in art.related:
@@ -360,7 +366,7 @@ def test_archive_counts(site):
     assert "clipping.html" in undated and "<small>1 article</small>" in undated
     # The navigation on every page links years without counts: a count there would
     # change every page of the site whenever one article is added.
-    nav = (site / "articles" / "kabul-airport.html").read_text(encoding="utf-8").split('<nav id="sidebar"', 1)[1].split("</nav>", 1)[0]
+    nav = (site / urls.article("kabul-airport")).read_text(encoding="utf-8").split('<nav id="sidebar"', 1)[1].split("</nav>", 1)[0]
     assert 'archive/2021/index.html">2021</a>' in nav and 'archive/undated/index.html">Undated</a>' in nav
     assert 'class="count"' not in nav
 
@@ -377,7 +383,7 @@ def test_base_url_feed_and_sitemap(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     assert "https://archive.example.org/index.html" in locs
-    assert all(f"https://archive.example.org/articles/{s}.html" in locs for s in SEED_IDS)
+    assert all(f"https://archive.example.org/{urls.article(s)}" in locs for s in SEED_IDS)
     assert "https://archive.example.org/404.html" not in locs
     feed = (site / "feed.xml").read_text(encoding="utf-8")
     assert feed.count("<entry>") == 4  # the undated clipping has no feed date
@@ -390,7 +396,7 @@ def test_no_base_url_no_sitemap_or_canonical(tmp_path):
     assert not (out / "sitemap.xml").exists()
     assert 'rel="canonical"' not in (out / "index.html").read_text(encoding="utf-8")
     feed = (out / "feed.xml").read_text(encoding="utf-8")
-    assert '<link rel="alternate" type="text/html" href="articles/kabul-airport.html"/>' in feed
+    assert f'<link rel="alternate" type="text/html" href="{urls.article("kabul-airport")}"/>' in feed
     assert 'rel="self"' not in feed and "<id>urn:uuid:" in feed
 
 
@@ -399,16 +405,16 @@ def test_every_relative_link_resolves(site):
     pages = sorted(site.rglob("*.html"))
     assert site / "404.html" in pages
     for page in pages:
-        for href in re.findall(r'(?:href|src)="([^"#?]+)', page.read_text(encoding="utf-8")):
-            if href.startswith(("http://", "https://", "mailto:")):
+        for link in re.findall(r'(?:href|src)="([^"#?]+)', page.read_text(encoding="utf-8")):
+            if link.startswith(("http://", "https://", "mailto:")):
                 continue
             # Every page links relatively; 404.html (served at any depth) relative to the site root, where a
             # script it loads from there sets <base> (tests/pages/test_reader_browser.py follows its links at depth).
-            if page.name == "404.html" and href == "/assets/notfound.js":
+            if page.name == "404.html" and link == "/assets/notfound.js":
                 continue  # the root-absolute script that sets the base: checked in test_404_page_links_from_the_site_root
-            target = page.parent / href
-            if href.startswith("/") or not target.resolve().is_file():
-                broken.append(f"{page.relative_to(site)} -> {href}")
+            target = page.parent / link
+            if link.startswith("/") or not target.resolve().is_file():
+                broken.append(f"{page.relative_to(site)} -> {link}")
     assert broken == []
 
 
@@ -419,7 +425,7 @@ def _most_named(html: str) -> list[tuple[str, str]]:
     """(entity page, count) of each chip in the home page's "Most named" list, in order."""
     section = html[html.index('id="most-named"'):]
     section = section[: section.index("</section>")]
-    return re.findall(r'href="\./entity/([^"]+)\.html">[^<]+<span class="count">(\d+)</span>', section)
+    return [(Path(link).stem, n) for link, n in re.findall(r'href="\./(entity/[^"]+)">[^<]+<span class="count">(\d+)</span>', section)]
 
 
 @pytest.mark.parametrize(("setting", "expected"), [

@@ -7,7 +7,9 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import copy_fixture
+from conftest import copy_fixture, href
+
+from generator.model import urls
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -109,17 +111,20 @@ def test_build_with_base_url_gives_canonical_feed_and_sitemap(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
     base = "https://archive.example.org/news/"
-    article = (out / "articles" / "kabul-airport.html").read_text(encoding="utf-8")
-    assert f'<link rel="canonical" href="{base}articles/kabul-airport.html">' in article
-    assert '<link rel="alternate" type="application/atom+xml" title="Test Archive" href="../feed.xml">' in article
+    kabul = urls.article("kabul-airport")
+    article = (out / kabul).read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{base}{kabul}">' in article
+    feed_link = href(kabul, "feed.xml")
+    assert f'<link rel="alternate" type="application/atom+xml" title="Test Archive" href="{feed_link}">' in article
     assert f'<link rel="canonical" href="{base}index.html">' in (out / "index.html").read_text(encoding="utf-8")
     feed = (out / "feed.xml").read_text(encoding="utf-8")
     assert feed.startswith('<?xml version="1.0" encoding="UTF-8"?>')
     assert f'<link rel="self" href="{base}feed.xml"/>' in feed
-    assert f"<id>{base}articles/kabul-airport.html</id>" in feed
+    assert f"<id>{base}{kabul}</id>" in feed
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
-    assert f"<loc>{base}articles/kabul-airport.html</loc>" in sitemap
-    assert f"<loc>{base}entity/taliban/page-2.html</loc>" in sitemap
+    assert f"<loc>{base}{kabul}</loc>" in sitemap
+    second = urls.paginated(urls.entity("taliban"), 2)
+    assert f"<loc>{base}{second}</loc>" in sitemap
     ET.fromstring(feed.encode())  # well-formed XML
     ET.fromstring(sitemap.encode())
 

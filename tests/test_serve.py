@@ -25,6 +25,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from generator.build import TEMPLATES
+from generator.model import urls
 from generator.serve import BurstWatcher, changed_paths, error_banner, inject_banner, snapshot
 
 WAIT_MS = 60_000  # a deadline against hangs, not a speed test: a rebuild lands within ~2 s on an idle machine
@@ -191,7 +192,7 @@ def test_edits_reach_the_open_page_and_errors_show_in_it(dev_server: DevServer, 
 
     page.context.set_default_timeout(WAIT_MS)  # goto and friends, on a machine as loaded as it may be
     page.add_init_script(CSP_WATCH)
-    page.goto(dev_server.url + "articles/kabul-airport.html")
+    page.goto(dev_server.url + urls.article("kabul-airport"))
     expect(page.locator("main")).to_contain_text("Explosions struck crowds", timeout=WAIT_MS)
     csp = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp  # the policy the site ships, not relaxed
@@ -233,7 +234,7 @@ def test_edits_reach_the_open_page_and_errors_show_in_it(dev_server: DevServer, 
 
     # A page the last good build never had gets the error page instead of a bare 404.
     other_page = page.context.new_page()
-    other_page.goto(dev_server.url + "articles/not-built-yet.html")
+    other_page.goto(dev_server.url + urls.article("not-built-yet"))
     expect(other_page.locator("#build-error")).to_contain_text("kabul-airport.yaml:2", timeout=WAIT_MS)
     other_page.close()
 

@@ -3,9 +3,18 @@
 Every page is an explicit ``.html`` file and every link is relative, so the
 site works from ``file://`` (no directory-index magic there) and under any
 base path on a server.
+
+A page's address is a function of its id or key alone: an article's of its id
+(never its date or title, so a correction does not move it), an entity's of
+its id, a taxonomy value's of its kind and key.  Folders that grow with the
+archive spread their pages over hash buckets (``articles/<bucket>/<id>.html``,
+:func:`generator.util.folders.spread`) and long lists group their pages by the
+thousand, so no folder holds more than ``folders.MAX_ENTRIES`` entries.
 """
 
 from __future__ import annotations
+
+from generator.util.folders import group_of, spread
 
 HOME = "index.html"
 ENTITIES = "entities/index.html"
@@ -19,11 +28,11 @@ NOT_FOUND = "404.html"
 
 
 def article(article_id: str) -> str:
-    return f"articles/{article_id}.html"
+    return spread("articles", article_id, ".html")
 
 
 def entity(entity_id: str) -> str:
-    return f"entity/{entity_id}.html"
+    return spread("entity", entity_id, ".html")
 
 
 def entity_type(type_id: str) -> str:
@@ -31,24 +40,24 @@ def entity_type(type_id: str) -> str:
 
 
 def entity_feed(entity_id: str) -> str:
-    return f"entity/{entity_id}.xml"
+    return spread("entity", entity_id, ".xml")
 
 
 def tag(key: str) -> str:
-    return f"tag/{key}.html"
+    return collection("tag", key)
 
 
 def source(key: str) -> str:
-    return f"source/{key}.html"
+    return collection("source", key)
 
 
 def collection(kind: str, key: str) -> str:
-    """The page of a tag (``kind="tag"``) or a source (``"source"``)."""
-    return f"{kind}/{key}.html"
+    """The page of a taxonomy value: a tag (``kind="tag"``), a source (``"source"``), an author..."""
+    return spread(kind, key, ".html")
 
 
 def collection_feed(kind: str, key: str) -> str:
-    return f"{kind}/{key}.xml"
+    return spread(kind, key, ".xml")
 
 
 def year(y: int) -> str:
@@ -64,12 +73,16 @@ def page(slug: str) -> str:
 
 
 def paginated(first: str, number: int) -> str:
-    """Page ``number`` (1-based) of a list whose first page is ``first``."""
+    """Page ``number`` (1-based) of a list whose first page is ``first``.
+
+    Pages 2-999 sit in the list's folder (``entity/<b>/<id>/page-2.html``),
+    later ones in a folder per thousand (``…/<id>/pages-1000/page-1234.html``),
+    so a source holding a million articles still has small folders.
+    """
     if number == 1:
         return first
-    if first.endswith("/index.html"):
-        return f"{first[: -len('index.html')]}page-{number}.html"
-    return f"{first[: -len('.html')]}/page-{number}.html"
+    folder = first[: -len("index.html")] if first.endswith("/index.html") else f"{first[: -len('.html')]}/"
+    return f"{folder}{group_of(number)}page-{number}.html"
 
 
 def root_of(path: str) -> str:

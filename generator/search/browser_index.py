@@ -40,6 +40,7 @@ from generator.search.impacts import FIELDS, K1, LEVELS, field_norms, impact, qu
 from generator.search.languages import ENGLISH, algorithm, analyser, stemmer_script
 from generator.search.layout import (
     FORMAT,
+    ROOT,
     SOURCES_KEY,
     TAGS_KEY,
     Params,
@@ -48,6 +49,7 @@ from generator.search.layout import (
     card,
     df_digit,
     facet_key,
+    key_of,
     lexicon_files,
     lexicon_key,
     path,
@@ -242,8 +244,7 @@ def _width(term: str, tp: TermPostings) -> int:
 def _shard_bytes(state: IndexState, p: str, a: int, b: int) -> bytes:
     terms = state.terms[a:b]
     outs = [state.postings[t] for t in terms]
-    key = p[len("search/") : -len(".js")]
-    return render_shard(key, terms, [o.head for o in outs], [o.row for o in outs])
+    return render_shard(key_of(p), terms, [o.head for o in outs], [o.row for o in outs])
 
 
 def _bundle_bytes(docs: Sequence[SearchDoc], k: int, params: Params, rests: bytearray) -> bytes:
@@ -310,7 +311,7 @@ def _languages(docs: Sequence[SearchDoc]) -> list[list]:
     return [[c, algorithm(c), encode_runs(by[c])] for c in order]
 
 
-_SCRIPTS = path("s/x")[: -len("x.js")]  # "search/s/"
+_SCRIPTS = f"{ROOT}s/"  # every stemmer file is below search/s/ (each in its bucket: layout.path)
 
 
 def _language_files(langs: list[list]) -> dict[str, bytes]:
@@ -357,7 +358,7 @@ def _lexicon_bytes(state: IndexState, p: str) -> bytes | None:
     words_ = state.lexicon.get(p)
     if not words_:
         return None
-    return render_lexicon(p[len("search/") : -len(".js")], ((w, state.word_df[w]) for w in words_))
+    return render_lexicon(key_of(p), ((w, state.word_df[w]) for w in words_))
 
 
 def _norms(state: IndexState, d: int) -> tuple[float, ...]:

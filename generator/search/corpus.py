@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.search import SearchDoc
+from generator.search.layout import article_url
 
 ENTITY_KEYS = (("people", "person"), ("orgs", "org"), ("places", "place"), ("topics", "topic"))
 
@@ -38,7 +39,7 @@ def docs_from_jsonl(path: Path, labels: dict[str, dict] | None = None) -> Iterat
                 ents.append((f"{typ}-{code}", str(label), typ))
         yield SearchDoc(
             id=str(a["id"]),
-            url=f"articles/{a['id']}.html",
+            url=article_url(str(a["id"])),
             title=a.get("title") or "",
             date=a.get("date"),
             source=a.get("source"),

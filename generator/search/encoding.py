@@ -146,15 +146,6 @@ def file_name(text: str) -> str:
     return "".join(out)
 
 
-def fnv1a(text: str) -> int:
-    """32-bit FNV-1a over the UTF-16LE bytes: a hash the browser computes the same way (lexicon files)."""
-    h = 0x811C9DC5
-    for byte in text.encode("utf-16-le", "surrogatepass"):
-        h ^= byte
-        h = (h * 0x01000193) & 0xFFFFFFFF
-    return h
-
-
 def script(key: str, data: object) -> bytes:
     """One index file: a classic script registering ``data`` under ``key`` (works from file://)."""
     body = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)

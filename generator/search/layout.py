@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from generator.search import SearchDoc
-from generator.search.encoding import b36, file_name, fnv1a, script
+from generator.search.encoding import b36, file_name, script
+from generator.util.folders import fnv1a, spread
 
-FORMAT = 3
+FORMAT = 4
 ROOT = "search/"  # every index path is below this, relative to the site root
 SOURCES_KEY = "f/_src"  # file_name() never yields "_src" (it escapes "_" as _005f)
 TAGS_KEY = "f/_tag"
@@ -44,8 +45,25 @@ class Params:
 
 
 def path(key: str) -> str:
-    """Site-root-relative path of the file registering ``key``."""
-    return f"{ROOT}{key}.js"
+    """Site-root-relative path of the file registering ``key``: ``d/12`` is in ``search/d/<bucket of 12>/12.js``.
+
+    Every folder's files are spread over hash buckets (generator.util.folders),
+    so no folder of the index grows with the archive; the engine computes the
+    same path from the key (``filePath`` in search-engine.js): no extra request.
+    """
+    folder, sep, name = key.partition("/")
+    return f"{ROOT}{spread(folder, name, '.js') if sep else key + '.js'}"
+
+
+def key_of(file_path: str) -> str:
+    """The key a file registers, from its site path: ``path`` undone ("search/d/0f/12.js" -> "d/12")."""
+    parts = file_path[len(ROOT) : -len(".js")].split("/")
+    return "/".join((parts[0], parts[-1])) if len(parts) > 1 else parts[0]
+
+
+def article_url(doc_id: str) -> str:
+    """The usual address of an article's page (model/urls.article; the engine rebuilds it from the id)."""
+    return spread("articles", doc_id, ".html")
 
 
 def shard_key(sep: str | None) -> str:
@@ -123,10 +141,10 @@ def card(doc: SearchDoc, lead: str, has_rest: bool) -> list:
     """One document in its bundle: [id, title, date, lead, entities, source, has_rest, summary, url].
 
     entities are [name, type] of the first CARD_ENTITIES; trailing empty fields
-    are dropped; url is "" when it is the usual articles/<id>.html (the engine
+    are dropped; url is "" when it is the usual article address (the engine
     rebuilds it).  Every byte here is paid for each result shown.
     """
-    url = "" if doc.url == f"articles/{doc.id}.html" else doc.url
+    url = "" if doc.url == article_url(doc.id) else doc.url
     return _trim([
         doc.id, doc.title, doc.date or "", lead, [[name, typ] for _eid, name, typ in doc.entities[:CARD_ENTITIES]],
         doc.source or "", 1 if has_rest else 0, doc.summary, url,

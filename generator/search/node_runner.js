@@ -22,7 +22,7 @@ const limit = parseInt(limitArg || '10', 10);
 
 function load(key) {
   if (api.registry.data.has(key)) return Promise.resolve(api.registry.data.get(key));
-  const file = path.join(siteDir, 'search', key + '.js');
+  const file = path.join(siteDir, 'search', api.filePath(key));
   return fs.promises.readFile(file, 'utf8').then((code) => {
     vm.runInThisContext(code, {filename: file});
     if (!api.registry.data.has(key)) throw new Error(file + ' did not register ' + key);

@@ -3,5 +3,6 @@
 Owns: problems reported as ``file:line`` (``diagnostics``), reading user text
 files (``textio``), safe YAML with line numbers (``yamlio``), small text
 functions (``text``), atomic file operations, the lock and libc (``files``),
-and forked workers (``forking``).  Imports nothing else of the generator.
+forked workers (``forking``), and how names spread over folders a USB stick
+can hold (``folders``, shared by page addresses and the search index).  Imports nothing else of the generator.
 """

@@ -166,6 +166,27 @@
     return h >>> 0;
   }
 
+  /* util/folders.bucket: the top 10 bits of FNV-1a as two base-32 characters (1,024 folders). */
+  var B32 = '0123456789abcdefghijklmnopqrstuv';
+  function bucket(name) {
+    var b = fnv1a(name) >>> 22;
+    return B32.charAt(b >> 5) + B32.charAt(b & 31);
+  }
+
+  /* layout.path without "search/": the index file of a key, "d/12" -> "d/<bucket of 12>/12.js",
+   * so no folder grows with the archive (a USB stick's FAT32 holds 65,534 entries a folder). */
+  function filePath(key) {
+    var slash = key.indexOf('/');
+    if (slash < 0) return key + '.js';
+    var name = key.slice(slash + 1);
+    return key.slice(0, slash) + '/' + bucket(name) + '/' + name + '.js';
+  }
+
+  /* urls.article: an article's page, from its id (cards leave the usual address out). */
+  function articleUrl(id) {
+    return 'articles/' + bucket(id) + '/' + id + '.html';
+  }
+
   // ------------------------------------------------------------ registry and loader
   var registry = global.__archiveSearch;
   if (!registry || !registry.put) {
@@ -191,7 +212,7 @@
         list.push(resolve);
         registry.waiting.set(key, list);
         var s = document.createElement('script');
-        s.src = base + 'search/' + key + '.js';
+        s.src = base + 'search/' + filePath(key);
         s.async = true;
         s.onerror = function () { pending.delete(key); reject(new Error('cannot load ' + key)); };
         document.head.appendChild(s);
@@ -480,7 +501,7 @@
     return this.load('d/' + Math.floor(n / meta.bundle).toString(36)).then(function (cards) {
       var c = cards[n % meta.bundle];
       var doc = {n: n, id: c[0], t: c[1] || '', d: c[2] || '', b: c[3] || '', e: c[4] || [], s: c[5] || '',
-        more: !!c[6], m: c[7] || '', u: c[8] || 'articles/' + c[0] + '.html'};
+        more: !!c[6], m: c[7] || '', u: c[8] || articleUrl(c[0])};
       doc.an = self.analyserOf(n);
       doc.langIndex = self.docLang ? self.docLang[n] : 0;
       if (self.docLang) doc.lang = doc.an.code;
@@ -1045,7 +1066,7 @@
   }
 
   A.parseQuery = parseQuery; A.decodePostings = decodePostings; A.decodeRuns = decodeRuns;
-  A.fileName = fileName; A.fnv1a = fnv1a; A.frontDecode = frontDecode; A.editDistance = editDistance; A.Engine = Engine;
+  A.fileName = fileName; A.fnv1a = fnv1a; A.bucket = bucket; A.filePath = filePath; A.articleUrl = articleUrl; A.frontDecode = frontDecode; A.editDistance = editDistance; A.Engine = Engine;
   A.scriptLoader = scriptLoader; A.registry = registry; A.highlight = highlight; A.snippet = snippet;
   A.anySelected = anySelected;
   if (typeof module === 'object' && module.exports) module.exports = A;

@@ -14,8 +14,9 @@ from generator.build import BuildOptions, build
 from generator.curation.duplicates import find_duplicates
 from generator.curation.linkcheck import check_site
 from generator.discover.run import discover_archive
+from generator.model import urls
 from generator.util.diagnostics import BuildError, Diagnostics
-from tests.conftest import copy_fixture
+from tests.conftest import copy_fixture, href
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWS = Path(__file__).resolve().parents[1] / "fixtures" / "news"
@@ -79,7 +80,7 @@ def test_discover_cli_writes_only_the_proposals_file_then_accept_fills_the_regis
         "type": "person", "name": "Gordon Brown", "aliases": ["Brown"]}
     out = tmp_path / "site"
     build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
-    page = (out / "entity" / "gordon-brown.html").read_text(encoding="utf-8")
+    page = (out / urls.entity("gordon-brown")).read_text(encoding="utf-8")
     assert "Gordon Brown" in page and "budget-day" in page
     again = _cli("discover", "--accept", str(proposed), "--content", str(content))
     assert "already" in again.stderr  # accepting twice never rewrites an entity file
@@ -100,8 +101,9 @@ def test_check_reports_duplicates_and_duplicate_of_silences_them(tmp_path):
     assert "identical" not in proc.stderr
     out = tmp_path / "site"
     build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
-    copy = (out / "articles" / "budget-day-copy.html").read_text(encoding="utf-8")
-    assert 'This article is a copy of <a href="../articles/budget-day.html">' in copy
+    copy = (out / urls.article("budget-day-copy")).read_text(encoding="utf-8")
+    original = href(urls.article("budget-day-copy"), urls.article("budget-day"))
+    assert f'This article is a copy of <a href="{original}">' in copy
     index = "".join(p.read_text(encoding="utf-8") for p in (out / "search").rglob("*.js"))
     assert '"budget-day"' in index and '"budget-day-copy"' not in index  # search shows the original only
 
@@ -135,10 +137,11 @@ def test_link_check_finds_broken_links_anchors_folders_and_absolute_paths(tmp_pa
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
     assert check_site(site)[1] == []
-    page = site / "articles" / "kabul-airport.html"
+    page = site / urls.article("kabul-airport")
     html = page.read_text(encoding="utf-8")
-    page.write_text(html.replace("</main>", '<a href="gone.html">x</a><a href="../index.html#nope">y</a>'
-                                 '<a href="../entity/">z</a><a href="/etc/passwd">w</a></main>'), encoding="utf-8")
+    root = urls.root_of(urls.article("kabul-airport"))
+    page.write_text(html.replace("</main>", f'<a href="gone.html">x</a><a href="{root}index.html#nope">y</a>'
+                                 f'<a href="{root}entity/">z</a><a href="/etc/passwd">w</a></main>'), encoding="utf-8")
     problems = [str(p) for p in check_site(site)[1]]
     assert any("'gone.html' leads to no file" in p for p in problems)
     assert any("anchor '#nope'" in p for p in problems)

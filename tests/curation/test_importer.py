@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 import yaml
+from conftest import href
 
 from generator.build import BuildOptions, build
 from generator.curation.importer import import_jsonl
+from generator.model import urls
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,14 +91,14 @@ def test_imported_folder_builds(tmp_path):
     result = build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
     assert result.articles == 3
     assert result.diagnostics.errors == []
-    html = (out / "articles" / "1001.html").read_text(encoding="utf-8")
+    html = (out / urls.article("1001")).read_text(encoding="utf-8")
     assert "<h1>Cocoa prices rise</h1>" in html
     assert "&lt;BP&gt;" in html and "<BP>" not in html
-    usa = (out / "entity" / "united-states.html")
+    usa = (out / urls.entity("united-states"))
     assert not usa.exists()  # entity ids come from codes, not names
-    usa_html = (out / "entity" / "usa.html").read_text(encoding="utf-8")
+    usa_html = (out / urls.entity("usa")).read_text(encoding="utf-8")
     assert "<h1>United States</h1>" in usa_html
-    assert "articles/1001.html" in usa_html and "articles/1002.html" in usa_html  # declared in metadata
+    assert urls.article("1001") in usa_html and urls.article("1002") in usa_html  # declared in metadata
     assert (out / "archive" / "undated" / "index.html").is_file()
 
 
@@ -188,8 +190,8 @@ def test_label_objects_give_name_description_and_surname_alias(tmp_path):
     assert "{" not in entity  # the object is never written out as a name
     out = tmp_path / "site"
     build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
-    html = (out / "articles" / "7.html").read_text()
-    link = '<a class="mention" href="../entity/james-baker.html">'
+    html = (out / urls.article("7")).read_text()
+    link = f'<a class="mention" href="{href(urls.article("7"), urls.entity("james-baker"))}">'
     assert (html.count(f"{link}James Baker</a>"), html.count(f"{link}Baker</a>"), html.count(link)) == (1, 1, 2)
 
 
@@ -225,4 +227,5 @@ def test_label_aliases_reach_the_registry_and_link_the_text(tmp_path):
     assert entity["aliases"] == ["OPEC"]
     out = tmp_path / "site"
     build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
-    assert '<a class="mention" href="../entity/opec.html"' in (out / "articles" / "9.html").read_text(encoding="utf-8")
+    link = f'<a class="mention" href="{href(urls.article("9"), urls.entity("opec"))}"'
+    assert link in (out / urls.article("9")).read_text(encoding="utf-8")

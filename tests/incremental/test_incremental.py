@@ -34,6 +34,7 @@ from whoosh.qparser import QueryParser
 
 from generator.build import BuildOptions, build
 from generator.incremental import cache as cachemod
+from generator.model import urls
 from generator.search.whoosh_docs import SyncReport, sync
 from generator.util.diagnostics import BuildError
 
@@ -331,9 +332,9 @@ def test_incremental_build_touches_only_what_changed(tmp_path):
     assert result.mode == "incremental"
     after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     touched = sorted(p.relative_to(out).as_posix() for p in after if before.get(p) != after[p])
-    assert "articles/kabul-airport.html" in touched
+    assert urls.article("kabul-airport") in touched
     # The page itself and a few search files: not the entity pages, archives or other articles.
-    assert all(t == "articles/kabul-airport.html" or t.startswith("search/") for t in touched), touched
+    assert all(t == urls.article("kabul-airport") or t.startswith("search/") for t in touched), touched
     assert result.rendered == 1
     assert result.written == len(touched)
 
@@ -729,7 +730,7 @@ def test_a_file_renamed_while_the_build_lists_the_folders_is_found_by_the_next_b
     monkeypatch.setattr(loadmod, "_list", listing_while_away)
     arch.put(arch.seeds / "zz-second-report.txt", "date 2021-09-10 Another report.\n")  # the folder is listed again
     first = build(opts)
-    assert not (out / "articles" / "zz-new-report.html").exists()  # what the listing saw
+    assert not (out / urls.article("zz-new-report")).exists()  # what the listing saw
     monkeypatch.setattr(loadmod, "_list", real)
     assert build(opts).mode == "incremental"
     clean_build(arch, ref)
@@ -752,7 +753,7 @@ def test_the_dev_server_looks_at_every_file_when_a_seed_is_a_link(tmp_path):
     state = build(opts, persist=False).state
     arch.put(target, target.read_text(encoding="utf-8") + " Zanzibarian postscript.")
     build(opts, state=state, persist=False, changed=arch.take_touched())
-    assert "Zanzibarian" in (out / "articles" / "alias.html").read_text(encoding="utf-8")
+    assert "Zanzibarian" in (out / urls.article("alias")).read_text(encoding="utf-8")
 
 
 def test_the_dev_server_frees_what_its_builds_left_frozen(tmp_path):

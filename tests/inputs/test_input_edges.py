@@ -8,6 +8,7 @@ import pytest
 from conftest import copy_fixture
 
 from generator.build import BuildOptions, build
+from generator.model import urls
 from generator.util.diagnostics import BuildError
 
 
@@ -37,7 +38,7 @@ def test_control_characters_are_removed_with_a_warning(tmp_path):
     opts = _opts(tmp_path)
     (opts.seeds / "ctrl.txt").write_bytes(b"date 2021-03-04\n\nControl \x1b char\n\nand \x07 bell.\n")
     result = build(opts)
-    html = (opts.out / "articles" / "ctrl.html").read_text()
+    html = (opts.out / urls.article("ctrl")).read_text()
     assert "\x1b" not in html and "\x07" not in html and "Control char" in html
     # One warning per file, at the first one (the bell on line 5 goes too, as the page shows).
     assert [str(w) for w in result.diagnostics.warnings if "ctrl.txt" in str(w)] == [
@@ -69,7 +70,7 @@ def test_files_with_other_suffixes_in_entities_and_pages_are_reported(tmp_path):
     (opts.content / "entities" / "notes.txt").write_text("x")
     (opts.content / "pages" / "draft.html").write_text("x")
     result = build(opts)
-    assert (opts.out / "entity" / "ymlperson.html").is_file()
+    assert (opts.out / urls.entity("ymlperson")).is_file()
     warnings = [str(w) for w in result.diagnostics.warnings]
     assert warnings[:2] == [
         f"{opts.content / 'entities' / 'notes.txt'}: warning: ignored: entity files must be .yaml or .yml files",
@@ -95,7 +96,7 @@ def test_headings_never_take_a_layout_id(tmp_path):
     (opts.content / "pages" / "clash.md").write_text("---\ntitle: Clash\n---\n## Main\n\nx\n\n## Sidebar\n\ny\n")
     (opts.seeds / "clash.txt").write_text("date 2021-01-01\n\nIntro text.\n\nMain\n\nBody text.\n")
     build(opts)
-    for page in ("pages/clash.html", "articles/clash.html"):
+    for page in ("pages/clash.html", urls.article("clash")):
         html = (opts.out / page).read_text()
         assert html.count('id="main"') == 1, page
         assert html.count('id="sidebar"') == 1, page  # the navigation; the heading got another id
@@ -114,4 +115,4 @@ def test_non_latin_file_names_keep_their_letters(tmp_path):
     opts = _opts(tmp_path)
     (opts.seeds / "کابل.txt").write_text("date 2021-08-15\n\nThe city fell.\n", encoding="utf-8")
     build(opts)
-    assert (opts.out / "articles" / "کابل.html").is_file()
+    assert (opts.out / urls.article("کابل")).is_file()

@@ -8,6 +8,7 @@ import pytest
 from conftest import copy_fixture
 
 from generator.build import BuildOptions, build
+from generator.model import urls
 from generator.util.diagnostics import BuildError
 
 
@@ -196,7 +197,7 @@ def test_custom_entity_type_from_site_yaml_is_accepted(tmp_path):
         fh.write("zz:\n  name: Zz\n  type: animal\n")
     result = _build(seeds, content, tmp_path / "site")
     assert result.diagnostics.errors == []
-    assert (tmp_path / "site" / "entity" / "zz.html").is_file()
+    assert (tmp_path / "site" / urls.entity("zz")).is_file()
 
 
 def test_missing_required_entity_name(tmp_path):
@@ -230,7 +231,7 @@ def test_non_utf8_yaml_is_read_with_warning(tmp_path):
     result = _build(seeds, content, out)
     warnings = [str(w) for w in result.diagnostics.warnings]
     assert f"{path}:2: warning: not valid UTF-8; read as Latin-1/Windows-1252 (save the file as UTF-8 to silence this)" in warnings
-    html = (out / "articles" / "kabul-airport.html").read_text(encoding="utf-8")
+    html = (out / urls.article("kabul-airport")).read_text(encoding="utf-8")
     assert "<h1>Café blasts</h1>" in html
 
 

@@ -173,8 +173,9 @@ function vocabulary() {
   const {SITE} = require('./helpers.js');
   const dir = path.join(SITE, 'search', 't');
   const words = [];
-  for (const f of fs.readdirSync(dir).sort()) {
-    const key = 't/' + f.replace(/\.js$/, '');
+  const files = fs.readdirSync(dir).flatMap((b) => fs.readdirSync(path.join(dir, b)).map((f) => path.join(b, f)));
+  for (const f of files.sort((a, b) => (path.basename(a) < path.basename(b) ? -1 : 1))) {
+    const key = 't/' + path.basename(f).replace(/\.js$/, '');
     vm.runInThisContext(fs.readFileSync(path.join(dir, f), 'utf8'));
     const data = S.registry.data.get(key);
     data[0].forEach((t, i) => { if (/^[a-z]+$/.test(t)) words.push({t, tiered: (data[2] || []).some((r) => r[0] === i)}); });
@@ -366,6 +367,20 @@ test('encoding twins: fnv1a and front coding agree with encoding.py', () => {
   assert.equal(S.fnv1a('z\u00fcrich\ud835\udd38'), 4282911637);  // accents and a surrogate pair
   assert.deepEqual(S.frontDecode('a Af oil Cse Eed'), ['a', 'af', 'oil', 'oilse', 'oilseed']);
   assert.deepEqual(S.frontDecode(''), []);
+});
+
+test('folder twins: bucket, filePath and articleUrl agree with util/folders.py and search/layout.py', () => {
+  // The same literal pairs as tests/util/test_folders.py: the file a key names, and an article's address.
+  assert.equal(S.bucket('kabul-airport'), '9h');
+  assert.equal(S.bucket('21578-r4'), 'fp');
+  assert.equal(S.bucket('z\u00fcrich\ud835\udd38'), 'vt');  // accents and a surrogate pair
+  assert.equal(S.bucket(''), 'g4');
+  assert.equal(S.filePath('meta'), 'meta.js');
+  assert.equal(S.filePath('d/12'), 'd/lv/12.js');
+  assert.equal(S.filePath('t/_'), 't/ls/_.js');
+  assert.equal(S.filePath('u/oil.1z'), 'u/qf/oil.1z.js');
+  assert.equal(S.filePath('f/_src'), 'f/89/_src.js');
+  assert.equal(S.articleUrl('kabul-airport'), 'articles/9h/kabul-airport.html');
 });
 
 test('every word within reach of an archive word finds it: all single edits of four names', async () => {

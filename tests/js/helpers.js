@@ -12,7 +12,7 @@ function makeEngine(site = SITE) {
   const loaded = [];
   const load = (key) => {
     loaded.push(key);
-    const file = path.join(site, 'search', key + '.js');
+    const file = path.join(site, 'search', S.filePath(key));
     vm.runInThisContext(fs.readFileSync(file, 'utf8'), {filename: file});
     return Promise.resolve(S.registry.data.get(key));
   };

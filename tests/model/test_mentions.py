@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from conftest import href
 
 from generator.build import BuildOptions, build
+from generator.model import urls
 from generator.model.mentions import Matcher
 
 NAMES = [
@@ -217,22 +221,23 @@ def test_ambiguity_warning_and_links_in_built_html(tmp_path):
     assert warnings == [f"{content / 'entities.yaml'}:1: warning: the name 'Saleh' belongs to several entities "
                         "(amrullah-saleh, barham-saleh); it is linked only in an article that names one of them in full "
                         "or lists it in its metadata"]
-    plain = (out / "articles" / "plain.html").read_text(encoding="utf-8")
-    named = (out / "articles" / "named.html").read_text(encoding="utf-8")
+    plain = (out / urls.article("plain")).read_text(encoding="utf-8")
+    named = (out / urls.article("named")).read_text(encoding="utf-8")
+    to = functools.partial(href, urls.article("plain"))  # both articles link from the same depth
     # Ambiguous 'Saleh' is not linked without a hint; 'Iranian' is not Iran; possessives link.
     assert "<p>Saleh spoke." in plain
-    assert 'href="../entity/iran.html"' not in plain
-    assert '<a class="mention" href="../entity/massoud.html">Ahmad Massoud</a>’s aides' in plain
-    assert '<a class="mention" href="../entity/massoud.html">Massoud</a>’s men' in plain
+    assert f'href="{to(urls.entity("iran"))}"' not in plain
+    assert f'<a class="mention" href="{to(urls.entity("massoud"))}">Ahmad Massoud</a>’s aides' in plain
+    assert f'<a class="mention" href="{to(urls.entity("massoud"))}">Massoud</a>’s men' in plain
     # The metadata names Amrullah Saleh, so 'Saleh' links to him (and Iran links too).
-    assert '<a class="mention" href="../entity/amrullah-saleh.html">Saleh</a> spoke again' in named
-    assert '<a class="mention" href="../entity/iran.html">Iran</a>' in named
+    assert f'<a class="mention" href="{to(urls.entity("amrullah-saleh"))}">Saleh</a> spoke again' in named
+    assert f'<a class="mention" href="{to(urls.entity("iran"))}">Iran</a>' in named
     assert "barham-saleh.html" not in named.split('<div class="body">')[1].split("</div>")[0]
     # Entity pages list exactly the articles that mention them.
-    barham = (out / "entity" / "barham-saleh.html").read_text(encoding="utf-8")
+    barham = (out / urls.entity("barham-saleh")).read_text(encoding="utf-8")
     assert "No article names Barham Saleh yet." in barham
-    iran = (out / "entity" / "iran.html").read_text(encoding="utf-8")
-    assert "articles/named.html" in iran and "articles/plain.html" not in iran
+    iran = (out / urls.entity("iran")).read_text(encoding="utf-8")
+    assert urls.article("named") in iran and urls.article("plain") not in iran
 
 
 # --- the traps through a build: links on the pages, and counts that match them ------------------------
@@ -270,8 +275,9 @@ def _traps(tmp_path: Path) -> tuple[Path, Path]:
 def _links_to(site: Path, entity: str) -> dict[str, list[str]]:
     """Per article page, the texts of its links to ``entity``'s page (only pages with at least one)."""
     out = {}
-    for page in sorted((site / "articles").glob("*.html")):
-        found = re.findall(rf'<a class="mention" href="\.\./entity/{entity}\.html">([^<]*)</a>', page.read_text("utf-8"))
+    for page in sorted((site / "articles").rglob("*.html")):
+        link = re.escape(href(urls.article(page.stem), urls.entity(entity)))
+        found = re.findall(rf'<a class="mention" href="{link}">([^<]*)</a>', page.read_text("utf-8"))
         if found:
             out[page.stem] = found
     return out
@@ -279,8 +285,8 @@ def _links_to(site: Path, entity: str) -> dict[str, list[str]]:
 
 def _listed(site: Path, entity: str) -> tuple[list[str], str]:
     """The articles the entity page lists, and its "N articles · M mentions" line."""
-    html = (site / "entity" / f"{entity}.html").read_text(encoding="utf-8")
-    listed = re.findall(r'<a class="title" href="\.\./articles/([^"]+)\.html">', html)
+    html = (site / urls.entity(entity)).read_text(encoding="utf-8")
+    listed = [PurePosixPath(u).stem for u in re.findall(r'<a class="title" href="([^"]+)">', html)]
     meta = re.search(r'<p class="meta">(\d+ articles? · \d+ mentions?)', html)
     return sorted(listed), meta.group(1) if meta else ""
 
@@ -299,7 +305,7 @@ def test_the_traps_on_the_built_pages(tmp_path):
     assert _links_to(out, "michael-jackson") == {}
     # A mention in a sub-heading is linked like any other.
     assert _links_to(out, "kabul") == {"full": ["Kabul", "Kabul"]}
-    assert '<h2 id="situation-in-kabul">Situation in <a class="mention"' in (out / "articles" / "full.html").read_text("utf-8")
+    assert '<h2 id="situation-in-kabul">Situation in <a class="mention"' in (out / urls.article("full")).read_text("utf-8")
 
 
 def test_counts_of_articles_naming_an_entity_match_its_page(tmp_path):
@@ -314,12 +320,12 @@ def test_counts_of_articles_naming_an_entity_match_its_page(tmp_path):
     assert listed == sorted(linked) == ["full", "headline", "mister", "resigns", "surname"]
     assert meta == f"5 articles · {sum(len(v) for v in linked.values())} mentions" == "5 articles · 7 mentions"
     home = (out / "index.html").read_text(encoding="utf-8")
-    chips = dict(re.findall(r'<a class="chip chip-\w+" href="\./entity/([^"]+)\.html">[^<]*<span class="count">(\d+)</span>',
-                            home))
+    chips = {PurePosixPath(u).stem: n for u, n in re.findall(
+        r'<a class="chip chip-\w+" href="\./(entity/[^"]+)">[^<]*<span class="count">(\d+)</span>', home)}
     assert chips == {"john-major": "5", "robert-jackson": "1", "kabul": "1"}
     assert _listed(out, "michael-jackson") == ([], "0 articles · 0 mentions")
     index = (out / "entities" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'entity/john-major\.html">John Major</a>.*?<span class="count" title="articles">5</span>', index)
+    assert re.search(re.escape(urls.entity("john-major")) + r'">John Major</a>.*?<span class="count" title="articles">5</span>', index)
 
 
 def test_a_type_change_finds_the_mentions_again(tmp_path):

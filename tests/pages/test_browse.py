@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from generator.model import urls
+
 PHONE = {"width": 375, "height": 740}
 
 
@@ -35,14 +37,14 @@ def _walk(page: Page, start: str) -> list[str]:
 
     page.wait_for_load_state("load")  # let scripts and styles finish: leaving earlier aborts them
     page.locator("main a.title", has_text="Taliban suffer heavy losses").click()
-    expect(page).to_have_url(re.compile(re.escape("/articles/000_88806ccc1889e30e.html") + "$"))
+    expect(page).to_have_url(re.compile(re.escape("/" + urls.article("000_88806ccc1889e30e")) + "$"))
     expect(page.locator("h1")).to_have_text("Taliban suffer heavy losses as Panjshir resistance holds the valley")
     expect(page.locator("main h2#situation-in-panjshir")).to_have_text("Situation in Panjshir")
     visited.append(page.url)
 
     page.wait_for_load_state("load")
     page.locator("main .body a.mention", has_text="Amrullah Saleh").first.click()
-    expect(page).to_have_url(re.compile(re.escape("/entity/amrullah-saleh.html") + "$"))
+    expect(page).to_have_url(re.compile(re.escape("/" + urls.entity("amrullah-saleh")) + "$"))
     expect(page.locator("h1")).to_have_text("Amrullah Saleh")
     items = page.locator("main ol.mentions > li")
     expect(items).to_have_count(2)
@@ -51,7 +53,7 @@ def _walk(page: Page, start: str) -> list[str]:
 
     page.wait_for_load_state("load")
     page.locator("main ol.mentions a.title", has_text="Blasts outside Kabul airport").click()
-    expect(page).to_have_url(re.compile(re.escape("/articles/kabul-airport.html") + "$"))
+    expect(page).to_have_url(re.compile(re.escape("/" + urls.article("kabul-airport")) + "$"))
     expect(page.locator("h1")).to_have_text("Blasts outside Kabul airport as evacuations go on")
     expect(page.locator("main .body a.mention", has_text="Amrullah Saleh")).to_have_count(1)
     visited.append(page.url)
@@ -78,7 +80,7 @@ def test_reader_path_from_file_url(page: Page, built_site: Path):
     assert len(set(visited)) == 4
 
 
-@pytest.mark.parametrize("path", ["index.html", "articles/000_88806ccc1889e30e.html", "entity/taliban.html",
+@pytest.mark.parametrize("path", ["index.html", urls.article("000_88806ccc1889e30e"), urls.entity("taliban"),
                                   "entities/index.html", "archive/index.html", "search/index.html"])
 def test_phone_has_no_horizontal_scroll(page: Page, site_server: str, path: str):
     watch = Watch(page)
@@ -93,7 +95,7 @@ def test_phone_has_no_horizontal_scroll(page: Page, site_server: str, path: str)
 
 def test_phone_nav_toggle(page: Page, site_server: str):
     page.set_viewport_size(PHONE)
-    page.goto(site_server + "articles/kabul-airport.html")
+    page.goto(site_server + urls.article("kabul-airport"))
     toggle = page.locator("button.nav-toggle")
     sidebar = page.locator("#sidebar")
     expect(toggle).to_be_visible()
@@ -136,7 +138,7 @@ def _background(browser: Browser, url: str, scheme: str) -> tuple[str, str]:
 
 
 def test_dark_mode_changes_background(browser: Browser, site_server: str):
-    url = site_server + "articles/kabul-airport.html"
+    url = site_server + urls.article("kabul-airport")
     light_bg, light_fg = _background(browser, url, "light")
     dark_bg, dark_fg = _background(browser, url, "dark")
     assert light_bg != dark_bg

@@ -13,6 +13,7 @@ from playwright.sync_api import Page
 from test_reader import undated_archive
 
 from generator.build import BuildOptions, build
+from generator.model import urls
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -81,14 +82,14 @@ def test_vnu_no_errors_in_built_site(built_site: Path, undated_site: Path):
 
 PAGES = {  # one of every page type in the fixture archive
     "home": "index.html",
-    "article": "articles/000_88806ccc1889e30e.html",
-    "entity": "entity/taliban.html",
-    "entity page 2": "entity/taliban/page-2.html",
+    "article": urls.article("000_88806ccc1889e30e"),
+    "entity": urls.entity("taliban"),
+    "entity page 2": urls.paginated(urls.entity("taliban"), 2),
     "entity index": "entities/index.html",
     "entity type index": "entities/person.html",
-    "tag": "tag/afghanistan.html",
+    "tag": urls.collection("tag", "afghanistan"),
     "tag index": "tags/index.html",
-    "source": "source/republic-world.html",
+    "source": urls.collection("source", "republic-world"),
     "source index": "sources/index.html",
     "date archive": "archive/index.html",
     "year": "archive/2021/index.html",
@@ -103,8 +104,8 @@ UNDATED_PAGES = {  # and the pages of an archive with no dates and no entities
     "date archive, nothing dated": "archive/index.html",
     "undated A-Z page 2": "archive/undated/page-2.html",
     "empty entity index": "entities/index.html",
-    "tag by title": "tag/sport.html",
-    "undated article": "articles/s3.html",
+    "tag by title": urls.collection("tag", "sport"),
+    "undated article": urls.article("s3"),
 }
 
 

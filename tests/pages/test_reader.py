@@ -15,11 +15,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_fixture
+from conftest import ROOT, copy_fixture, href
 from test_build import Doc, doc
 
 from generator import dist
 from generator.build import BuildOptions, build
+from generator.model import urls
 from generator.util.diagnostics import BuildError
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -85,30 +86,36 @@ def _hrefs(html: str, cls: str | None = None) -> list[str]:
 
 
 def test_tag_page_lists_articles_newest_first_then_undated_paginated(site):
-    first = (site / "tag" / "afghanistan.html").read_text(encoding="utf-8")
-    second = (site / "tag" / "afghanistan" / "page-2.html").read_text(encoding="utf-8")
-    assert not (site / "tag" / "afghanistan" / "page-3.html").exists()
+    first_path = urls.collection("tag", "afghanistan")
+    second_path = urls.paginated(first_path, 2)
+    first = (site / first_path).read_text(encoding="utf-8")
+    second = (site / second_path).read_text(encoding="utf-8")
+    assert not (site / urls.paginated(first_path, 3)).exists()
     listed = _hrefs(first, "title") + _hrefs(second, "title")
     # Dated newest first (2021-09-05, 2021-08-26, 2020-09-05), then the undated clipping.
-    assert listed == ["../articles/000_88806ccc1889e30e.html", "../articles/kabul-airport.html",
-                      "../../articles/anniversary.html", "../../articles/clipping.html"], listed
+    assert listed == [href(first_path, urls.article("000_88806ccc1889e30e")), href(first_path, urls.article("kabul-airport")),
+                      href(second_path, urls.article("anniversary")), href(second_path, urls.article("clipping"))], listed
     d = Doc(first)
     assert d.h1 == "Afghanistan"  # the most used spelling ("afghanistan" once)
     assert "4 articles" in "".join(d.text)
     # Mixed dates: "Previous/Next", not "Newer/Older", which would mislabel the undated tail.
     assert 'rel="next">Next ›</a>' in first and "Older" not in first
     assert "Most named" in d.headings["h2"]
-    assert '<a class="chip chip-organisation" href="../entity/taliban.html">Taliban <span class="count">2</span></a>' in first
+    taliban = href(first_path, urls.entity("taliban"))
+    assert f'<a class="chip chip-organisation" href="{taliban}">Taliban <span class="count">2</span></a>' in first
     assert "Most named" not in Doc(second).headings["h2"]  # the first page has it
 
 
 def test_tag_index_counts_and_article_tags_link(site):
     index = (site / "tags" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<a href="../tag/afghanistan.html">Afghanistan</a> <span class="count" title="articles">4</span>', index)
-    assert re.search(r'<a href="../tag/history.html">History</a> <span class="count" title="articles">1</span>', index)
+    afghanistan = href("tags/index.html", urls.collection("tag", "afghanistan"))
+    history = href("tags/index.html", urls.collection("tag", "history"))
+    assert f'<a href="{afghanistan}">Afghanistan</a> <span class="count" title="articles">4</span>' in index
+    assert f'<a href="{history}">History</a> <span class="count" title="articles">1</span>' in index
     assert Doc(index).h1 == "Tags A–Z 6 tags"
-    article = (site / "articles" / "000_88806ccc1889e30e.html").read_text(encoding="utf-8")
-    assert '<ul class="tags" aria-label="Tags"><li><a href="../tag/afghanistan.html">Afghanistan</a></li>' in article
+    article = (site / urls.article("000_88806ccc1889e30e")).read_text(encoding="utf-8")
+    tag_link = href(urls.article("000_88806ccc1889e30e"), urls.collection("tag", "afghanistan"))
+    assert f'<ul class="tags" aria-label="Tags"><li><a href="{tag_link}">Afghanistan</a></li>' in article
     home = (site / "index.html").read_text(encoding="utf-8")
     # Tags, sources and search are links in a list, not headings that look like empty sections.
     browse = home[home.index('<h2 class="nav-heading">Browse</h2>'):]
@@ -121,19 +128,21 @@ def test_tag_index_counts_and_article_tags_link(site):
 
 
 def test_source_gets_its_name_and_website_from_site_yaml(site):
-    page = (site / "source" / "fixture-wire.html").read_text(encoding="utf-8")
+    wire = urls.collection("source", "fixture-wire")
+    page = (site / wire).read_text(encoding="utf-8")
     d = Doc(page)
     assert d.h1 == "The Fixture Wire"
     assert '<a href="https://example.org/wire" rel="noopener noreferrer">Website</a>' in page
-    assert _hrefs(page, "title") == ["../articles/kabul-airport.html", "../articles/clipping.html"]
+    assert _hrefs(page, "title") == [href(wire, urls.article("kabul-airport")), href(wire, urls.article("clipping"))]
     # Lists and article pages show the name, never the code.
     month = (site / "archive" / "2021" / "08" / "index.html").read_text(encoding="utf-8")
     assert "· The Fixture Wire</span>" in month and "· Fixture Wire" not in month
-    article = (site / "articles" / "clipping.html").read_text(encoding="utf-8")
-    assert '<a href="../source/fixture-wire.html">The Fixture Wire</a>' in article
+    article = (site / urls.article("clipping")).read_text(encoding="utf-8")
+    assert f'<a href="{href(urls.article("clipping"), wire)}">The Fixture Wire</a>' in article
     index = (site / "sources" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<a href="../source/fixture-wire.html">The Fixture Wire</a> <span class="count" title="articles">2</span>', index)
-    assert re.search(r'<a href="../source/republic-world.html">Republic World</a>', index)
+    from_index = href("sources/index.html", wire)
+    assert f'<a href="{from_index}">The Fixture Wire</a> <span class="count" title="articles">2</span>' in index
+    assert f'<a href="{href("sources/index.html", urls.collection("source", "republic-world"))}">Republic World</a>' in index
 
 
 def test_source_in_site_yaml_that_no_article_has_is_a_warning(tmp_path):
@@ -184,22 +193,24 @@ def _entries(root: ET.Element) -> list[str]:
 def test_every_feed_is_atom_and_follows_its_page(site):
     feeds = sorted(site.rglob("*.xml"))
     names = {p.relative_to(site).as_posix() for p in feeds}
-    assert {"feed.xml", "entity/taliban.xml", "tag/afghanistan.xml", "source/fixture-wire.xml", "sitemap.xml"} <= names
+    assert {"feed.xml", urls.entity_feed("taliban"), urls.collection_feed("tag", "afghanistan"),
+            urls.collection_feed("source", "fixture-wire"), "sitemap.xml"} <= names
     for path in feeds:
         if path.name != "sitemap.xml":
             _feed(path)
-    taliban = _feed(site / "entity" / "taliban.xml")
+    taliban = _feed(site / urls.entity_feed("taliban"))
     assert taliban.find(f"{ATOM}title").text == "Taliban · Test Archive"
-    assert _entries(taliban) == [f"{BASE}articles/hostile.html", f"{BASE}articles/000_88806ccc1889e30e.html",
-                                 f"{BASE}articles/kabul-airport.html"]
+    assert _entries(taliban) == [BASE + urls.article(a) for a in ("hostile", "000_88806ccc1889e30e", "kabul-airport")]
     # The undated clipping is in the tag but not in its feed: a feed is ordered by time.
-    assert _entries(_feed(site / "tag" / "afghanistan.xml")) == [
-        f"{BASE}articles/000_88806ccc1889e30e.html", f"{BASE}articles/kabul-airport.html", f"{BASE}articles/anniversary.html"]
-    page = (site / "entity" / "taliban.html").read_text(encoding="utf-8")
-    assert '<link rel="alternate" type="application/atom+xml" title="Taliban · Test Archive" href="../entity/taliban.xml">' in page
-    assert '<a class="feed-link" href="../entity/taliban.xml" type="application/atom+xml">Feed</a>' in page
-    tag = (site / "tag" / "afghanistan.html").read_text(encoding="utf-8")
-    assert '<a class="feed-link" href="../tag/afghanistan.xml" type="application/atom+xml">Feed</a>' in tag
+    assert _entries(_feed(site / urls.collection_feed("tag", "afghanistan"))) == [
+        BASE + urls.article(a) for a in ("000_88806ccc1889e30e", "kabul-airport", "anniversary")]
+    page = (site / urls.entity("taliban")).read_text(encoding="utf-8")
+    feed = href(urls.entity("taliban"), urls.entity_feed("taliban"))
+    assert f'<link rel="alternate" type="application/atom+xml" title="Taliban · Test Archive" href="{feed}">' in page
+    assert f'<a class="feed-link" href="{feed}" type="application/atom+xml">Feed</a>' in page
+    tag = (site / urls.collection("tag", "afghanistan")).read_text(encoding="utf-8")
+    feed = href(urls.collection("tag", "afghanistan"), urls.collection_feed("tag", "afghanistan"))
+    assert f'<a class="feed-link" href="{feed}" type="application/atom+xml">Feed</a>' in tag
 
 
 def _jsonld(html: str) -> dict:
@@ -209,17 +220,17 @@ def _jsonld(html: str) -> dict:
 
 
 def test_article_jsonld_is_a_news_article_about_its_entities(site):
-    data = _jsonld((site / "articles" / "000_88806ccc1889e30e.html").read_text(encoding="utf-8"))
+    data = _jsonld((site / urls.article("000_88806ccc1889e30e")).read_text(encoding="utf-8"))
     assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
     assert data["headline"] == "Taliban suffer heavy losses as Panjshir resistance holds the valley"
     assert data["datePublished"] == "2021-09-05"
-    assert data["url"] == f"{BASE}articles/000_88806ccc1889e30e.html"
+    assert data["url"] == BASE + urls.article("000_88806ccc1889e30e")
     assert data["publisher"] == {"@type": "Organization", "name": "Republic World"}
     about = {a["name"]: a for a in data["about"]}
     assert list(about) == ["Taliban", "National Resistance Front", "Ahmad Massoud", "Amrullah Saleh", "Panjshir Valley"]
     assert about["Ahmad Massoud"]["@type"] == "Person"
     assert about["Ahmad Massoud"]["sameAs"] == "https://www.wikidata.org/wiki/Q56291374"
-    assert about["Ahmad Massoud"]["url"] == f"{BASE}entity/ahmad-massoud.html"
+    assert about["Ahmad Massoud"]["url"] == BASE + urls.entity("ahmad-massoud")
     assert about["Taliban"]["@type"] == "Organization"
     assert about["Panjshir Valley"]["@type"] == "Place"
     mentioned = {m["name"]: m["@type"] for m in data["mentions"]}
@@ -229,7 +240,7 @@ def test_article_jsonld_is_a_news_article_about_its_entities(site):
 
 
 def test_jsonld_cannot_close_its_script_element(site):
-    html = (site / "articles" / "hostile.html").read_text(encoding="utf-8")
+    html = (site / urls.article("hostile")).read_text(encoding="utf-8")
     block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert "<" not in block and ">" not in block
     data = _jsonld(html)
@@ -277,24 +288,26 @@ def test_undated_list_is_by_title_with_letter_jumps_that_land(undated):
     jumps = re.findall(r'<nav class="az" aria-label="Jump to a letter">(.*?)</nav>', first, re.DOTALL)[0]
     targets = re.findall(r'<a href="([^"]+)">([^<]+)</a>', jumps)
     assert [t for _, t in targets] == ["A", "B", "C", "E", "Z", "#"]
-    for href, letter in targets:
-        path, anchor = href.split("#")
+    for link, letter in targets:
+        path, anchor = link.split("#")
         target = (pages[0].parent / path).resolve()
-        assert re.search(rf'<h2 id="{anchor}" class="letter">{re.escape(letter)}</h2>', target.read_text(encoding="utf-8")), href
+        assert re.search(rf'<h2 id="{anchor}" class="letter">{re.escape(letter)}</h2>', target.read_text(encoding="utf-8")), link
 
 
 def test_undated_articles_lead_on_in_title_order(undated):
-    d = (undated / "articles" / "s3.html").read_text(encoding="utf-8")  # "Banana prices"
-    assert '<a class="prev" rel="prev" href="../articles/s7.html"><span class="label">Previous</span> Arsenal win</a>' in d
-    assert '<a class="next" rel="next" href="../articles/s5.html"><span class="label">Next</span> Budget day</a>' in d
+    d = (undated / urls.article("s3")).read_text(encoding="utf-8")  # "Banana prices"
+    s7, s5 = href(urls.article("s3"), urls.article("s7")), href(urls.article("s3"), urls.article("s5"))
+    assert f'<a class="prev" rel="prev" href="{s7}"><span class="label">Previous</span> Arsenal win</a>' in d
+    assert f'<a class="next" rel="next" href="{s5}"><span class="label">Next</span> Budget day</a>' in d
 
 
 def test_undated_tag_pages_by_title_and_without_feeds(undated):
-    page = (undated / "tag" / "sport.html").read_text(encoding="utf-8")
+    sport = urls.collection("tag", "sport")
+    page = (undated / sport).read_text(encoding="utf-8")
     assert "None of these articles has a date, so they are listed by title." in page
-    assert _hrefs(page, "title") == ["../articles/s1.html", "../articles/s7.html", "../articles/s3.html"]  # apple, Arsenal, Banana
-    assert 'class="feed-link"' not in page and 'href="../tag/sport.xml"' not in page
-    assert not (undated / "tag" / "sport.xml").exists()
+    assert _hrefs(page, "title") == [href(sport, urls.article(a)) for a in ("s1", "s7", "s3")]  # apple, Arsenal, Banana
+    assert 'class="feed-link"' not in page and urls.collection_feed("tag", "sport") not in page
+    assert not (undated / urls.collection_feed("tag", "sport")).exists()
     assert sorted(p.relative_to(undated).as_posix() for p in undated.rglob("*.xml")) == ["feed.xml"]
     assert _entries(_feed(undated / "feed.xml")) == []
 
@@ -325,7 +338,7 @@ def test_bundled_archive_says_1_article_everywhere(tmp_path):
         if path.suffix in (".html", ".xml", ".txt"):
             wrong += [f"{path.relative_to(out)}: {m.group(0)}" for m in WRONG_PLURAL.finditer(path.read_text(encoding="utf-8"))]
     assert wrong == []
-    assert "1 article" in (out / "source" / "republic-world.html").read_text(encoding="utf-8")
+    assert "1 article" in (out / urls.collection("source", "republic-world")).read_text(encoding="utf-8")
     unchanged = run("build", "--seeds", str(ROOT / "seeds"), "--content", str(ROOT / "content"), "--out", str(out), "--no-whoosh")
     assert "(1 article)" in unchanged.stdout, unchanged.stdout
 

@@ -10,13 +10,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import copy_fixture
+from conftest import copy_fixture, href
 from test_build import Doc
 
 from generator.build import BuildOptions, build
+from generator.model import urls
 from generator.util.diagnostics import BuildError
 
-KABUL = "articles/kabul-airport.html"
+KABUL = urls.article("kabul-airport")
 
 
 def _build(root: Path, seeds: Path, content: Path, out: str = "site", full: bool = False) -> Path:
@@ -39,14 +40,15 @@ def test_authors_are_a_taxonomy_by_default(tmp_path: Path) -> None:
     seeds, content = copy_fixture(tmp_path / "archive")
     site = _build(tmp_path, seeds, content)
 
-    page = (site / "author" / "a-reporter.html").read_text(encoding="utf-8")
+    reporter = urls.collection("author", "a-reporter")
+    page = (site / reporter).read_text(encoding="utf-8")
     assert Doc(page).h1 == "A. Reporter"
-    assert 'href="../articles/kabul-airport.html"' in page
+    assert f'href="{href(reporter, KABUL)}"' in page
     index = (site / "authors" / "index.html").read_text(encoding="utf-8")
-    assert '<a href="../author/a-reporter.html">A. Reporter</a> <span class="count" title="articles">1</span>' in index
-    assert (site / "author" / "a-reporter.xml").is_file()  # a dated author gets a feed, like a tag
+    assert f'<a href="{href("authors/index.html", reporter)}">A. Reporter</a> <span class="count" title="articles">1</span>' in index
+    assert (site / urls.collection_feed("author", "a-reporter")).is_file()  # a dated author gets a feed, like a tag
     article = (site / KABUL).read_text(encoding="utf-8")
-    assert ' · by <a href="../author/a-reporter.html">A. Reporter</a>' in article
+    assert f' · by <a href="{href(KABUL, reporter)}">A. Reporter</a>' in article
     home = (site / "index.html").read_text(encoding="utf-8")
     browse = home[home.index('<h2 class="nav-heading">Browse</h2>'):]
     browse = browse[:browse.index("</ul>")]
@@ -66,16 +68,16 @@ def test_a_desk_declared_in_site_yaml_gets_pages_a_feed_and_links_with_no_code(t
     _add_to_meta(content, "000_88806ccc1889e30e", "desk: world\n")  # another spelling of the same value
     site = _build(tmp_path, seeds, content)
 
-    world = (site / "desk" / "world.html").read_text(encoding="utf-8")
+    world = (site / urls.collection("desk", "world")).read_text(encoding="utf-8")
     assert Doc(world).h1 == "World news"  # the name site.yaml gives the value
-    assert world.count('href="../articles/') >= 2
-    assert (site / "desk" / "security.html").is_file()
-    assert (site / "desk" / "world.xml").is_file()
+    assert world.count(f'href="{urls.root_of(urls.collection("desk", "world"))}articles/') >= 2
+    assert (site / urls.collection("desk", "security")).is_file()
+    assert (site / urls.collection_feed("desk", "world")).is_file()
     index = (site / "desks" / "index.html").read_text(encoding="utf-8")
     assert Doc(index).h1 == "Desks A–Z 2 desks"
     article = (site / KABUL).read_text(encoding="utf-8")
-    assert ('<p class="meta taxa">Desks: <a href="../desk/world.html">World</a>, '
-            '<a href="../desk/security.html">Security</a></p>') in article
+    desks = [href(KABUL, urls.collection("desk", d)) for d in ("world", "security")]
+    assert f'<p class="meta taxa">Desks: <a href="{desks[0]}">World</a>, <a href="{desks[1]}">Security</a></p>' in article
     # Turned off: no author pages, and the byline is plain text.
     assert not (site / "author").exists() and not (site / "authors").exists()
     assert " · by A. Reporter" in article
@@ -95,7 +97,7 @@ def test_an_undeclared_field_is_an_error_naming_file_line_and_the_likely_key(tmp
     # Declaring it in site.yaml makes the same metadata good: no file but site.yaml changed.
     _add_to_site_yaml(content, "taxonomies:\n  tagz: tagz\n")
     site = _build(tmp_path, seeds, content)
-    assert (site / "tagz" / "kabul.html").is_file()
+    assert (site / urls.collection("tagz", "kabul")).is_file()
 
 
 @pytest.mark.parametrize("body, message", [

@@ -11,10 +11,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PANJSHIR, type_in_box
+from conftest import PANJSHIR, href, type_in_box
 from playwright.sync_api import Browser, Page, expect
 
 from generator.build import BuildOptions, build
+from generator.model import urls
 
 
 @pytest.fixture()
@@ -39,23 +40,23 @@ def test_box_over_http_finds_the_article_and_keyboard_opens_it(page: Page, site_
     active = page.locator("#as-q").get_attribute("aria-activedescendant")
     assert active == first.get_attribute("id")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(rf"/articles/{PANJSHIR}\.html$"))
+    page.wait_for_url(re.compile(re.escape("/" + urls.article(PANJSHIR)) + "$"))
 
 
 def test_results_as_you_type_complete_the_last_word(page: Page, site_server: str) -> None:
-    page.goto(site_server + "articles/hostile.html")
+    page.goto(site_server + urls.article("hostile"))
     type_in_box(page, "casualt")  # a prefix of "casualties"
     expect(page.locator("#as-list [role=option]").first).to_have_attribute("data-id", PANJSHIR)
     expect(page.locator("#as-list mark").first).to_be_visible()
 
 
 def test_box_works_from_file_url(page: Page, built_site: Path) -> None:
-    page.goto((built_site / "articles" / "hostile.html").as_uri())
+    page.goto((built_site / urls.article("hostile")).as_uri())
     type_in_box(page, "panjshir casualties")
     expect(page.locator("#as-list [role=option]").first).to_have_attribute("data-id", PANJSHIR)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(rf"^file://.*/articles/{PANJSHIR}\.html$"))
+    page.wait_for_url(re.compile("^file://.*/" + re.escape(urls.article(PANJSHIR)) + "$"))
 
 
 def test_search_page_reads_the_url_and_filters_by_facet(page: Page, site_server: str) -> None:
@@ -158,18 +159,18 @@ def test_results_are_links_to_the_article(page: Page, site_server: str) -> None:
     page.goto(site_server + "index.html")
     type_in_box(page, "panjshir casualties")
     first = page.locator("#as-list a[role=option]").first
-    expect(first).to_have_attribute("href", f"./articles/{PANJSHIR}.html")
+    expect(first).to_have_attribute("href", href("index.html", urls.article(PANJSHIR)))
     with page.context.expect_page() as opened:
         first.click(modifiers=["Control"])
-    assert opened.value.url.endswith(f"/articles/{PANJSHIR}.html")
+    assert opened.value.url.endswith("/" + urls.article(PANJSHIR))
     assert page.url.endswith("/index.html")  # the search stays where it was
     opened.value.close()
     page.goto(site_server + "search/index.html?q=panjshir+casualties")
     result = page.locator("#as-results a[role=option]").first
-    expect(result).to_have_attribute("href", f"../articles/{PANJSHIR}.html")
+    expect(result).to_have_attribute("href", href("search/index.html", urls.article(PANJSHIR)))
     with page.context.expect_page() as opened:
         result.click(button="middle")
-    assert opened.value.url.endswith(f"/articles/{PANJSHIR}.html")
+    assert opened.value.url.endswith("/" + urls.article(PANJSHIR))
     opened.value.close()
 
 
@@ -263,14 +264,14 @@ def test_more_results_and_filters_survive_back(page: Page, many_server: str) -> 
     expect(page.locator("input[data-facet=year][value='2020']")).to_be_checked()
     assert "year=2020" in page.url
     results.nth(3).click()
-    page.wait_for_url(re.compile(r"/articles/story-\d+\.html$"))
+    page.wait_for_url(re.compile(r"/articles/[0-9a-v]{2}/story-\d+\.html$"))  # urls.article: a bucket, the id
     page.go_back()
     expect(page.locator("input[data-facet=year][value='2020']")).to_be_checked()
     expect(results).to_have_count(10)  # choosing a filter starts again at the first page
     page.locator("[data-more]").click()
     expect(results).to_have_count(20)
     results.nth(15).click()
-    page.wait_for_url(re.compile(r"/articles/story-\d+\.html$"))
+    page.wait_for_url(re.compile(r"/articles/[0-9a-v]{2}/story-\d+\.html$"))
     page.go_back()
     expect(results).to_have_count(20)
     assert "n=20" in page.url and "year=2020" in page.url

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from generator.search import SearchDoc
+from generator.search import SearchDoc, layout
 from generator.search import browser_index as bi
 from generator.search.layout import Params
 
@@ -35,7 +35,7 @@ def _doc(rng: random.Random, serial: int, date: str | None) -> SearchDoc:
         ents.append((f"new-{serial}", f"Newcomer {serial}", "org"))
     paragraphs = [_text(rng, rng.randint(3, 40)) for _ in range(rng.randint(0, 4))]
     return SearchDoc(
-        id=f"a{serial}", url=f"articles/a{serial}.html" if rng.random() < 0.9 else f"x/{serial}.html",
+        id=f"a{serial}", url=layout.article_url(f"a{serial}") if rng.random() < 0.9 else f"x/{serial}.html",
         title=_text(rng, rng.randint(0, 8)).capitalize(), date=date,
         source=rng.choice([None, "Reuters", "Kabul Times"]), summary=_text(rng, rng.randint(0, 6)) if rng.random() < 0.3 else "",
         body="\n\n".join(paragraphs), entities=tuple(ents),
@@ -90,7 +90,7 @@ def _step(rng: random.Random, docs: list[SearchDoc], serial: int) -> tuple[list[
         docs.append(_doc(rng, serial, None))
     elif kind == "duplicate" and docs:
         src = rng.choice(docs)
-        docs.append(SearchDoc(**{**src.__dict__, "id": f"a{serial}", "url": f"articles/a{serial}.html"}))
+        docs.append(SearchDoc(**{**src.__dict__, "id": f"a{serial}", "url": layout.article_url(f"a{serial}")}))
     return _order(docs), kind
 
 
@@ -134,14 +134,15 @@ def test_updates_touch_only_what_the_change_reaches() -> None:
     from generator.search.encoding import file_name
 
     for p in files:
-        kind = p.split("/")[1]
+        key = layout.key_of(p)
+        kind = key.split("/")[0]
         if kind == "t":
             assert terms & set(new_state.shards[p]), p
         elif kind == "u":
-            assert p.split("/")[2].split(".")[0] in {file_name(t) for t in terms}, p
+            assert key.split("/")[1].split(".")[0] in {file_name(t) for t in terms}, p
         else:
-            assert p in {"search/meta.js", "search/d/p.js", "search/c/g.js"}, p  # doc 50: bundle 25, rest bundle 16
-    assert "search/d/p.js" in files
+            assert key in {"meta", "d/p", "c/g"}, p  # doc 50: bundle 25, rest bundle 16
+    assert layout.path("d/p") in files
     appended = [*docs, _doc(rng, 999, "1988-01-01")]
     _s, files = bi.build_browser_index(appended, state, SMALL)
     assert len(files) < total / 4, (len(files), total)

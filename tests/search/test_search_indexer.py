@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import evaluate
-from generator.search import SearchDoc, whoosh_docs
+from generator.search import SearchDoc, layout, whoosh_docs
 from generator.search.analysis import analyze, keep, spell_keys, spellable, words
 from generator.search.browser_index import doc_digest
 from generator.search.cli import run_query
@@ -30,7 +30,8 @@ def read_index(site: Path) -> dict[str, object]:
     for f in sorted((site / "search").rglob("*.js")):
         m = PUT.match(f.read_text(encoding="ascii"))
         assert m, f
-        key = f.relative_to(site / "search").with_suffix("").as_posix()
+        key = layout.key_of(f.relative_to(site).as_posix())
+        assert layout.path(key) == f.relative_to(site).as_posix()
         assert m.group(1) == key
         out[key] = json.loads(m.group(2))
     return out
@@ -184,7 +185,7 @@ def test_cards_hold_what_the_results_show(site: Path) -> None:
         full = c + [""] * (9 - len(c))  # trailing empty fields are left out
         assert full[0:3] == [d.id, d.title, d.date or ""]
         assert (full[4] or []) == [[name, typ] for _eid, name, typ in d.entities[:3]] and full[5] == (d.source or "")
-        assert full[8] in ("", d.url) and (full[8] or f"articles/{d.id}.html") == d.url
+        assert full[8] in ("", d.url) and (full[8] or layout.article_url(d.id)) == d.url
 
 
 def test_years_are_runs_and_facets_list_documents(site: Path) -> None:
@@ -297,7 +298,7 @@ def test_empty_corpus(tmp_path: Path) -> None:
 
 
 def _doc(i: int, body: str) -> SearchDoc:
-    return SearchDoc(id=f"a{i}", url=f"articles/a{i}.html", title=f"Story {i}", date=f"1987-03-0{i % 9 + 1}",
+    return SearchDoc(id=f"a{i}", url=layout.article_url(f"a{i}"), title=f"Story {i}", date=f"1987-03-0{i % 9 + 1}",
                      source="Wire", summary="", body=body, entities=())
 
 
@@ -363,7 +364,7 @@ def test_client_ranks_tiered_index_like_the_untiered_one(tmp_path: Path) -> None
     docs = [_doc(i, " ".join(rng.choices(vocab, weights, k=rng.randint(5, 60)))) for i in range(240)]
     write_browser_index(docs, tmp_path / "tiered", Params(head=8, block=4))
     write_browser_index(docs, tmp_path / "flat", Params(head=10**9))
-    assert sum(1 for _ in (tmp_path / "tiered" / "search" / "u").iterdir()) > 100
+    assert sum(1 for _ in (tmp_path / "tiered" / "search" / "u").rglob("*.js")) > 100
     queries = [(str(i), " ".join(rng.sample(vocab[:30], rng.randint(1, 4)))) for i in range(120)]
     for k in (1, 3, 10):
         assert run_client(tmp_path / "tiered", queries, k) == run_client(tmp_path / "flat", queries, k)

@@ -9,7 +9,8 @@ import urllib.request
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from generator.search import measure
+from generator.search import layout, measure
+from generator.search.layout import article_url
 
 
 def test_server_counts_every_byte_it_sends_headers_included(tmp_path: Path) -> None:
@@ -78,7 +79,7 @@ def test_query_set_is_realistic_and_large_enough() -> None:
 
 
 def test_site_files_counts_articles_and_index(tmp_path: Path) -> None:
-    for rel in ("articles/a.html", "articles/b.html", "index.html", "search/meta.js", "search/t/_.js"):
+    for rel in (article_url("a"), article_url("b"), "index.html", "search/meta.js", layout.path("t/_")):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
     assert measure.site_files(tmp_path) == {"files": 5, "articles": 2, "index_files": 2, "files_per_article": 2.5,

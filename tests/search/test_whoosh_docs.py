@@ -15,10 +15,11 @@ from generator.build import BuildOptions, build
 from generator.search import SearchDoc, whoosh_docs
 from generator.search.browser_index import doc_digest
 from generator.search.cli import run_query
+from generator.search.layout import article_url
 
 
 def _doc(i: int, body: str) -> SearchDoc:
-    return SearchDoc(id=f"a{i}", url=f"articles/a{i}.html", title=f"Story {i}", date=f"1987-03-{i % 28 + 1:02d}",
+    return SearchDoc(id=f"a{i}", url=article_url(f"a{i}"), title=f"Story {i}", date=f"1987-03-{i % 28 + 1:02d}",
                      source="Wire", summary="", body=body, entities=())
 
 
