@@ -63,7 +63,9 @@ from pathlib import Path
 
 from generator.incremental.cache import cache_dir
 from generator.incremental.load import RACY_NS
+from generator.model import urls
 from generator.util.files import libc
+from generator.util.folders import MAX_ENTRIES
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -316,19 +318,24 @@ class Measurement:
 
 
 def tree_stats(path: Path) -> dict:
-    """Files, HTML pages and bytes under ``path``."""
+    """Files, HTML pages and bytes under ``path``, and its fullest folder (issue 21: a USB stick's FAT32 folder limit)."""
     files = pages = size = 0
+    most, fullest = 0, "."
     stack = [path]
     while stack:
-        with os.scandir(stack.pop()) as it:
-            for e in it:
+        folder = stack.pop()
+        with os.scandir(folder) as it:
+            entries = list(it)
+            if len(entries) > most:
+                most, fullest = len(entries), folder.relative_to(path).as_posix()
+            for e in entries:
                 if e.is_dir(follow_symlinks=False):
                     stack.append(Path(e.path))
                 elif e.is_file(follow_symlinks=False):
                     files += 1
                     pages += e.name.endswith(".html")
                     size += e.stat().st_size
-    return {"pages_out": pages, "files_out": files, "bytes_out": size}
+    return {"pages_out": pages, "files_out": files, "bytes_out": size, "most_folder_entries": most, "fullest_folder": fullest}
 
 
 def emit(m: Measurement, results: list[Measurement]) -> None:
@@ -554,7 +561,7 @@ def _edit_to_visible(page: object, server: DevServer, seed: Path, text: str, wor
     The time is the page's own (DOMContentLoaded of the document holding the word), so how often the bench
     looks does not count.  Then the site's search is asked for the word: it must find the article.
     """
-    page.goto(f"{server.url}articles/{seed.stem}.html")  # type: ignore[attr-defined]
+    page.goto(server.url + urls.article(seed.stem))  # type: ignore[attr-defined]
     deadline = time.monotonic() + timeout
     # Polled with evaluate: wait_for_function evaluates a string, which the site's CSP (no 'unsafe-eval') refuses.
     while _page_state(page, "window.__benchConnected === true") is not True:
@@ -801,6 +808,11 @@ def targets(results: list[Measurement], limit: int) -> list[str]:
         rss = big.rss_mb or 0.0
         lines.append(f"  Reuters x5 ({big.articles:,} articles) cold < {X5_SECONDS:.0f}s: {big.seconds:.1f}s  "
                      f"{verdict(big.seconds < X5_SECONDS)}; peak RSS < {X5_RSS_MB:.0f} MB: {rss:.0f} MB  {verdict(rss < X5_RSS_MB)}")
+        rec = big.record()
+        if "most_folder_entries" in rec:
+            most = rec["most_folder_entries"]
+            lines.append(f"  Reuters x5: no folder over {MAX_ENTRIES:,} entries (issue 21): {most:,} in "
+                         f"{rec['fullest_folder']}/  {verdict(most <= MAX_ENTRIES)}")
     if limit:
         lines.insert(0, f"  (--limit {limit}: the targets are for the full corpus; shown for reference only)")
     return lines

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from conftest import ROOT, copy_fixture
 
+from generator.model import urls
+
 VENV_BIN = ROOT / ".venv" / "bin"
 TIMEOUT = 300  # against a hang only
 
@@ -69,7 +71,7 @@ def test_make_dist_of_another_archives_site_leaves_it_untouched(tmp_path: Path) 
     [target] = (tmp_path / "zips").glob("*.zip")
     assert target.name.startswith("other-papers-")  # the site's own title
     with zipfile.ZipFile(target) as zf:
-        assert f"{target.stem}/articles/kabul-airport.html" in zf.namelist()
+        assert f"{target.stem}/{urls.article('kabul-airport')}" in zf.namelist()
 
 
 def test_make_dist_refuses_a_folder_that_is_not_a_built_site(tmp_path: Path) -> None:

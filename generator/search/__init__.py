@@ -12,7 +12,7 @@ class SearchDoc:
     """
 
     id: str  # article id: the seed file name without .txt (slugified)
-    url: str  # site-root-relative URL, e.g. "articles/123.html"
+    url: str  # site-root-relative URL, e.g. "articles/1f/123.html"
     title: str
     date: str | None  # "YYYY-MM-DD" or None for undated articles
     source: str | None  # publication name

@@ -16,8 +16,6 @@ computes the same buckets (``templates/assets/search-engine.js``,
 from __future__ import annotations
 
 import math
-import os
-from pathlib import Path
 
 MAX_ENTRIES = 10_000  # the most entries any folder of a built site may hold
 BUCKET_BITS = 10
@@ -76,23 +74,6 @@ def capacity(entries_per_name: int) -> int:
         else:
             hi = mid - 1
     return lo
-
-
-def largest(root: Path) -> tuple[int, str]:
-    """(entries, folder relative to ``root``) of the fullest folder below ``root``: what a stick must hold."""
-    best, where = 0, "."
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        count = 0
-        with os.scandir(folder) as it:
-            for entry in it:
-                count += 1
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
-        if count > best:
-            best, where = count, folder.relative_to(root).as_posix()
-    return best, where
 
 
 def group_of(number: int) -> str:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import math
 import os
+import zipfile
 from collections import Counter
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
+from conftest import copy_fixture
 
+from generator import dist
+from generator.bench import tree_stats
 from generator.build import BuildOptions, build
 from generator.curation.linkcheck import check_site
 from generator.model import urls
 from generator.search import layout
 from generator.search.encoding import b36
-from generator.util import folders
 from generator.util.folders import BUCKETS, GROUP, MAX_ENTRIES, bucket, bucket_bound, capacity, fnv1a
 
 # The same literal pairs as tests/js/engine.test.js ("folder twins"): Python and the browser name one file.
@@ -159,7 +162,37 @@ def test_a_source_of_a_thousand_pages_groups_them_and_its_links_resolve(generate
     assert urls.paginated(first, pages).endswith(f"/the-wire/pages-1000/page-{pages}.html")
     listing = generated / first.removesuffix(".html")
     assert sorted(p.name for p in listing.iterdir() if p.is_dir()) == ["pages-1000"]
-    most, where = folders.largest(generated)  # what bench reports
-    assert most == max(_entries(generated).values()) == _entries(generated)[where]
+    stats = tree_stats(generated)  # what make bench reports
+    assert stats["most_folder_entries"] == max(_entries(generated).values()) == _entries(generated)[stats["fullest_folder"]]
     checked, problems = check_site(generated)  # pager links across groups, mentions, feeds: all resolve
     assert problems == [] and checked > ARTICLES
+
+
+def test_the_offline_zip_keeps_the_folders(generated: Path, tmp_path: Path) -> None:
+    """make dist: the zip's folders are the site's, so unzipped on a stick none holds more than the site's fullest."""
+    target, count = dist.make_dist(generated, tmp_path / "dist")
+    with zipfile.ZipFile(target) as zf:
+        names = [n.split("/", 1)[1] for n in zf.namelist()]
+    children: dict[str, set[str]] = {}
+    for name in names:  # every file, and every folder on its way, is an entry of the folder above it
+        path = PurePosixPath(name)
+        for child in (path, *path.parents[:-1]):
+            children.setdefault(child.parent.as_posix(), set()).add(child.name)
+    assert max(len(c) for c in children.values()) <= tree_stats(generated)["most_folder_entries"] <= MAX_ENTRIES
+    assert urls.paginated(urls.collection("source", "the-wire"), 1005) in names and count == len(names)
+
+
+def test_a_corrected_date_or_title_leaves_every_address_where_it_was(tmp_path: Path) -> None:
+    """An article's address is its id's: correcting its date and title (an incremental build) moves no page."""
+    seeds, content = copy_fixture(tmp_path / "archive")
+    out = tmp_path / "site"
+    build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html") if "archive" not in p.parts)
+    meta = content / "articles" / "kabul-airport.yaml"
+    text = meta.read_text(encoding="utf-8").replace("Blasts outside Kabul airport", "Blasts at Kabul airport, corrected,")
+    meta.write_text(text + "date: 2019-01-02\n", encoding="utf-8")  # the seed said 2021-08-26
+    build(BuildOptions(seeds=seeds, content=content, out=out, whoosh=False))
+    after = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html") if "archive" not in p.parts)
+    assert after == before  # date pages (archive/<year>/...) follow the date; nothing else moves
+    page = (out / urls.article("kabul-airport")).read_text(encoding="utf-8")
+    assert "Blasts at Kabul airport, corrected," in page and 'datetime="2019-01-02"' in page
