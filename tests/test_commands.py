@@ -44,7 +44,7 @@ def test_the_console_command_works_from_any_folder(tmp_path: Path) -> None:
                            timeout=TIMEOUT)
     assert built.returncode == 0, built.stderr
     assert built.stdout.startswith("built 5 articles"), built.stdout
-    assert (work / "out" / "articles" / "kabul-airport.html").is_file()
+    assert (work / "out" / urls.article("kabul-airport")).is_file()
     module = subprocess.run([str(VENV_BIN / "python"), "-m", "generator", "check", "--seeds", "../mine/seeds",
                              "--content", "../mine/content", "--site", "out"], cwd=work, env=_env(), capture_output=True,
                             text=True, timeout=TIMEOUT)

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_fixture
 
+from generator.model import urls
+
 DEADLINE = 120.0  # against a hang only: these are not timed tests
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
 
@@ -63,7 +65,7 @@ def test_a_build_whose_process_group_is_killed_leaves_a_cache_the_next_build_use
         assert "(incremental)" in line, line
         after = _build(tmp_path)
         _assert_incremental(after)
-    assert f"A correction, number {2}." in (tmp_path / "site" / "articles" / "kabul-airport.html").read_text(encoding="utf-8")
+    assert f"A correction, number {2}." in (tmp_path / "site" / urls.article("kabul-airport")).read_text(encoding="utf-8")
 
 
 def _start_server(tmp: Path, log: Path) -> subprocess.Popen:
@@ -107,4 +109,4 @@ def test_the_dev_server_stops_on_a_signal_its_parent_ignored_and_saves_its_state
     assert "stopping: saving the build state" in log.read_text(encoding="utf-8")
     after = _build(tmp_path)
     _assert_incremental(after)
-    assert "A paragraph the server built." in (tmp_path / "site" / "articles" / "hostile.html").read_text(encoding="utf-8")
+    assert "A paragraph the server built." in (tmp_path / "site" / urls.article("hostile")).read_text(encoding="utf-8")
