@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 from generator.build import BuildOptions, build
-from generator.search import SearchDoc, analysis
+from generator.model import urls
+from generator.search import SearchDoc, analysis, layout
 from generator.search.browser_index import build_browser_index
 from generator.search.languages import SNOWBALL, VENDOR_DIR, algorithm, analyser, direction
 from generator.search.multilingual import make_analyzer
@@ -90,7 +91,7 @@ def test_elided_articles_are_dropped() -> None:
 
 
 def _doc(n: int, lang: str, text: str) -> SearchDoc:
-    return SearchDoc(id=f"d{n}", url=f"articles/d{n}.html", title=text, date=f"2021-01-0{n + 1}", source=None,
+    return SearchDoc(id=f"d{n}", url=layout.article_url(f"d{n}"), title=text, date=f"2021-01-0{n + 1}", source=None,
                      summary="", body=text, entities=(), language=lang)
 
 
@@ -100,20 +101,20 @@ def test_english_index_has_no_languages_and_a_mixed_one_lists_its_analysers() ->
     state, files = build_browser_index([_doc(0, "fr", "les économies"), _doc(1, "zh", "经济"), _doc(2, "fr", "prix")])
     meta = files["search/meta.js"].decode()
     assert re.search(r'"langs":\[\["fr","french","[^"]+"\],\["zh","","[^"]+"\]\]', meta)
-    assert sorted(p for p in files if p.startswith("search/s/")) == ["search/s/base.js", "search/s/french.js"]
+    assert sorted(p for p in files if p.startswith("search/s/")) == sorted([layout.path("s/base"), layout.path("s/french")])
     # An update that drops the last French document removes the stemmers it no longer needs.
     _state2, changed = build_browser_index([_doc(1, "zh", "经济")], state)
-    assert changed.get("search/s/french.js", b"") is None and changed.get("search/s/base.js", b"") is None
+    assert changed.get(layout.path("s/french"), b"") is None and changed.get(layout.path("s/base"), b"") is None
 
 
 def test_multilingual_fixture_pages(tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(BuildOptions(seeds=FIXTURES / "multilingual" / "seeds", content=FIXTURES / "multilingual" / "content",
                        out=out, whoosh=False, cache=False))
-    ar = (out / "articles" / "ar-muqawama.html").read_text(encoding="utf-8")
+    ar = (out / urls.article("ar-muqawama")).read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl">' in ar
     assert '<article class="article">' in ar  # the site's own language: nothing to add
-    fr = (out / "articles" / "fr-resistance.html").read_text(encoding="utf-8")
+    fr = (out / urls.article("fr-resistance")).read_text(encoding="utf-8")
     assert '<article class="article" lang="fr" dir="ltr">' in fr
-    scripts = sorted(p.name for p in (out / "search" / "s").iterdir())
+    scripts = sorted(p.name for p in (out / "search" / "s").rglob("*.js"))  # each in its bucket
     assert scripts == ["arabic.js", "base.js", "french.js", "russian.js"]

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from generator.build import BuildOptions, build
+from generator.model import urls
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "multilingual"
 
@@ -60,12 +61,12 @@ def test_language_facet_filters(page: Page, ml_site: Path) -> None:
 
 def test_rtl_page_is_mirrored_and_other_articles_keep_their_direction(page: Page, ml_site: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto((ml_site / "articles" / "ar-muqawama.html").as_uri())
+    page.goto((ml_site / urls.article("ar-muqawama")).as_uri())
     assert page.evaluate("document.documentElement.dir") == "rtl"
     main = page.locator("main").bounding_box()
     nav = page.locator("nav").first.bounding_box()
     assert main and nav and nav["x"] > main["x"]  # the navigation is on the right of the text
-    page.goto((ml_site / "articles" / "fr-resistance.html").as_uri())
+    page.goto((ml_site / urls.article("fr-resistance")).as_uri())
     article = page.locator("article.article")
     expect(article).to_have_attribute("lang", "fr")
     expect(article).to_have_attribute("dir", "ltr")
