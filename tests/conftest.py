@@ -33,6 +33,14 @@ def type_in_box(page: Page, text: str) -> None:
     expect(page.locator("#as-list [role=option]").first).to_be_visible()
 
 
+def open_facet_group(page: Page, group: str) -> None:
+    """Open a facet group of the search page ("entity:person", "tag", "year"): its values load when opened."""
+    details = page.locator(f"details[data-facet-group='{group}']")
+    if not details.evaluate("d => d.open"):
+        details.locator("summary").click()
+    expect(details.locator("input").first).to_be_visible()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium: Playwright cannot download its own browser here."""

@@ -19,8 +19,7 @@ from typing import Any
 
 from generator.model.archive import Archive
 from generator.output.writer import Writer
-from generator.search import SearchDoc
-from generator.util.text import key_of
+from generator.search import FacetDef, SearchDoc
 
 SEARCH_PREFIX = "search/"
 PRODUCER = "search index"
@@ -28,10 +27,27 @@ PRODUCER = "search index"
 
 @dataclass
 class SearchInput:
-    """The documents both search indexes get, one per article in date order, and a digest of each."""
+    """The documents both search indexes get, one per article in date order, a digest of each, and the facets."""
 
     docs: list[SearchDoc]
     digests: list[bytes]
+    facets: tuple[FacetDef, ...] = ()  # entity types, then the taxonomies, in site.yaml's order
+
+
+def facet_defs(archive: Archive) -> tuple[FacetDef, ...]:
+    """Every entity type and every taxonomy of site.yaml as a search facet, with its label: no case per kind."""
+    types = tuple(FacetDef(t, label, entity=True) for t, label in archive.site.entity_types.items())
+    return types + tuple(FacetDef(t.kind, t.label) for t in archive.site.taxonomies)
+
+
+def _facet_values(archive: Archive) -> list[list[tuple[str, str, str]]]:
+    """Per article (by index), its (kind, key, name) in every taxonomy: the collections, inverted once."""
+    out: list[list[tuple[str, str, str]]] = [[] for _ in archive.articles]
+    for kind, collections in archive.taxonomies.items():
+        for key, coll in collections.items():
+            for i in coll.articles:
+                out[i].append((kind, key, coll.name))
+    return out
 
 
 def search_input(archive: Archive) -> SearchInput:
@@ -39,12 +55,13 @@ def search_input(archive: Archive) -> SearchInput:
 
     A document's digest is its article's ``digest`` (title, date, source,
     summary, text) plus what the document adds from elsewhere: the source's
-    display name, the entities' names and types, the tags' names.  That is
-    much cheaper than hashing every body again on every build.
+    display name, the entities' names and types, the taxonomies' values and
+    names.  That is much cheaper than hashing every body again on every build.
     """
     docs, digests = [], []
-    entities, tags = archive.entities, archive.tags
-    for art in archive.articles:
+    entities = archive.entities
+    values = _facet_values(archive)
+    for i, art in enumerate(archive.articles):
         if art.duplicate_of is not None:  # a marked copy: the original only
             continue
         ents = sorted(art.mention_counts.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -57,22 +74,22 @@ def search_input(archive: Archive) -> SearchInput:
             summary=art.summary,
             body=art.text,
             entities=tuple((eid, entities[eid].name, entities[eid].type) for eid, _ in ents),
-            tags=tuple((key, tags[key].name) for key in dict.fromkeys(key_of(t) for t in art.tags)),
+            facets=tuple(values[i]),
             language=art.language or archive.site.language,
         )
         docs.append(doc)
-        extra = repr((doc.id, doc.url, doc.source, doc.entities, doc.tags)).encode("utf-8", "surrogatepass")
+        extra = repr((doc.id, doc.url, doc.source, doc.entities, doc.facets)).encode("utf-8", "surrogatepass")
         if doc.language != "en":  # the analyser; English documents keep their digests
             extra += doc.language.encode()
         digests.append(hashlib.blake2b(art.digest + extra, digest_size=16).digest())
-    return SearchInput(docs, digests)
+    return SearchInput(docs, digests, facet_defs(archive))
 
 
 def browser_index(search: SearchInput, previous: Any, jobs: int = 1) -> tuple[Any, dict[str, bytes | None]]:
     """The browser index's files (site paths -> bytes, None = remove) and its new state (see generator.search.browser_index)."""
     from generator.search.browser_index import build_browser_index
 
-    return build_browser_index(search.docs, previous, digests=search.digests, jobs=jobs)
+    return build_browser_index(search.docs, previous, digests=search.digests, jobs=jobs, facets=search.facets)
 
 
 def write_browser_index(writer: Writer, search: SearchInput, previous: Any, kept: list[str], jobs: int = 1) -> Any:

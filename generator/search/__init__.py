@@ -15,9 +15,28 @@ class SearchDoc:
     url: str  # site-root-relative URL, e.g. "articles/1f/123.html"
     title: str
     date: str | None  # "YYYY-MM-DD" or None for undated articles
-    source: str | None  # publication name
+    source: str | None  # publication name, as a result shows it
     summary: str  # plain text, may be ""
     body: str  # plain text, paragraphs separated by "\n\n"
     entities: tuple[tuple[str, str, str], ...]  # (entity id, display name, type)
-    tags: tuple[tuple[str, str], ...] = ()  # (tag key, display name), key as in tag/<key>.html, for a Tags facet
+    # Values of the facets the search page offers besides entities (FacetDef.kind, value key, display name):
+    # ("tag", "taliban", "Taliban"), ("source", "bbc-news", "BBC News"), ("desk", "world", "World").
+    facets: tuple[tuple[str, str, str], ...] = ()
+    copies: int = 1  # how many identical articles this one stands for (set by the index: duplicates.collapse)
     language: str = "en"  # BCP 47 tag of the text: chooses its analyser (search.languages)
+
+
+@dataclass(frozen=True)
+class FacetDef:
+    """A group of values the search page filters and counts by, generically: one code path for every one.
+
+    A taxonomy of ``site.yaml`` (tags, sources, authors, a desk) is one, its
+    values in ``SearchDoc.facets`` under ``kind``; an entity type is one too
+    (``entity=True``), its values the documents' entities of that type.  Any
+    other value list (a language) needs only a ``FacetDef`` and the values.
+    The order of the ``FacetDef`` list is the order of the groups on the page.
+    """
+
+    kind: str  # "tag", "desk"; an entity type ("person") when entity is True
+    label: str  # the group's heading, plural: "Tags", "People"
+    entity: bool = False

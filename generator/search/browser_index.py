@@ -33,22 +33,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from generator.search import SearchDoc
+from generator.search import FacetDef, SearchDoc
 from generator.search.analysis import analyze_noting_spellable, spell_keys
+from generator.search.duplicates import collapse
 from generator.search.encoding import encode_runs, front_code, separator, utf16_key
 from generator.search.impacts import FIELDS, K1, LEVELS, field_norms, impact, quantised_average
 from generator.search.languages import ENGLISH, algorithm, analyser, stemmer_script
 from generator.search.layout import (
     FORMAT,
     ROOT,
-    SOURCES_KEY,
-    TAGS_KEY,
     Params,
     block_key,
     bundle_key,
     card,
     df_digit,
     facet_key,
+    facet_param,
     key_of,
     lexicon_files,
     lexicon_key,
@@ -139,8 +139,10 @@ class IndexState:
     terms: list[str] = field(default_factory=list)  # sorted as JavaScript sorts (UTF-16)
     keys: list[bytes] = field(default_factory=list)  # utf16_key of terms, for bisect
     shards: dict[str, tuple[str, ...]] = field(default_factory=dict)  # shard path -> its terms
-    facet_types: list[tuple[str, ...]] = field(default_factory=list)  # per doc: facet files it appears in
-    facet_sizes: dict[str, int] = field(default_factory=dict)  # entity type -> values
+    facet_types: list[tuple[str, ...]] = field(default_factory=list)  # per doc: the facets it has values in
+    facet_sizes: dict[str, int] = field(default_factory=dict)  # facet name (see _facet_values) -> values
+    facet_defs: tuple[FacetDef, ...] = ()  # labels and order of the facets (meta's catalogue)
+    contents: dict[bytes, bytes] = field(default_factory=dict)  # input doc digest -> content digest (duplicates)
     rests: bytearray = field(default_factory=bytearray)  # per doc: 1 when the body has a rest (c/)
     word_df: dict[str, int] = field(default_factory=dict)  # spelling lexicon: word -> documents
     lexicon: dict[str, set[str]] = field(default_factory=dict)  # lexicon file path -> its words
@@ -152,7 +154,8 @@ def doc_digest(doc: SearchDoc) -> bytes:
     """A digest of everything the index reads from a document."""
     parts = [doc.id, doc.url, doc.title, doc.date or "\0", doc.source or "\0", doc.summary, doc.body]
     parts.extend("\x1e".join(e) for e in doc.entities)
-    parts.append("\x1d" + "\x1e".join(f"{k}\x1c{n}" for k, n in doc.tags))
+    parts.append("\x1d" + "\x1e".join("\x1c".join(f) for f in doc.facets))
+    parts.append(str(doc.copies))
     if analyser(doc.language) != ENGLISH:  # English documents keep the digests they had before languages
         parts.append("\x1b" + analyser(doc.language))
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
@@ -192,18 +195,25 @@ def analyse(doc: SearchDoc) -> DocAnalysis:
                        tuple(sys.intern(w) for w in sorted(spelled)))
 
 
+def _facet_values(doc: SearchDoc) -> Iterable[tuple[str, str, str]]:
+    """A document's facet values as (facet name, key, display name), every facet alike.
+
+    A facet is named by its entity type ("person") or by "\\0" + its kind
+    ("\\0tag", "\\0desk"): the two may share a word (an entity type "topic"
+    beside a taxonomy "topic"), the names may not.
+    """
+    for eid, name, typ in doc.entities:
+        yield typ, eid, name
+    for kind, key, name in doc.facets:
+        yield "\0" + kind, key, name
+
+
 def _facet_types(doc: SearchDoc) -> tuple[str, ...]:
-    types = {typ for _eid, _name, typ in doc.entities}
-    if doc.source:
-        types.add("\0src")
-    if doc.tags:
-        types.add("\0tag")
-    return tuple(sorted(types))
+    return tuple(sorted({f for f, _key, _name in _facet_values(doc)}))
 
 
-def _facet_file(typ: str) -> str:
-    """The facet file of an entity type, of sources ("\\0src") or of tags ("\\0tag")."""
-    return SOURCES_KEY if typ == "\0src" else TAGS_KEY if typ == "\0tag" else facet_key(typ)
+def _facet_name(d: FacetDef) -> str:
+    return d.kind if d.entity else "\0" + d.kind
 
 
 # ---------------------------------------------------------------- rendering
@@ -261,37 +271,21 @@ def _rest_bytes(docs: Sequence[SearchDoc], k: int, params: Params, rests: bytear
     return render_rests(rest_key(lo, params.rest_bundle), parts)
 
 
-def _facet_bytes(docs: Sequence[SearchDoc], typ: str) -> tuple[bytes | None, int]:
-    """One facet file (an entity type, or sources for "\\0src") and its number of values."""
-    if typ == "\0src":
-        src: dict[str, list[int]] = {}
-        for n, d in enumerate(docs):
-            if d.source:
-                src.setdefault(d.source, []).append(n)
-        rows = [[s, s, encode_runs(dl)] for s, dl in sorted(src.items())]
-        return (render_facet(SOURCES_KEY, rows) if rows else None), len(rows)
-    if typ == "\0tag":
-        tags: dict[str, tuple[str, list[int]]] = {}
-        for n, d in enumerate(docs):
-            for key, name in d.tags:
-                entry = tags.setdefault(key, (name, []))
-                if not entry[1] or entry[1][-1] != n:
-                    entry[1].append(n)
-        rows = sorted(([k, name, encode_runs(dl)] for k, (name, dl) in tags.items()), key=lambda v: (v[1].casefold(), v[0]))
-        return (render_facet(TAGS_KEY, rows) if rows else None), len(rows)
+def _facet_bytes(docs: Sequence[SearchDoc], facet: str) -> tuple[bytes | None, int]:
+    """One facet's file, [key, name, document runs] by name, and its number of values."""
     values: dict[str, tuple[str, list[int]]] = {}
     for n, d in enumerate(docs):
-        for eid, name, t in d.entities:
-            if t != typ:
+        for f, key, name in _facet_values(d):
+            if f != facet:
                 continue
-            entry = values.get(eid)
+            entry = values.get(key)
             if entry is None:
-                values[eid] = (name, [n])
+                values[key] = (name, [n])
             elif entry[1][-1] != n:
                 entry[1].append(n)
-    rows = sorted(([eid, name, encode_runs(dl)] for eid, (name, dl) in values.items()),
+    rows = sorted(([key, name, encode_runs(dl)] for key, (name, dl) in values.items()),
                   key=lambda v: (v[1].casefold(), v[0]))
-    return (render_facet(facet_key(typ), rows) if rows else None), len(rows)
+    return (render_facet(facet_key(facet), rows) if rows else None), len(rows)
 
 
 def _languages(docs: Sequence[SearchDoc]) -> list[list]:
@@ -320,17 +314,53 @@ def _language_files(langs: list[list]) -> dict[str, bytes]:
     return {path(f"s/{a}"): stemmer_script(a) for a in (["base", *algos] if algos else [])}
 
 
-def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple[str, str, int, int]],
-                langs: list[list] | None = None) -> bytes:
+def _catalogue(state: IndexState) -> list[list]:
+    """meta's facets, in the order of ``state.facet_defs`` (then any undeclared, by name).
+
+    Each row is [label, file, values, URL parameter, entity type]: the page
+    shows and loads every facet alike; an entity type's values go in the
+    "entity" parameter as "type:id".
+    """
+    order = [_facet_name(d) for d in state.facet_defs]
+    labels = {_facet_name(d): d.label for d in state.facet_defs}
+    names = [f for f in order if f in state.facet_sizes]
+    names += sorted(f for f in state.facet_sizes if f not in labels)
+    rows = []
+    for f in names:
+        row = [labels.get(f, f.lstrip("\0")), facet_key(f), state.facet_sizes[f], facet_param(f)]
+        if not f.startswith("\0"):
+            row.append(f)
+        rows.append(row)
+    return rows
+
+
+def _years(docs: Sequence[SearchDoc]) -> list[list]:
+    """Year runs [year, first doc, last doc, [month, its first doc, ...]] ("" for the undated, first).
+
+    Documents are numbered in date order, so a year or a month is a range of
+    numbers: the engine filters by date range and sorts by date from these
+    alone, without reading any document's card.
+    """
     years: list[list] = []
     for n, d in enumerate(docs):
-        year = (d.date or "")[:4]
+        date = d.date or ""
+        year, month = date[:4], int(date[5:7] or 0)
         if years and years[-1][0] == year:
             years[-1][2] = n
         else:
-            years.append([year, n, n])
+            years.append([year, n, n, []])
+        months = years[-1][3]
+        if month and (not months or months[-2] != month):
+            months += [month, n]
+    for y in years:
+        if not y[3]:
+            y.pop()
+    return years
+
+
+def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple[str, str, int, int]],
+                langs: list[list] | None = None) -> bytes:
     sep_text = front_code([sep for _p, sep, _a, _b in shards[1:]])
-    types = sorted(t for t in state.facet_sizes if t not in ("\0src", "\0tag"))
     return render_meta({
         "n": len(docs),
         "k1": K1,
@@ -338,10 +368,8 @@ def _meta_bytes(docs: Sequence[SearchDoc], state: IndexState, shards: list[tuple
         "bundle": state.params.bundle,
         "rest": state.params.rest_bundle,
         "shards": sep_text,  # front-coded (encoding.front_code); terms never contain spaces
-        "years": years,
-        "types": [[t, facet_key(t), state.facet_sizes[t]] for t in types],
-        "sources": SOURCES_KEY if state.facet_sizes.get("\0src") else "",
-        **({"tags": TAGS_KEY} if state.facet_sizes.get("\0tag") else {}),
+        "years": _years(docs),
+        "facets": _catalogue(state),
         "lexicon": state.lexicon_size if state.word_df else 0,  # 0: no lexicon (no English words)
         **({"langs": langs} if langs else {}),
     })
@@ -392,10 +420,10 @@ def _analyse_all(docs: Sequence[SearchDoc], todo: list[int], jobs: int) -> dict[
     return out
 
 
-def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params,
-          cache: dict[bytes, DocAnalysis], jobs: int = 1) -> tuple[IndexState, dict[str, bytes]]:
+def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params, cache: dict[bytes, DocAnalysis],
+          defs: tuple[FacetDef, ...], jobs: int = 1) -> tuple[IndexState, dict[str, bytes]]:
     """Every file from scratch (re-using cached analyses)."""
-    state = IndexState(params=params, digests=digests)
+    state = IndexState(params=params, digests=digests, facet_defs=defs)
     state.lengths = [array("I") for _ in FIELDS]
     analyses = []
     seen: set[bytes] = set()
@@ -458,7 +486,7 @@ def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params,
     for typ in sorted({t for ts in state.facet_types for t in ts}):
         data, size = _facet_bytes(docs, typ)
         if data is not None:
-            out[path(_facet_file(typ))] = data
+            out[path(facet_key(typ))] = data
             state.facet_sizes[typ] = size
     langs = _languages(docs)
     out[path("meta")] = _meta_bytes(docs, state, shards, langs)
@@ -478,7 +506,7 @@ def _diff(previous: dict[str, bytes], state: IndexState, out: dict[str, bytes]) 
 
 def build_browser_index(docs: Sequence[SearchDoc] | Iterable[SearchDoc], previous: IndexState | None = None,
                         params: Params | None = None, digests: list[bytes] | None = None,
-                        jobs: int = 1) -> tuple[IndexState, Files]:
+                        jobs: int = 1, facets: Sequence[FacetDef] = ()) -> tuple[IndexState, Files]:
     """The index files for ``docs`` (in doc order), as a whole or as the change from ``previous``.
 
     With ``previous`` None, every file.  Otherwise only the files whose bytes
@@ -490,32 +518,49 @@ def build_browser_index(docs: Sequence[SearchDoc] | Iterable[SearchDoc], previou
     :func:`doc_digest`; a state must always be updated with digests of the
     same kind as it was made with.  With ``jobs`` > 1, many documents to
     analyse are analysed in that many forked workers (see :func:`_analyse_all`).
+    ``facets`` labels and orders the facet groups (entity types, taxonomies);
+    facets the documents have and ``facets`` lacks are offered under their name.
+    Exact duplicates are indexed once (``duplicates.collapse``): document
+    numbers count the documents kept.
     """
     docs = list(docs)
+    defs = tuple(facets)
     params = params or (previous.params if previous is not None else Params())
     if digests is None:
         digests = [doc_digest(d) for d in docs]
     elif len(digests) != len(docs):
         raise ValueError("one digest per document")
+    # (a state pickled by a build of index format 3 has no ``contents``: it is rebuilt in full below anyway)
+    kept = collapse(docs, digests, getattr(previous, "contents", None) or {})
+    state, files = _build(kept.docs, kept.digests, previous, params, defs, jobs)
+    if state is not previous:
+        state.contents = kept.contents
+    elif kept.contents != previous.contents:  # never modify ``previous``
+        state = replace(previous, contents=kept.contents)
+    return state, files
+
+
+def _build(docs: list[SearchDoc], digests: list[bytes], previous: IndexState | None, params: Params,
+           defs: tuple[FacetDef, ...], jobs: int) -> tuple[IndexState, Files]:
     if previous is None or previous.params != params or previous.format != FORMAT:
-        state, out = _full(docs, digests, params, previous.analyses if previous is not None else {}, jobs)
+        state, out = _full(docs, digests, params, previous.analyses if previous is not None else {}, defs, jobs)
         return state, (dict(out) if previous is None else _diff(previous.files, state, out))
     old, n = previous.digests, len(docs)
     changed = [d for d in range(max(len(old), n)) if d >= len(old) or d >= n or old[d] != digests[d]]
-    if not changed:
+    if not changed and defs == previous.facet_defs:
         return previous, {}
     if len(changed) > max(8, FULL_FRACTION * n):
-        state, out = _full(docs, digests, params, previous.analyses, jobs)
+        state, out = _full(docs, digests, params, previous.analyses, defs, jobs)
         return state, _diff(previous.files, state, out)
-    result = _update(docs, digests, previous, changed)
+    result = _update(docs, digests, previous, changed, defs)
     if result is None:  # the quantised average length moved: every impact changes
-        state, out = _full(docs, digests, params, previous.analyses, jobs)
+        state, out = _full(docs, digests, params, previous.analyses, defs, jobs)
         return state, _diff(previous.files, state, out)
     return result
 
 
 def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
-            changed: list[int]) -> tuple[IndexState, Files] | None:
+            changed: list[int], defs: tuple[FacetDef, ...]) -> tuple[IndexState, Files] | None:
     """Apply in-place edits, appends and removals at the end; None when every impact must change."""
     params = prev.params
     n, old_n = len(docs), len(prev.digests)
@@ -524,7 +569,7 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
         lengths=[array("I", col) for col in prev.lengths], sums=list(prev.sums), terms=list(prev.terms),
         keys=list(prev.keys), shards=dict(prev.shards), facet_types=list(prev.facet_types),
         facet_sizes=dict(prev.facet_sizes), rests=bytearray(prev.rests), files=dict(prev.files),
-        word_df=dict(prev.word_df), lexicon=dict(prev.lexicon),
+        word_df=dict(prev.word_df), lexicon=dict(prev.lexicon), facet_defs=defs,
     )
     touched: dict[str, set[int]] = {}  # term -> documents whose posting changed
     facets: set[str] = set()
@@ -636,7 +681,7 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
         p = path(rest_key(k * params.rest_bundle, params.rest_bundle))
         out[p] = _rest_bytes(docs, k, params, state.rests) if k * params.rest_bundle < n else None
     for typ in sorted(facets):
-        p = path(_facet_file(typ))
+        p = path(facet_key(typ))
         data, size = _facet_bytes(docs, typ)
         out[p] = data
         if data is None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import gc
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.search import SearchDoc
+from generator.search import FacetDef, SearchDoc
 from generator.search.browser_index import build_browser_index
 from generator.search.layout import Params
 
@@ -35,7 +35,8 @@ class IndexStats:
     seconds: float
 
 
-def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path, params: Params | None = None) -> IndexStats:
+def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path, params: Params | None = None,
+                        facets: Sequence[FacetDef] = ()) -> IndexStats:
     """Build the browser index from scratch and write it under ``site_dir/search/``, for tools.
 
     The evaluation, the fixture and the tests index documents without a site
@@ -45,7 +46,7 @@ def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path, params: Param
     page) are left alone.
     """
     t0 = time.perf_counter()
-    state, files = build_browser_index(list(docs), None, params)
+    state, files = build_browser_index(list(docs), None, params, facets=facets)
     root = Path(site_dir)
     old = root / "search"
     if old.is_dir():

@@ -17,8 +17,10 @@ from generator.util.folders import fnv1a, spread
 
 FORMAT = 4
 ROOT = "search/"  # every index path is below this, relative to the site root
-SOURCES_KEY = "f/_src"  # file_name() never yields "_src" (it escapes "_" as _005f)
-TAGS_KEY = "f/_tag"
+# URL parameters of the search page (search-ui.js) that a facet's own may not take: a taxonomy's kind names
+# its parameter ("tag=taliban", "desk=world") unless it is one of these, then it gets a "_" ("_year"), which no
+# kind starts with (kinds are ids: a lower-case letter or digit first).
+RESERVED_PARAMS = frozenset({"q", "n", "exact", "sort", "from", "to", "year", "type", "entity", "lang"})
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,22 @@ def render_lexicon(key: str, entries: Iterable[tuple[str, int]]) -> bytes:
     return script(key, " ".join(f"{w}{df_digit(df)}" for w, df in sorted(entries)))
 
 
-def facet_key(entity_type: str) -> str:
-    return f"f/{file_name(entity_type)}"
+def facet_key(name: str) -> str:
+    """A facet's value list: an entity type's "f/person"; another facet, named "\\0" + kind, "f/_tag".
+
+    Entity types and kinds are ids, which start with a letter or digit, so
+    "_" + file_name(kind) is never an entity type's file (file_name keeps
+    [a-z0-9] and writes every other character as _hhhh).
+    """
+    return f"f/_{file_name(name[1:])}" if name.startswith("\0") else f"f/{file_name(name)}"
+
+
+def facet_param(name: str) -> str:
+    """The search page's URL parameter of a facet: "entity" for entity types (value "type:id"), else its kind."""
+    if not name.startswith("\0"):
+        return "entity"
+    kind = name[1:]
+    return f"_{kind}" if kind in RESERVED_PARAMS else kind
 
 
 def split_lead(body: str, lead: int) -> tuple[str, str]:
@@ -138,16 +154,17 @@ CARD_ENTITIES = 3  # entity names a result shows (the most mentioned first, as S
 
 
 def card(doc: SearchDoc, lead: str, has_rest: bool) -> list:
-    """One document in its bundle: [id, title, date, lead, entities, source, has_rest, summary, url].
+    """One document in its bundle: [id, title, date, lead, entities, source, has_rest, summary, url, copies].
 
     entities are [name, type] of the first CARD_ENTITIES; trailing empty fields
     are dropped; url is "" when it is the usual article address (the engine
-    rebuilds it).  Every byte here is paid for each result shown.
+    rebuilds it); copies is how many identical articles the result stands for
+    (duplicates.collapse), 0 for one.  Every byte here is paid for each result shown.
     """
     url = "" if doc.url == article_url(doc.id) else doc.url
     return _trim([
         doc.id, doc.title, doc.date or "", lead, [[name, typ] for _eid, name, typ in doc.entities[:CARD_ENTITIES]],
-        doc.source or "", 1 if has_rest else 0, doc.summary, url,
+        doc.source or "", 1 if has_rest else 0, doc.summary, url, doc.copies if doc.copies > 1 else 0,
     ])
 
 

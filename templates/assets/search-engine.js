@@ -495,13 +495,14 @@
 
   /* A document's card from its bundle (d/: consecutive documents, layout.card):
    * {id, u, t, d, s, m, e: [[name, type]], b: the lead of the body, more: the
-   * body goes on}.  withBody true also loads the rest (c/, bundled too). */
+   * body goes on, k: how many identical articles it stands for (duplicates.py)}.
+   * withBody true also loads the rest (c/, bundled too). */
   Engine.prototype.loadDoc = function (n, withBody) {
     var self = this, meta = this.meta;
     return this.load('d/' + Math.floor(n / meta.bundle).toString(36)).then(function (cards) {
       var c = cards[n % meta.bundle];
       var doc = {n: n, id: c[0], t: c[1] || '', d: c[2] || '', b: c[3] || '', e: c[4] || [], s: c[5] || '',
-        more: !!c[6], m: c[7] || '', u: c[8] || articleUrl(c[0])};
+        more: !!c[6], m: c[7] || '', u: c[8] || articleUrl(c[0]), k: c[9] || 1};
       doc.an = self.analyserOf(n);
       doc.langIndex = self.docLang ? self.docLang[n] : 0;
       if (self.docLang) doc.lang = doc.an.code;
@@ -514,24 +515,95 @@
     });
   };
 
+  /* Whether a facet selection ({param: [values]}) restricts anything. */
   function anySelected(sel) {
-    return ['type', 'entity', 'year', 'source', 'tag', 'lang'].some(function (k) { return sel[k] && sel[k].length; });
+    return Object.keys(sel || {}).some(function (k) { return sel[k] && sel[k].length; });
   }
 
-  Engine.prototype.loadFacets = function (sel, all) {
-    var self = this, keys = [];
-    this.meta.types.forEach(function (t) {
-      var used = (sel.type || []).indexOf(t[0]) >= 0 ||
-        (sel.entity || []).some(function (e) { return e.split(':')[0] === t[0]; });
-      if (all || used) keys.push(t[1]);
-    });
-    if (this.meta.sources && (all || (sel.source || []).length)) keys.push(this.meta.sources);
-    if (this.meta.tags && (all || (sel.tag || []).length)) keys.push(this.meta.tags);
-    return Promise.all(keys.map(function (k) { return self.loadFacet(k); }));
+  /* The facet groups, every one alike (meta.facets, browser_index._catalogue): entity
+   * types and taxonomies (tags, sources, authors, a desk, ...), {label, file, size,
+   * param, type}.  A value is selected as {param: [value]}; an entity type's values
+   * share the "entity" parameter as "type:key", and {type: [type]} selects the
+   * documents naming any of them. */
+  Engine.prototype.facetGroups = function () {
+    if (!this.groups) {
+      this.groups = (this.meta.facets || []).map(function (f) {
+        return {label: f[0], file: f[1], size: f[2], param: f[3], type: f[4] || ''};
+      });
+    }
+    return this.groups;
   };
 
-  /* Search.  opts: {prefix, limit, facets: {type:[], entity:["type:id"], year:[], source:[]},
-   * withFacets, docs (false: no cards), fullBodies (cards with the whole body),
+  function facetValue(g, key) { return g.type ? g.type + ':' + key : key; }
+
+  /* The keys of a group's values the selection ticks. */
+  function selectedKeys(g, sel) {
+    var prefix = g.type ? g.type + ':' : '';
+    return (sel[g.param] || []).filter(function (v) { return v.slice(0, prefix.length) === prefix; })
+      .map(function (v) { return v.slice(prefix.length); });
+  }
+
+  function anyOf(g, sel) { return !!g.type && (sel.type || []).indexOf(g.type) >= 0; }
+
+  /* Load the value lists the selection needs and those `want` names (true: all; or a list of files):
+   * a group's list is loaded only when it is shown open or filters. */
+  Engine.prototype.loadFacets = function (sel, want) {
+    var self = this;
+    var files = this.facetGroups().filter(function (g) {
+      return want === true || (want && want.indexOf(g.file) >= 0) || selectedKeys(g, sel).length || anyOf(g, sel);
+    }).map(function (g) { return g.file; });
+    return Promise.all(files.map(function (k) { return self.loadFacet(k); }));
+  };
+
+  // ------------------------------------------------------------ dates
+  // Documents are numbered in date order (undated first), and meta.years gives each
+  // year's and month's first number: a date range is a range of numbers, and a date
+  // order is the order of the numbers.  Neither needs a card.
+
+  /* How many undated documents there are (numbers 0 .. undated - 1). */
+  Engine.prototype.undated = function () {
+    var y = this.meta.years[0];
+    return y && y[0] === '' ? y[2] + 1 : 0;
+  };
+
+  /* [["YYYY-MM", first, last]] of the dated documents, in date order. */
+  Engine.prototype.months = function () {
+    if (this.monthRuns) return this.monthRuns;
+    var out = [];
+    this.meta.years.forEach(function (y) {
+      var ms = y[3] || [];
+      for (var i = 0; y[0] && i < ms.length; i += 2) {
+        out.push([y[0] + '-' + ('0' + ms[i]).slice(-2), ms[i + 1], i + 2 < ms.length ? ms[i + 3] - 1 : y[2]]);
+      }
+    });
+    this.monthRuns = out;
+    return out;
+  };
+
+  /* "1987" or "1987-3" or "1987-03" as "1987-03" (a year alone: its first or last month). */
+  function monthOf(text, whole) {
+    var m = /^(\d{4})(?:-(\d{1,2}))?$/.exec(String(text || '').trim());
+    return m ? m[1] + '-' + (m[2] ? ('0' + m[2]).slice(-2) : whole) : '';
+  }
+
+  /* The documents of a date range {from, to} (each "YYYY" or "YYYY-MM", either may be
+   * missing) as {lo, hi} (empty when lo > hi); null when the range restricts nothing.
+   * Undated documents are in no range. */
+  Engine.prototype.dateSpan = function (range) {
+    var from = monthOf(range && range.from, '01'), to = monthOf(range && range.to, '12');
+    if (!from && !to) return null;
+    var lo = Infinity, hi = -1;
+    this.months().forEach(function (m) {
+      if ((!from || m[0] >= from) && (!to || m[0] <= to)) { lo = Math.min(lo, m[1]); hi = Math.max(hi, m[2]); }
+    });
+    return lo === Infinity ? {lo: 0, hi: -1} : {lo: lo, hi: hi};
+  };
+
+  /* Search.  opts: {prefix, limit, facets: {entity:["type:id"], type:[], year:[], <param>:[key]},
+   * withFacets (true: count every facet group; a list of files: those, besides the selected),
+   * sort ('new' or 'old': by date, see rankByDate; else by relevance),
+   * range ({from, to}: "YYYY" or "YYYY-MM", see dateSpan),
+   * docs (false: no cards), fullBodies (cards with the whole body),
    * spell (false: no spelling variants), rerank (false: no closeness re-ordering),
    * maxBlocks (tail blocks it may load before settling for the best known order:
    * for measuring what pruning costs; the UI always proves its order),
@@ -539,8 +611,9 @@
    * proving the exact one needs tail blocks; the promise resolves to the exact one),
    * exhaustive (load every tail block: the reference the pruning is tested
    * against), isStale}.  Resolves to {total, approx, hits: [{n, score, doc}],
-   * facets, facetsApprox, query, corrections}: hits are the exhaustive top
-   * `limit` in order; total is an estimate (approx) unless every block was needed. */
+   * facets, facetsApprox, countOver, query, corrections}: hits are the exhaustive top
+   * `limit` in order; total is an estimate (approx) unless every block was needed;
+   * countOver, the documents facet counts are over (groupCounts counts one more group). */
   Engine.prototype.search = function (text, opts) {
     var self = this;
     opts = opts || {};
@@ -553,6 +626,7 @@
       // Exclusions must be exact: every block of an excluded word.
       var excl = Promise.all(q.excluded.map(function (t) { return self.getPostings(t); }))
         .then(function (es) { return self.loadAllTiers(es); });
+      var span = self.dateSpan(opts.range);
       var facetLoads = opts.withFacets || anySelected(sel) ? self.loadFacets(sel, opts.withFacets) : Promise.resolve(null);
       return Promise.all([groups, excl, facetLoads]).then(function (r) {
         var gs = r[0];
@@ -561,9 +635,9 @@
         var entries = [];
         gs.forEach(function (g) { g.entries.forEach(function (e) { entries.push(e.p); }); });
         var ready = opts.exhaustive || q.phrases.length ? self.loadAllTiers(entries) : Promise.resolve();
-        var ctx = {q: q, groups: gs, excluded: r[1], sel: sel, limit: limit, N: self.meta.n, opts: opts,
-          browse: !String(text || '').trim()};
-        return ready.then(function () { return self.rankTiered(ctx); });
+        var ctx = {q: q, groups: gs, excluded: r[1], sel: sel, span: span, limit: limit, N: self.meta.n, opts: opts,
+          browse: !String(text || '').trim(), sort: opts.sort === 'new' || opts.sort === 'old' ? opts.sort : ''};
+        return ready.then(function () { return ctx.sort ? self.rankByDate(ctx) : self.rankTiered(ctx); });
       });
     });
   };
@@ -598,13 +672,76 @@
     return Promise.all(loads).then(function () { return self.rankTiered(ctx); });
   };
 
-  /* Documents allowed by the facet selection (null = no restriction). */
-  Engine.prototype.facetFilter = function (sel, N) {
-    var self = this, allow = null;
-    function typeKey(type) {
-      var t = self.meta.types.filter(function (x) { return x[0] === type; })[0];
-      return t ? t[1] : null;
+  /* Date order (ctx.sort 'new' or 'old'): the documents matching every query word
+   * (or, with none, every one the filters allow), newest or oldest first, then the
+   * undated (in id order: they have no place in a date order, so they follow it).
+   * Every word is required: a date order has no scores to put the documents with
+   * more of the words first.  The order is the documents' numbers, so no card is
+   * read to sort; the walk stops once `limit` matches are proven.  A document's
+   * membership is known where each word's postings for it are loaded (the head) or
+   * the tail block covering it is (blocks are cut in document order), so a common
+   * word costs the blocks of the newest (or oldest) stretch only. */
+  Engine.prototype.rankByDate = function (ctx) {
+    var self = this, N = ctx.N, limit = ctx.limit, newest = ctx.sort === 'new';
+    var groups = ctx.groups.filter(function (g) { return g.entries.length; });
+    var adm = this.admissible(ctx);
+    var has = groups.map(function (g) {
+      var m = new Uint8Array(N);
+      g.entries.forEach(function (x) {
+        x.p.parts.forEach(function (part) { for (var i = 0; i < part.docs.length; i++) m[part.docs[i]] = 1; });
+      });
+      return m;
+    });
+    var und = this.undated(), dated = N - und;
+    var docs = [], need = [], picked = new Set(), open = -1, seen = 0, admitted = 0, p;
+    var any = groups.length > 0 || adm.allow !== null;  // nothing asked: nothing listed, as in relevance order
+    for (p = 0; any && p < N; p++) {
+      var d = p < dated ? (newest ? N - 1 - p : und + p) : p - dated;
+      if (!adm.ok(d)) continue;
+      admitted++;
+      var no = false, blocks = [];
+      for (var j = 0; j < groups.length && !no; j++) {
+        if (has[j][d]) continue;
+        var unknown = [];
+        groups[j].entries.forEach(function (x) {
+          if (!x.p.open) return;
+          var blk = blockOf(x.p, d);
+          if (!blk.done) unknown.push({e: x.p, blk: blk});
+        });
+        if (unknown.length) blocks = blocks.concat(unknown); else no = true;
+      }
+      if (no) continue;
+      if (!blocks.length) { if (open < 0) docs.push(d); continue; }
+      if (open < 0) {
+        open = p;
+        seen = admitted - 1;  // the admitted documents before this one are decided
+        if (docs.length >= limit) break;
+      }
+      blocks.forEach(function (b) {
+        if (!picked.has(b.blk.key) && need.length < BLOCKS_PER_ROUND) { picked.add(b.blk.key); need.push(b); }
+      });
+      if (need.length >= BLOCKS_PER_ROUND) break;
     }
+    if (open >= 0 && docs.length < limit) {
+      return Promise.all(need.map(function (b) { return self.loadBlock(b.e, b.blk); }))
+        .then(function () { return self.rankByDate(ctx); });
+    }
+    var r = {docs: docs, scores: new Float64Array(N), proven: true, complete: open < 0, estimate: docs.length,
+      positive: groups.length > 0, allow: adm.allow};
+    if (!r.complete) {
+      // Matches were proven over `seen` of the admitted documents: the rest is estimated at that rate.
+      var total = 0;
+      for (var d2 = 0; d2 < N; d2++) if (adm.ok(d2)) total++;
+      r.estimate = Math.max(docs.length, Math.round(docs.length * total / Math.max(seen, 1)));
+    }
+    return this.finishRank(ctx, r);
+  };
+
+  /* Documents allowed by the facet selection and the date span (null = no restriction).
+   * Every ticked value must hold (each one narrows the results, so the count beside a
+   * value is what ticking it gives), in every group alike; years are alternatives. */
+  Engine.prototype.facetFilter = function (sel, N, span) {
+    var self = this, allow = null, groups = this.facetGroups();
     function intersect(mask) {
       if (allow === null) { allow = mask; return; }
       for (var i = 0; i < N; i++) allow[i] &= mask[i];
@@ -614,25 +751,17 @@
       lists.forEach(function (docs) { for (var i = 0; i < docs.length; i++) m[docs[i]] = 1; });
       return m;
     }
-    (sel.entity || []).forEach(function (e) {
-      var c = e.indexOf(':'), key = typeKey(e.slice(0, c));
-      var list = key && self.facetLists.get(key);
-      var v = list && list.filter(function (x) { return x.key === e.slice(c + 1); })[0];
-      intersect(unionOf(v ? [facetDocs(v)] : []));
+    groups.forEach(function (g) {
+      var list = self.facetLists.get(g.file) || [];
+      selectedKeys(g, sel).forEach(function (k) {
+        intersect(unionOf(list.filter(function (v) { return v.key === k; }).map(facetDocs)));
+      });
+      if (anyOf(g, sel)) intersect(unionOf(list.map(facetDocs)));
     });
-    if ((sel.type || []).length) {
-      var lists = [];
-      sel.type.forEach(function (t) { (self.facetLists.get(typeKey(t)) || []).forEach(function (v) { lists.push(facetDocs(v)); }); });
-      intersect(unionOf(lists));
-    }
-    if ((sel.source || []).length) {
-      var srcs = (self.facetLists.get(self.meta.sources) || []).filter(function (v) { return sel.source.indexOf(v.key) >= 0; });
-      intersect(unionOf(srcs.map(facetDocs)));
-    }
-    if ((sel.tag || []).length) {
-      var tags = (self.facetLists.get(self.meta.tags) || []).filter(function (v) { return sel.tag.indexOf(v.key) >= 0; });
-      intersect(unionOf(tags.map(facetDocs)));
-    }
+    // An entity type no document names allows nothing.
+    (sel.type || []).forEach(function (t) {
+      if (!groups.some(function (g) { return g.type === t; })) intersect(new Uint8Array(N));
+    });
     if ((sel.year || []).length) {
       var m = new Uint8Array(N);
       self.meta.years.forEach(function (y) {
@@ -645,6 +774,11 @@
       var ml = new Uint8Array(N);
       for (var d = 0; d < N; d++) ml[d] = codes[this.docLang[d]] ? 1 : 0;
       intersect(ml);
+    }
+    if (span) {
+      var s = new Uint8Array(N);
+      for (var i2 = span.lo; i2 <= span.hi; i2++) s[i2] = 1;
+      intersect(s);
     }
     return allow;
   };
@@ -732,7 +866,7 @@
     ctx.excluded.forEach(function (p) {
       if (p) p.parts.forEach(function (part) { for (var i = 0; i < part.docs.length; i++) ex[part.docs[i]] = 1; });
     });
-    var allow = anySelected(ctx.sel) ? this.facetFilter(ctx.sel, N) : null;
+    var allow = anySelected(ctx.sel) || ctx.span ? this.facetFilter(ctx.sel, N, ctx.span) : null;
     return {
       required: required, allow: allow,
       ok: function (d) { return !ex[d] && (allow === null || allow[d]) && (!present || present[d] >= need(d)); }
@@ -836,7 +970,8 @@
     var countOver = docs;
     if (ctx.browse && r.allow === null) { countOver = []; for (var d = 0; d < N; d++) countOver.push(d); }
     var result = {total: r.complete ? docs.length : r.estimate, approx: !r.complete, proven: r.proven, hits: [], facets: null,
-      facetsApprox: !r.complete && !ctx.browse, query: q, corrections: q.corrections || []};
+      facetsApprox: !r.complete && !ctx.browse, countOver: countOver, query: q, corrections: q.corrections || [],
+      sort: ctx.sort};
     var take = function (list) { return list.map(function (d) { return {n: d, score: scores[d], doc: null}; }); };
     var finish = function (hits) {
       result.hits = hits;
@@ -845,7 +980,11 @@
       if (opts.docs === false || (opts.isStale && opts.isStale())) return result;
       return Promise.all(hits.map(function (h) {
         return self.loadDoc(h.n, opts.fullBodies ? true : 'lead').then(function (doc) { h.doc = doc; });
-      })).then(function () { if (opts.rerank !== false) result.hits = rerank(hits, q); return result; });
+      })).then(function () {
+        // Closeness re-orders a page of relevance only: a date order is the order of the dates.
+        if (opts.rerank !== false && !ctx.sort) result.hits = rerank(hits, q);
+        return result;
+      });
     };
     if (!q.phrases.length) return finish(take(docs.slice(0, limit)));
     // Verify phrases on document text, best candidates first, in small batches.
@@ -939,23 +1078,25 @@
     return out;
   }
 
-  /* Live facet counts over the result documents. */
-  Engine.prototype.facetCounts = function (docs, N) {
+  /* Live counts over the result documents: per loaded group (or those of `files`), its
+   * values [value, name, count], most first, and for an entity type how many name any;
+   * years [year, count], newest first. */
+  Engine.prototype.facetCounts = function (docs, N, files) {
     var self = this, inRes = new Uint8Array(N);
     docs.forEach(function (d) { inRes[d] = 1; });
-    var out = {types: [], entities: {}, years: [], sources: [], tags: []};
-    this.meta.types.forEach(function (t) {
-      var list = self.facetLists.get(t[1]) || [], any = new Uint8Array(N), vals = [];
+    var out = {groups: {}, years: []};
+    this.facetGroups().forEach(function (g) {
+      var list = self.facetLists.get(g.file);
+      if (!list || (files && files.indexOf(g.file) < 0)) return;
+      var any = new Uint8Array(N), vals = [], tc = 0;
       list.forEach(function (v) {
         var ds = facetDocs(v), c = 0;
         for (var i = 0; i < ds.length; i++) if (inRes[ds[i]]) { c++; any[ds[i]] = 1; }
-        if (c) vals.push([t[0] + ':' + v.key, v.name, c]);
+        if (c) vals.push([facetValue(g, v.key), v.name, c]);
       });
       vals.sort(function (a, b) { return b[2] - a[2] || (a[1] < b[1] ? -1 : 1); });
-      var tc = 0;
       for (var i = 0; i < N; i++) tc += any[i];
-      out.types.push([t[0], tc]);
-      out.entities[t[0]] = vals;
+      out.groups[g.file] = {values: vals, any: tc};
     });
     this.meta.years.forEach(function (y) {
       var c = 0;
@@ -965,17 +1106,6 @@
       if (prev) prev[1] += c; else out.years.push([name, c]);
     });
     out.years = out.years.filter(function (y) { return y[1] > 0; }).reverse();
-    (this.facetLists.get(this.meta.sources) || []).forEach(function (v) {
-      var ds = facetDocs(v), c = 0;
-      for (var i = 0; i < ds.length; i++) c += inRes[ds[i]];
-      if (c) out.sources.push([v.key, c]);
-    });
-    (this.facetLists.get(this.meta.tags) || []).forEach(function (v) {
-      var ds = facetDocs(v), c = 0;
-      for (var i = 0; i < ds.length; i++) c += inRes[ds[i]];
-      if (c) out.tags.push([v.key, v.name, c]);
-    });
-    out.tags.sort(function (a, b) { return b[2] - a[2] || (a[1] < b[1] ? -1 : 1); });
     // Languages (an archive of several): [analyser code, count], the most used first.
     out.langs = [];
     if (this.docLang) {
@@ -985,6 +1115,15 @@
       out.langs.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); });
     }
     return out;
+  };
+
+  /* One group's counts over a result's documents, its list loaded first: a group the
+   * reader opens after the search (lists are loaded only for groups shown open). */
+  Engine.prototype.groupCounts = function (res, file) {
+    var self = this;
+    return this.loadFacet(file).then(function () {
+      return self.facetCounts(res.countOver || [], self.meta.n, [file]).groups[file];
+    });
   };
 
   // ------------------------------------------------------------ snippets
@@ -1068,6 +1207,6 @@
   A.parseQuery = parseQuery; A.decodePostings = decodePostings; A.decodeRuns = decodeRuns;
   A.fileName = fileName; A.fnv1a = fnv1a; A.bucket = bucket; A.filePath = filePath; A.articleUrl = articleUrl; A.frontDecode = frontDecode; A.editDistance = editDistance; A.Engine = Engine;
   A.scriptLoader = scriptLoader; A.registry = registry; A.highlight = highlight; A.snippet = snippet;
-  A.anySelected = anySelected;
+  A.anySelected = anySelected; A.monthOf = monthOf;
   if (typeof module === 'object' && module.exports) module.exports = A;
 })(typeof window !== 'undefined' ? window : globalThis);

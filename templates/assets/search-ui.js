@@ -17,8 +17,11 @@
   // Wait for a pause in typing: every intermediate prefix search loads shards and cards.
   var DEBOUNCE_MS = 120;
   var PAGE_SIZE = 10;  // results per "page" of the search page
-  var FACET_KEYS = ['type', 'entity', 'year', 'source', 'tag', 'lang'];
+  // URL parameters that are not facet selections; every other one is (a facet group's param, "type", "year").
+  var PAGE_KEYS = ['q', 'n', 'exact', 'sort', 'from', 'to'];
   var FACET_ROWS = 12;
+  var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+    'November', 'December'];
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -59,13 +62,14 @@
 
   var uid = 0;
 
-  /* One result: a link that is also a listbox option (text only inside: no nested controls). */
-  function resultOption(h, q, root, withSnippet) {
+  /* One result: a link that is also a listbox option (text only inside: no nested controls).
+   * byDate: the results are in date order, where an undated one says so (it is listed after the dated). */
+  function resultOption(h, q, root, withSnippet, byDate) {
     var a = el('a', 'as-result');
     a.href = root + h.doc.u;
     a.setAttribute('data-id', h.doc.id);
     // What the node shows depends on the query too (highlights): a node is reused for the same one only.
-    a.setAttribute('data-q', (withSnippet ? 's' : '') + q.terms.map(function (t) { return t.word; }).join(' ') + '|' +
+    a.setAttribute('data-q', (withSnippet ? 's' : '') + (byDate ? 'd' : '') + q.terms.map(function (t) { return t.word; }).join(' ') + '|' +
       (q.corrections || []).map(function (c) { return c.to; }).join(' '));
     var title = el('span', 'as-title');
     appendParts(title, A.highlight(h.doc.t || h.doc.id, q, h.doc.an));
@@ -74,7 +78,10 @@
     if (h.doc.lang && h.doc.lang !== pageLang()) { a.setAttribute('lang', h.doc.lang); a.setAttribute('dir', 'auto'); }
     var line = el('span', 'as-meta');
     if (h.doc.d) { var t = el('time', '', h.doc.d); t.setAttribute('datetime', h.doc.d); line.appendChild(t); }
+    else if (byDate) line.appendChild(el('span', 'as-undated', 'undated'));
     if (h.doc.s) line.appendChild(el('span', 'as-source', h.doc.s));
+    // Identical copies of the story are one result (generator/search/duplicates.py).
+    if (h.doc.k > 1) line.appendChild(el('span', 'as-copies', h.doc.k + ' copies'));
     a.appendChild(line);
     if (withSnippet) {
       var p = el('span', 'as-snippet');
@@ -210,28 +217,70 @@
     document.addEventListener('click', function (ev) { if (!form.contains(ev.target)) cb.open(false); });
   }
 
+  /* The sort and date-range controls: options from the index's years (meta), values from state. */
+  function orderControls(page, engine, state, changed) {
+    var order = page.querySelector('[data-order]'), box = page.querySelector('[data-range-box]');
+    var sort = order.querySelector('[data-sort]');
+    sort.value = state.sort;
+    sort.addEventListener('change', function () { state.sort = sort.value; changed(); });
+    order.hidden = false;
+    var years = engine.meta.years.filter(function (y) { return y[0]; }).map(function (y) { return y[0]; });
+    ['from', 'to'].forEach(function (end) {
+      var year = box.querySelector('[data-range=' + end + '][data-part=year]');
+      var month = box.querySelector('[data-range=' + end + '][data-part=month]');
+      year.appendChild(el('option', '', 'any year')).value = '';
+      years.forEach(function (y) { year.appendChild(el('option', '', y)).value = y; });
+      month.appendChild(el('option', '', 'all year')).value = '';
+      MONTHS.forEach(function (m, i) { month.appendChild(el('option', '', m)).value = ('0' + (i + 1)).slice(-2); });
+      var parts = (state[end] || '').split('-');
+      year.value = years.indexOf(parts[0]) >= 0 ? parts[0] : '';
+      month.value = year.value && parts[1] ? parts[1] : '';
+      month.disabled = !year.value;
+      function update() {
+        month.disabled = !year.value;
+        if (!year.value) month.value = '';
+        state[end] = year.value + (year.value && month.value ? '-' + month.value : '');
+        changed();
+      }
+      year.addEventListener('change', update);
+      month.addEventListener('change', update);
+    });
+    box.hidden = !years.length;
+  }
+
   function searchPage(page, engine, root) {
     var form = page.querySelector('form');
     var input = page.querySelector('input[role=combobox]');
     var listbox = page.querySelector('[role=listbox]');
     var status = page.querySelector('[role=status]');
     var facetBox = page.querySelector('[data-facets]');
+    var filters = page.querySelector('[data-filters]');
     var toggle = page.querySelector('[data-filters-toggle]');
     var note = page.querySelector('[data-correction]');
+    var dateNote = page.querySelector('[data-date-note]');
     var moreBtn = page.querySelector('[data-more]');
     var params = new URLSearchParams(window.location.search);
-    var state = {q: params.get('q') || '', facets: {}, limit: PAGE_SIZE, exact: params.get('exact') === '1'};
+    var state = {q: params.get('q') || '', facets: {}, limit: PAGE_SIZE, exact: params.get('exact') === '1',
+      sort: /^(new|old)$/.test(params.get('sort') || '') ? params.get('sort') : '',
+      from: A.monthOf(params.get('from'), '') ? params.get('from') : '', to: A.monthOf(params.get('to'), '') ? params.get('to') : ''};
     var shown = parseInt(params.get('n') || '', 10);
     if (shown > PAGE_SIZE) state.limit = Math.min(1000, Math.ceil(shown / PAGE_SIZE) * PAGE_SIZE);
-    FACET_KEYS.forEach(function (k) { state.facets[k] = params.getAll(k); });
+    params.forEach(function (v, k) {
+      if (PAGE_KEYS.indexOf(k) < 0) (state.facets[k] = state.facets[k] || []).push(v);
+    });
     input.value = state.q;
     var seq = 0;
     var cb = combobox(input, listbox, status);
+    var opened = {};   // facet groups the reader opened (their lists are loaded and counted)
+    var last = null;   // the result the facets show, for counting a group opened later
 
     function url(s) {
       var p = new URLSearchParams();
       if (s.q) p.set('q', s.q);
-      FACET_KEYS.forEach(function (k) { (s.facets[k] || []).forEach(function (v) { p.append(k, v); }); });
+      Object.keys(s.facets).forEach(function (k) { (s.facets[k] || []).forEach(function (v) { p.append(k, v); }); });
+      if (s.sort) p.set('sort', s.sort);
+      if (s.from) p.set('from', s.from);
+      if (s.to) p.set('to', s.to);
       if (s.limit > PAGE_SIZE) p.set('n', String(s.limit));
       if (s.exact) p.set('exact', '1');
       var qs = p.toString();
@@ -240,64 +289,112 @@
     function syncUrl() {
       try { history.replaceState(null, '', url(state)); } catch (e) { /* some browsers refuse on file:// */ }
     }
+    function range() { return state.from || state.to ? {from: state.from, to: state.to} : null; }
     if (toggle) {
       toggle.hidden = false;
       toggle.addEventListener('click', function () {
         var open = toggle.getAttribute('aria-expanded') !== 'true';
         toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
-        facetBox.classList.toggle('as-open', open);
+        filters.classList.toggle('as-open', open);
       });
     }
     moreBtn.addEventListener('click', function () { state.limit += PAGE_SIZE; run(); });
 
     function toggleFacet(kind, value) {
-      var list = state.facets[kind], i = list.indexOf(value);
+      var list = state.facets[kind] = state.facets[kind] || [], i = list.indexOf(value);
       if (i >= 0) list.splice(i, 1); else list.push(value);
+      if (!list.length) delete state.facets[kind];
       state.limit = PAGE_SIZE;
       run();
     }
-    function group(title, kind, rows) {
-      if (!rows.length) return;
-      var fs = el('fieldset', 'as-facet');
-      fs.appendChild(el('legend', '', title));
-      rows.slice(0, FACET_ROWS).forEach(function (r) {
-        var label = el('label'), box = el('input');
-        box.type = 'checkbox';
-        box.value = r.value;
-        box.checked = state.facets[kind].indexOf(r.value) >= 0;
-        box.setAttribute('data-facet', kind);
-        box.addEventListener('change', function () { toggleFacet(kind, r.value); });
-        label.appendChild(box);
-        label.appendChild(document.createTextNode(' ' + r.name + ' '));
-        label.appendChild(el('span', 'as-count', '(' + r.count + ')'));
-        fs.appendChild(label);
-      });
-      facetBox.appendChild(fs);
+    function checkbox(kind, r, cls) {
+      var label = el('label', cls), box = el('input');
+      box.type = 'checkbox';
+      box.value = r.value;
+      box.checked = (state.facets[kind] || []).indexOf(r.value) >= 0;
+      box.setAttribute('data-facet', kind);
+      box.addEventListener('change', function () { toggleFacet(kind, r.value); });
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(' ' + r.name + ' '));
+      label.appendChild(el('span', 'as-count', '(' + r.count + ')'));
+      return label;
     }
-    function renderFacets(f, approx) {
-      facetBox.textContent = '';
-      if (!f) return;
-      if (approx) facetBox.appendChild(el('p', 'as-facet-note', 'Counts among the best matches'));
-      group('Entity type', 'type', f.types.filter(function (t) { return t[1] > 0 || state.facets.type.indexOf(t[0]) >= 0; })
-        .map(function (t) { return {value: t[0], name: t[0], count: t[1]}; }));
-      Object.keys(f.entities).forEach(function (type) {
-        var rows = f.entities[type].map(function (e) { return {value: e[0], name: e[1], count: e[2]}; });
-        // Selected values stay visible even when outside the top rows.
-        state.facets.entity.forEach(function (v) {
-          if (v.split(':')[0] === type && !rows.slice(0, FACET_ROWS).some(function (r) { return r.value === v; })) {
-            var m = rows.filter(function (r) { return r.value === v; })[0];
-            rows.unshift(m || {value: v, name: v.split(':').slice(1).join(':'), count: 0});
-          }
-        });
-        group(type, 'entity', rows);
+    /* One facet group, every one alike: a <details> whose list is loaded when it is open. */
+    function groupKey(g) { return g.type ? 'entity:' + g.type : g.param; }
+    function selectedIn(g) {
+      return (state.facets[g.param] || []).filter(function (v) { return !g.type || v.split(':')[0] === g.type; });
+    }
+    function fillGroup(box, g, counts) {
+      var rows = counts.values.map(function (v) { return {value: v[0], name: v[1], count: v[2]}; });
+      // Selected values stay visible even when outside the top rows.
+      selectedIn(g).forEach(function (v) {
+        if (!rows.slice(0, FACET_ROWS).some(function (r) { return r.value === v; })) {
+          var m = rows.filter(function (r) { return r.value === v; })[0];
+          rows.unshift(m || {value: v, name: g.type ? v.split(':').slice(1).join(':') : v, count: 0});
+        }
       });
-      group('Year', 'year', f.years.map(function (y) { return {value: y[0], name: y[0], count: y[1]}; }));
-      group('Source', 'source', f.sources.map(function (s) { return {value: s[0], name: s[0], count: s[1]}; }));
-      group('Tag', 'tag', (f.tags || []).map(function (t) { return {value: t[0], name: t[1], count: t[2]}; }));
-      var langs = (f.langs || []).filter(function (l) { return l[1] > 0 || state.facets.lang.indexOf(l[0]) >= 0; });
-      if (langs.length > 1 || state.facets.lang.length) {
-        group('Language', 'lang', langs.map(function (l) { return {value: l[0], name: languageName(l[0]), count: l[1]}; }));
+      if (g.type && (counts.any || (state.facets.type || []).indexOf(g.type) >= 0)) {
+        box.appendChild(checkbox('type', {value: g.type, name: 'any of these', count: counts.any}, 'as-facet-any'));
       }
+      rows.slice(0, FACET_ROWS).forEach(function (r) { box.appendChild(checkbox(g.param, r)); });
+      if (!rows.length && !g.type) box.appendChild(el('p', 'as-facet-note', 'None among these results'));
+    }
+    function group(g, res) {
+      var details = el('details', 'as-facet'), key = groupKey(g);
+      details.setAttribute('data-facet-group', key);
+      details.appendChild(el('summary', '', g.label));
+      var box = el('div');
+      box.setAttribute('role', 'group');
+      box.setAttribute('aria-label', g.label);
+      details.appendChild(box);
+      var counts = res.facets && res.facets.groups[g.file];
+      details.open = !!(opened[key] || selectedIn(g).length || (g.type && (state.facets.type || []).indexOf(g.type) >= 0));
+      if (details.open && counts) fillGroup(box, g, counts);
+      details.addEventListener('toggle', function () {
+        opened[key] = details.open;
+        if (!details.open || box.childNodes.length) return;
+        engine.groupCounts(res, g.file).then(function (c) { if (res === last && !box.childNodes.length) fillGroup(box, g, c); });
+      });
+      facetBox.appendChild(details);
+    }
+    function renderFacets(res, approx) {
+      facetBox.textContent = '';
+      last = res;
+      if (!res) return;
+      if (approx) facetBox.appendChild(el('p', 'as-facet-note', 'Counts among the best matches'));
+      shownGroup('year', 'Year', res.facets.years.map(function (y) { return {value: y[0], name: y[0], count: y[1]}; }));
+      engine.facetGroups().forEach(function (g) { group(g, res); });
+      // Languages, when the archive has several (meta.langs: no list to load).
+      var picked = state.facets.lang || [];
+      var langs = (res.facets.langs || []).filter(function (l) { return l[1] > 0 || picked.indexOf(l[0]) >= 0; });
+      if (langs.length > 1 || picked.length) {
+        shownGroup('lang', 'Language', langs.map(function (l) { return {value: l[0], name: languageName(l[0]), count: l[1]}; }));
+      }
+    }
+    /* A group whose counts come with every result (from meta), shown open. */
+    function shownGroup(kind, label, rows) {
+      if (!rows.length) return;
+      var details = el('details', 'as-facet'), box = el('div');
+      details.setAttribute('data-facet-group', kind);
+      details.open = true;
+      details.appendChild(el('summary', '', label));
+      box.setAttribute('role', 'group');
+      box.setAttribute('aria-label', label);
+      rows.forEach(function (r) { box.appendChild(checkbox(kind, r)); });
+      details.appendChild(box);
+      facetBox.appendChild(details);
+    }
+    /* The files of the facet groups shown open: the only lists a search loads besides the selected. */
+    function openFiles() {
+      return engine.facetGroups().filter(function (g) { return opened[groupKey(g)]; }).map(function (g) { return g.file; });
+    }
+    function sayDates(res) {
+      var text = '';
+      if (engine.undated() && state.sort && res && res.total) {
+        text = 'Undated articles have no place in a date order: they are listed after the dated ones.';
+      } else if (engine.undated() && range()) text = 'Undated articles are in no date range, so they are left out.';
+      dateNote.textContent = text;
+      dateNote.hidden = !text;
     }
     var shownKey = null;
     function run() {
@@ -309,32 +406,37 @@
       shownKey = key;
       var my = ++seq;
       note.textContent = '';
-      if (!state.q.trim() && !A.anySelected(state.facets)) {
+      if (!state.q.trim() && !A.anySelected(state.facets) && !range()) {
         cb.render([], 'Type to search, or pick a filter.');
         moreBtn.hidden = true;
-        engine.search('', {withFacets: true, limit: 0}).then(function (res) { if (my === seq) renderFacets(res.facets, false); });
+        sayDates(null);
+        engine.search('', {withFacets: openFiles(), limit: 0}).then(function (res) { if (my === seq) renderFacets(res, false); });
         return;
       }
+      var byDate = !!state.sort;
       var show = function (res, busy) {
         if (my !== seq) return;
-        var items = res.hits.map(function (h) { return resultOption(h, res.query, root, true); });
-        cb.render(items, countText(res) + (busy ? BUSY : ''), busy);
+        var items = res.hits.map(function (h) { return resultOption(h, res.query, root, true, byDate); });
+        cb.render(items, countText(res) + (res.total && byDate ? (state.sort === 'new' ? ', newest first' : ', oldest first') : '') +
+          (busy ? BUSY : ''), busy);
         note.textContent = '';
-        var fix = corrections(res, state.q, function (t) { return url({q: t, facets: state.facets, limit: PAGE_SIZE}); });
+        var fix = corrections(res, state.q, function (t) { return url({q: t, facets: state.facets, limit: PAGE_SIZE, sort: state.sort, from: state.from, to: state.to}); });
         if (fix) {
           if (res.corrections.some(function (c) { return c.replaced; })) {
             var orig = el('a', '', state.q);
-            orig.href = url({q: state.q, facets: state.facets, limit: PAGE_SIZE, exact: true});
+            orig.href = url({q: state.q, facets: state.facets, limit: PAGE_SIZE, exact: true, sort: state.sort, from: state.from, to: state.to});
             fix.appendChild(document.createTextNode('Search instead for '));
             fix.appendChild(orig);
           }
           note.appendChild(fix);
         }
         if (busy) return;  // facets and "more" wait for the exact result
+        sayDates(res);
         moreBtn.hidden = !(res.total > res.hits.length);
-        renderFacets(res.total ? res.facets : null, res.facetsApprox);
+        renderFacets(res.total ? res : null, res.facetsApprox);
       };
-      engine.search(state.q, {limit: state.limit, facets: state.facets, withFacets: true, spell: !state.exact,
+      engine.search(state.q, {limit: state.limit, facets: state.facets, withFacets: openFiles(), spell: !state.exact,
+        sort: state.sort, range: range(),
         isStale: function () { return my !== seq; }, onProgress: function (res) { show(res, true); }})
         .then(function (res) { show(res, false); }).catch(function (e) { shownKey = null; status.textContent = 'Search unavailable: ' + e.message; });
     }
@@ -347,7 +449,10 @@
       run();
     });
     input.addEventListener('input', typed);
-    run();
+    engine.init().then(function () {
+      orderControls(page, engine, state, function () { state.limit = PAGE_SIZE; run(); });
+      run();
+    }).catch(function (e) { status.textContent = 'Search unavailable: ' + e.message; });
   }
 
   function start() {

@@ -84,19 +84,35 @@ test('entity facet filters a query and browses an empty one', async () => {
 test('type, year and source facets', async () => {
   const e = makeEngine();
   assert.deepEqual(await ids(e, 'talks', {facets: {year: ['2019']}}), ['kabul-2019']);
-  assert.deepEqual(await ids(e, '', {facets: {source: ['Kabul Times']}}), ['fighting-report', 'kabul-2019']);
+  assert.deepEqual(await ids(e, '', {facets: {source: ['kabul-times']}}), ['fighting-report', 'kabul-2019']);
   assert.deepEqual(await ids(e, '', {facets: {type: ['person']}}), ['chelsea-win', 'profile-brown', 'panjshir-battle', 'saleh-profile']);
   assert.deepEqual(await ids(e, '', {facets: {year: ['undated']}}), ['undated-note']);
+});
+
+test('every taxonomy is a facet alike: tags, sources and a desk filter, and every ticked value must hold', async () => {
+  const e = makeEngine();
+  await e.init();
+  assert.deepEqual(e.facetGroups().map((g) => [g.label, g.param, g.type]), [
+    ['People', 'entity', 'person'], ['Organisations', 'entity', 'org'], ['Places', 'entity', 'place'],
+    ['Tags', 'tag', ''], ['Sources', 'source', ''], ['Desks', 'desk', '']]);
+  assert.deepEqual(await ids(e, '', {facets: {tag: ['afghanistan']}}), ['fighting-report', 'panjshir-battle', 'kabul-2019']);
+  assert.deepEqual(await ids(e, '', {facets: {tag: ['afghanistan', 'conflict']}}), ['fighting-report']);
+  assert.deepEqual(await ids(e, '', {facets: {desk: ['profiles']}}), ['profile-brown', 'saleh-profile']);
+  assert.deepEqual(await ids(e, 'saleh', {facets: {desk: ['profiles']}}), ['saleh-profile']);
+  assert.deepEqual(await ids(e, '', {facets: {desk: ['profiles'], source: ['republic-world']}}), ['saleh-profile']);
+  assert.deepEqual(await ids(e, '', {facets: {desk: ['no-such-desk']}}), []);
 });
 
 test('live facet counts follow the results', async () => {
   const e = makeEngine();
   const res = await e.search('taliban', {withFacets: true, limit: 5});
   assert.equal(res.total, 2);
-  const orgs = Object.fromEntries(res.facets.entities.org.map((v) => [v[0], v[2]]));
+  const orgs = Object.fromEntries(res.facets.groups['f/org'].values.map((v) => [v[0], v[2]]));
   assert.deepEqual(orgs, {'org:taliban': 2, 'org:northern-alliance': 1});
   assert.deepEqual(res.facets.years, [['2021', 2]]);
-  assert.deepEqual(Object.fromEntries(res.facets.types), {org: 2, person: 1, place: 1});
+  const any = Object.fromEntries(Object.entries(res.facets.groups).map(([f, g]) => [f, g.any]));
+  assert.deepEqual(any, {'f/person': 1, 'f/org': 2, 'f/place': 1, 'f/_tag': 2, 'f/_source': 2, 'f/_desk': 0});
+  assert.deepEqual(res.facets.groups['f/_tag'].values, [['afghanistan', 'Afghanistan', 2], ['conflict', 'Conflict', 1]]);
   const all = await e.search('', {withFacets: true, limit: 0});
   assert.equal(all.total, 0);
   assert.deepEqual(all.facets.years.map((y) => y[0]), ['2022', '2021', '2020', '2019', 'undated']);
@@ -104,7 +120,18 @@ test('live facet counts follow the results', async () => {
   const none = await e.search('zzqqxx', {withFacets: true, limit: 5});
   assert.equal(none.total, 0);
   assert.deepEqual(none.facets.years, []);
-  assert.deepEqual(Object.fromEntries(none.facets.types), {org: 0, person: 0, place: 0});
+  assert.deepEqual(Object.values(none.facets.groups).map((g) => g.any), [0, 0, 0, 0, 0, 0]);
+});
+
+test('facet lists load only for the groups asked for or selected; a group opened later counts the same', async () => {
+  const e = makeEngine();
+  const res = await e.search('taliban', {withFacets: ['f/_tag'], limit: 5, facets: {source: ['republic-world']}});
+  assert.deepEqual(e.loaded.filter((k) => k.startsWith('f/')).sort(), ['f/_source', 'f/_tag']);
+  assert.deepEqual(Object.keys(res.facets.groups).sort(), ['f/_source', 'f/_tag']);
+  const orgs = await e.groupCounts(res, 'f/org');
+  assert.ok(e.loaded.includes('f/org'));
+  const full = await makeEngine().search('taliban', {withFacets: true, limit: 5, facets: {source: ['republic-world']}});
+  assert.deepEqual(orgs, full.facets.groups['f/org']);
 });
 
 test('a query loads only the shards for its terms, and documents for shown hits', async () => {

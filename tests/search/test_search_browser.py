@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PANJSHIR, href, type_in_box
+from conftest import PANJSHIR, href, open_facet_group, type_in_box
 from playwright.sync_api import Browser, Page, expect
 
 from generator.build import BuildOptions, build
@@ -65,6 +65,8 @@ def test_search_page_reads_the_url_and_filters_by_facet(page: Page, site_server:
     expect(results.first).to_be_visible()
     before = results.count()
     assert before >= 3
+    assert page.locator("input[data-facet=entity]").count() == 0  # a group's list loads when it is opened
+    open_facet_group(page, "entity:person")
     saleh = page.locator("input[data-facet=entity][value='person:amrullah-saleh']")
     expect(saleh).to_be_visible()
     label = page.locator("label", has=saleh)
@@ -296,6 +298,7 @@ def test_tags_facet_filters_results(page: Page, site_server: str) -> None:
     page.goto(site_server + "search/index.html?q=taliban")
     expect(results.first).to_be_visible()
     before = results.count()
+    open_facet_group(page, "tag")
     tag = page.locator("input[data-facet=tag][value='afghanistan']")
     expect(tag).to_be_visible()
     label = page.locator("label", has=tag)

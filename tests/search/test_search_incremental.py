@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from generator.search import SearchDoc, layout
+from generator.search import FacetDef, SearchDoc, layout
 from generator.search import browser_index as bi
 from generator.search.layout import Params
 
@@ -19,6 +19,8 @@ WORDS = ("oil price opec crude barrel saudi kuwait quota output cut rise fall ma
          "baker volcker reserve treasury bond yield tax budget deficit trade japan tokyo tariff chip").split()
 PEOPLE = [("p-baker", "James Baker"), ("p-volcker", "Paul Volcker"), ("p-sumita", "Satoshi Sumita")]
 PLACES = [("pl-usa", "USA"), ("pl-japan", "Japan"), ("pl-brazil", "Brazil"), ("pl-uk", "UK")]
+TAGS = [("tag", "oil", "Oil"), ("tag", "trade", "Trade"), ("desk", "markets", "Markets"), ("desk", "world", "World")]
+FACETS = (FacetDef("place", "Places", entity=True), FacetDef("tag", "Tags"), FacetDef("desk", "Desks"))
 
 
 def _text(rng: random.Random, n: int) -> str:
@@ -39,6 +41,7 @@ def _doc(rng: random.Random, serial: int, date: str | None) -> SearchDoc:
         title=_text(rng, rng.randint(0, 8)).capitalize(), date=date,
         source=rng.choice([None, "Reuters", "Kabul Times"]), summary=_text(rng, rng.randint(0, 6)) if rng.random() < 0.3 else "",
         body="\n\n".join(paragraphs), entities=tuple(ents),
+        facets=tuple(t for t in TAGS if rng.random() < 0.3),
     )
 
 
@@ -64,7 +67,7 @@ def _step(rng: random.Random, docs: list[SearchDoc], serial: int) -> tuple[list[
     """One random change an archivist makes; returns the new documents and what was done."""
     docs = list(docs)
     kind = rng.choice(["edit", "edit", "edit", "append", "append", "delete-newest", "delete", "redate",
-                       "entities", "title", "noop", "insert-undated", "duplicate"])
+                       "entities", "title", "noop", "insert-undated", "duplicate", "facets", "copy-edited"])
     newest = max((d.date or "" for d in docs), default="1987-12-31")
     if kind == "edit" and docs:
         i = rng.randrange(len(docs))
@@ -88,9 +91,18 @@ def _step(rng: random.Random, docs: list[SearchDoc], serial: int) -> tuple[list[
         docs[i] = SearchDoc(**{**docs[i].__dict__, "title": _text(rng, 4).upper()})
     elif kind == "insert-undated":
         docs.append(_doc(rng, serial, None))
-    elif kind == "duplicate" and docs:
+    elif kind == "duplicate" and docs:  # an identical copy (another source or tag, maybe): indexed once
         src = rng.choice(docs)
-        docs.append(SearchDoc(**{**src.__dict__, "id": f"a{serial}", "url": layout.article_url(f"a{serial}")}))
+        docs.append(SearchDoc(**{**src.__dict__, "id": f"a{serial}", "url": layout.article_url(f"a{serial}"),
+                                 "facets": tuple(t for t in TAGS if rng.random() < 0.3)}))
+    elif kind == "facets" and docs:
+        i = rng.randrange(len(docs))
+        docs[i] = SearchDoc(**{**docs[i].__dict__, "facets": tuple(t for t in TAGS if rng.random() < 0.5)})
+    elif kind == "copy-edited" and docs:  # one of a story's copies edited: no longer the same story
+        twins = [i for i, d in enumerate(docs) if sum((e.title, e.body) == (d.title, d.body) for e in docs) > 1]
+        if twins:
+            i = rng.choice(twins)
+            docs[i] = SearchDoc(**{**docs[i].__dict__, "body": docs[i].body + " corrected"})
     return _order(docs), kind
 
 
@@ -99,7 +111,7 @@ def test_random_updates_equal_a_clean_build(seed: int) -> None:
     """Random edit/add/delete/re-date sequences: every update, applied, gives the clean build's bytes."""
     rng = random.Random(seed)
     docs = _order([_doc(rng, i, _date(rng)) for i in range(40)])
-    state, files = bi.build_browser_index(docs, None, SMALL)
+    state, files = bi.build_browser_index(docs, None, SMALL, facets=FACETS)
     site = dict(files)
     assert all(v is not None for v in files.values())
     serial = 1000
@@ -111,13 +123,13 @@ def test_random_updates_equal_a_clean_build(seed: int) -> None:
         # The state goes through the build cache: updates must work from a pickled copy.
         previous = pickle.loads(pickle.dumps(state))
         before = dict(site)
-        state, files = bi.build_browser_index(docs, previous, SMALL)
+        state, files = bi.build_browser_index(docs, previous, SMALL, facets=FACETS)
         _apply(site, files)
-        _clean_state, clean = bi.build_browser_index(docs, None, SMALL)
+        _clean_state, clean = bi.build_browser_index(docs, None, SMALL, facets=FACETS)
         assert site == clean, f"after {kinds}"
         # Only files whose bytes changed are returned.
         assert all(before.get(p) != data for p, data in files.items()), kind
-    assert {"edit", "append", "delete"} <= set(kinds)
+    assert {"edit", "append"} <= set(kinds) and {"delete", "delete-newest"} & set(kinds)
 
 
 def test_updates_touch_only_what_the_change_reaches() -> None:

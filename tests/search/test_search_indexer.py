@@ -16,7 +16,7 @@ from generator.search.analysis import analyze, keep, spell_keys, spellable, word
 from generator.search.browser_index import doc_digest
 from generator.search.cli import run_query
 from generator.search.encoding import ALPHABET, b36, encode_postings, encode_runs, file_name, front_code, utf16_key
-from generator.search.fixture import FIXTURES, PARAMS, fixture_docs
+from generator.search.fixture import FACETS, FIXTURES, PARAMS, fixture_docs
 from generator.search.impacts import split_tiers
 from generator.search.indexer import write_browser_index
 from generator.search.layout import Params, df_digit, lexicon_key, split_lead
@@ -104,7 +104,7 @@ def cards(idx: dict[str, object], n: int) -> list[list]:
 @pytest.fixture()
 def site(tmp_path: Path) -> Path:
     out = tmp_path / "site"
-    write_browser_index(fixture_docs(), out, PARAMS)
+    write_browser_index(fixture_docs(), out, PARAMS, FACETS)
     return out
 
 
@@ -191,10 +191,16 @@ def test_cards_hold_what_the_results_show(site: Path) -> None:
 def test_years_are_runs_and_facets_list_documents(site: Path) -> None:
     idx = read_index(site)
     meta = idx["meta"]
-    assert meta["years"] == [["", 0, 0], ["2019", 1, 1], ["2020", 2, 2], ["2021", 3, 7], ["2022", 8, 14]]
-    assert meta["types"] == [["org", "f/org", 3], ["person", "f/person", 4], ["place", "f/place", 3]]
+    # [year, first doc, last doc, [month, its first doc, ...]]: a date range is a range of numbers
+    assert meta["years"] == [["", 0, 0], ["2019", 1, 1, [3, 1]], ["2020", 2, 2, [6, 2]],
+                             ["2021", 3, 7, [9, 3, 10, 6, 11, 7]], ["2022", 8, 14, [4, 8]]]
+    # every facet alike, in the order given: [label, file, values, URL parameter, entity type]
+    assert meta["facets"] == [["People", "f/person", 4, "entity", "person"], ["Organisations", "f/org", 3, "entity", "org"],
+                              ["Places", "f/place", 3, "entity", "place"], ["Tags", "f/_tag", 2, "tag"],
+                              ["Sources", "f/_source", 3, "source"], ["Desks", "f/_desk", 1, "desk"]]
     # runs: Massoud in doc 3 ((3 + 1) * 2 = "8"), Saleh in docs 2-3 ((2 + 1) * 2 + 1 = "7", then 1 more)
     assert idx["f/person"][:2] == [["ahmad-massoud", "Ahmad Massoud", "8"], ["amrullah-saleh", "Amrullah Saleh", "71"]]
+    assert idx["f/_tag"] == [["afghanistan", "Afghanistan", "451"], ["conflict", "Conflict", "a"]]  # docs 1, 3-4; doc 4
 
 
 def test_lexicon_holds_every_spellable_word_under_its_three_keys(site: Path) -> None:
@@ -294,7 +300,7 @@ def test_empty_corpus(tmp_path: Path) -> None:
     stats = write_browser_index([], tmp_path / "site")
     assert stats.docs == 0
     meta = read_index(tmp_path / "site")["meta"]
-    assert (meta["n"], meta["shards"], meta["types"], meta["years"]) == (0, "", [], [])
+    assert (meta["n"], meta["shards"], meta["facets"], meta["years"]) == (0, "", [], [])
 
 
 def _doc(i: int, body: str) -> SearchDoc:

@@ -63,19 +63,19 @@ def _seed_docs() -> list[SearchDoc]:
         text = path.read_text(encoding="utf-8")
         title, _, body = text.partition("\n")
         docs.append(SearchDoc(id=f"seed{i}", url="", title=title, date=None, source=None,
-                              summary=body[:200], body=body, entities=(), tags=()))
+                              summary=body[:200], body=body, entities=()))
     assert len(docs) > 10
     return docs
 
 
 def _fixture_docs() -> list[SearchDoc]:
     rows = json.loads((FIXTURES / "search_docs.json").read_text(encoding="utf-8"))
-    return [SearchDoc(**{**r, "entities": tuple(tuple(e) for e in r["entities"]), "tags": ()}) for r in rows]
+    return [SearchDoc(**{**r, "entities": tuple(tuple(e) for e in r["entities"])}) for r in rows]
 
 
 def _hostile_docs() -> list[SearchDoc]:
     return [SearchDoc(id=f"h{i}", url="", title=t[:40], date=None, source=None, summary=t[::-1], body=t,
-                      entities=(("e", t[:20], "person"),) if t else (), tags=())
+                      entities=(("e", t[:20], "person"),) if t else ())
             for i, t in enumerate(HOSTILE)]
 
 
@@ -92,7 +92,7 @@ def _generated_docs(n: int = 300) -> list[SearchDoc]:
             body = " ".join(["cocoa"] * 1200 + ["the"] * 300 + ["cocoa", "exports"])
         docs.append(SearchDoc(id=f"g{i}", url="", title=" ".join(rng.choice(words) for _ in range(6)), date=None,
                               source=None, summary=" ".join(rng.choice(words) for _ in range(rng.randint(0, 30))),
-                              body=body, entities=(("x", rng.choice(words), "org"),), tags=()))
+                              body=body, entities=(("x", rng.choice(words), "org"),)))
     return docs
 
 
