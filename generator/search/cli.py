@@ -39,26 +39,28 @@ def synced_whoosh(site: Path) -> Path:
 
 
 def run_client(site: Path, queries: list[tuple[object, str]], limit: int, exhaustive: bool = False,
-               blocks: int | None = None) -> list[list[str]]:
+               blocks: int | None = None, options: dict | None = None) -> list[list[str]]:
     """Rankings from the site's search engine under Node: one process for all queries (see ``client_rows``)."""
-    return [row["results"] for row in client_rows(site, queries, limit, exhaustive, blocks)]
+    return [row["results"] for row in client_rows(site, queries, limit, exhaustive, blocks, options)]
 
 
 def client_rows(site: Path, queries: list[tuple[object, str]], limit: int, exhaustive: bool = False,
-                blocks: int | None = None) -> list[dict]:
+                blocks: int | None = None, options: dict | None = None) -> list[dict]:
     """What the site's search engine under Node answers, per query: ``results`` (ids) and ``corrections``.
 
     ``exhaustive`` makes the engine load every tail block instead of stopping
     once its top ``limit`` is proven: the reference the evaluation checks the
     pruning against.  ``blocks`` caps the tail blocks a query may load, as
     the browser's search UI does (search-ui.js: PAGE_BLOCKS, QUICK_BLOCKS).
+    ``options`` go with every query, as the search page's URL gives them:
+    ``sort`` ("new", "old"), ``from`` and ``to`` ("YYYY" or "YYYY-MM"), ``facets``.
     """
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("node is not installed; the client engine runs search-engine.js under Node")
     if not (site / "search" / "meta.js").exists():
         raise RuntimeError(f"{site}/search/meta.js not found: build the site first")
-    stdin = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, (_qid, t) in enumerate(queries))
+    stdin = "".join(json.dumps({**(options or {}), "id": i, "text": t}) + "\n" for i, (_qid, t) in enumerate(queries))
     proc = subprocess.run(
         [node, str(NODE_RUNNER), str(ASSETS), str(site), str(limit)]
         + (["exhaustive"] if exhaustive else [f"blocks={blocks}"] if blocks is not None else []),
@@ -113,6 +115,10 @@ def add_query_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--engine", choices=("client", "whoosh"), default="client")
     ap.add_argument("--limit", type=int, default=10)
     ap.add_argument("--queries", type=Path, help='JSON Lines file of {"id": ..., "text": ...}')
+    ap.add_argument("--sort", choices=("relevance", "new", "old"), default="relevance",
+                    help="client engine: by relevance, or newest / oldest first (every word required)")
+    ap.add_argument("--from", dest="date_from", metavar="YYYY[-MM]", help="client engine: dated from this month on")
+    ap.add_argument("--to", dest="date_to", metavar="YYYY[-MM]", help="client engine: dated up to this month")
     ap.add_argument("text", nargs="*", help="query text")
 
 
@@ -133,10 +139,13 @@ def query(args: argparse.Namespace, ap: argparse.ArgumentParser) -> int:
         queries = [(None, " ".join(args.text))]
     else:
         ap.error("give TEXT or --queries FILE")
+    if args.engine == "whoosh" and (args.sort != "relevance" or args.date_from or args.date_to):
+        ap.error("--sort, --from and --to are the client engine's (the search page's)")
     limit = max(1, args.limit)
     try:
         if args.engine == "client":
-            results = run_client(args.site, queries, limit)
+            options = {"sort": None if args.sort == "relevance" else args.sort, "from": args.date_from, "to": args.date_to}
+            results = run_client(args.site, queries, limit, options={k: v for k, v in options.items() if v})
         else:
             results = run_whoosh(synced_whoosh(args.site), queries, limit)
     except RuntimeError as e:

@@ -3,7 +3,8 @@
  * Usage: node node_runner.js ASSETS_DIR SITE_DIR LIMIT [exhaustive | blocks=N] < queries.jsonl
  * (exhaustive: load every tail block, no top-k pruning: the reference ranking;
  * blocks=N: at most N tail blocks, as the browser's search UI)
- * Input lines: {"id": ..., "text": ...}; output lines: {"query_id", "results", "corrections"}
+ * Input lines: {"id": ..., "text": ..., optional "sort" ("new" | "old"), "from", "to" ("YYYY" or "YYYY-MM"),
+ * "facets" ({param: [values]}, as the search page's URL)}; output lines: {"query_id", "results", "corrections"}
  * (corrections: [{word, to, replaced}], the spelling the search page would show).
  * Index files are the same classic scripts the browser loads: each is run
  * with vm.runInThisContext and registers itself via __as (__archiveSearch.put).
@@ -39,7 +40,8 @@ async function main() {
     if (!line.trim()) continue;
     const q = JSON.parse(line);
     // Cards are loaded as in the browser (the closeness re-order reads them); ids come from them.
-    const opts = {limit: limit, exhaustive: mode === 'exhaustive'};
+    const opts = {limit: limit, exhaustive: mode === 'exhaustive', sort: q.sort, facets: q.facets,
+      range: q.from || q.to ? {from: q.from, to: q.to} : null};
     if (mode && mode.startsWith('blocks=')) opts.maxBlocks = parseInt(mode.slice(7), 10);
     const res = await engine.search(String(q.text || ''), opts);
     out.push(JSON.stringify({query_id: q.id === undefined ? null : q.id, results: res.hits.map((h) => h.doc.id),

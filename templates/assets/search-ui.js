@@ -390,9 +390,10 @@
     }
     function sayDates(res) {
       var text = '';
-      if (engine.undated() && state.sort && res && res.total) {
+      if (engine.undated() && range()) text = 'Undated articles are in no date range, so they are left out.';
+      else if (engine.undated() && state.sort && res && res.total) {
         text = 'Undated articles have no place in a date order: they are listed after the dated ones.';
-      } else if (engine.undated() && range()) text = 'Undated articles are in no date range, so they are left out.';
+      }
       dateNote.textContent = text;
       dateNote.hidden = !text;
     }

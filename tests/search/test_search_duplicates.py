@@ -1,0 +1,47 @@
+"""Exact duplicates are indexed once: the smallest id stands for its copies, says how many, and takes their facets."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from generator.search import FacetDef, SearchDoc
+from generator.search.browser_index import build_browser_index, doc_digest
+from generator.search.duplicates import collapse
+from generator.search.layout import card
+
+
+def _doc(i: str, title: str, body: str, source: str | None = None, date: str | None = "1987-03-01") -> SearchDoc:
+    facets = (("source", source.lower(), source),) if source else ()
+    return SearchDoc(id=i, url=f"articles/{i}.html", title=title, date=date, source=source, summary="", body=body,
+                     entities=(), facets=facets)
+
+
+def test_identical_title_and_body_collapse_into_the_smallest_id_with_the_copies_facets() -> None:
+    docs = [_doc("b7", "Oil up", "Prices rose.", "Wire"), _doc("a3", "Oil up", "Prices rose.", "Desk"),
+            _doc("c1", "Oil up", "Prices rose today.", "Wire"), _doc("d2", "Oil down", "Prices rose.")]
+    kept = collapse(docs, [doc_digest(d) for d in docs], {})
+    assert [d.id for d in kept.docs] == ["a3", "c1", "d2"]  # the one check --mark-duplicates names the original
+    rep = kept.docs[0]
+    assert rep.copies == 2 and card(rep, rep.body, False)[-1] == 2
+    assert {f[1] for f in rep.facets} == {"desk", "wire"}
+    assert all(d.copies == 1 for d in kept.docs[1:]) and card(kept.docs[1], "", False)[-1] != 0
+    assert len(kept.contents) == 4  # every input's content digest, for the next build
+
+
+def test_empty_articles_are_no_story_to_repeat() -> None:
+    docs = [_doc("a", "", ""), _doc("b", "", "")]
+    assert [d.id for d in collapse(docs, [doc_digest(d) for d in docs], {}).docs] == ["a", "b"]
+
+
+def test_the_index_holds_one_document_per_story() -> None:
+    docs = [_doc("x1", "Cocoa quota", "Talks on cocoa.", "Wire"), _doc("x0", "Cocoa quota", "Talks on cocoa.", "Desk"),
+            _doc("y", "Sugar", "Cuba sugar harvest.")]
+    state, files = build_browser_index(docs, facets=[FacetDef("source", "Sources")])
+    meta = files["search/meta.js"].decode()
+    assert '"n":2' in meta
+    # both sources list document 0, the story (runs: "2" is document 0 alone)
+    assert files["search/f/_source.js"] == b'__as("f/_source",[["desk","Desk","2"],["wire","Wire","2"]]);\n'
+    # an edit that makes the copies differ makes them two stories again
+    edited = [docs[0], replace(docs[1], body="Talks on cocoa, corrected."), docs[2]]
+    _state, update = build_browser_index(edited, state)
+    assert '"n":3' in update["search/meta.js"].decode()
