@@ -1,4 +1,4 @@
-"""The search budget measurement: its byte counting server and its verdicts (Chromium runs in test_search_browser)."""
+"""The search budget measurement: its byte counting server, its verdicts, and one facet query in Chromium."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator.search import layout, measure
 from generator.search.layout import article_url
+from generator.search.queryset import Query
 
 
 def test_server_counts_every_byte_it_sends_headers_included(tmp_path: Path) -> None:
@@ -89,3 +90,12 @@ def test_site_files_counts_articles_and_index(tmp_path: Path) -> None:
 def test_missing_site_is_a_clear_error(tmp_path: Path, capsys) -> None:
     assert measure.main([str(tmp_path)]) == 2
     assert "search/meta.js not found" in capsys.readouterr().err
+
+
+def test_a_facet_query_opens_the_group_and_ticks_the_value(built_site: Path) -> None:
+    """As a reader: the group's list loads when it is opened, and its cost counts with the query's."""
+    query = Query("taliban", "facet", {"entity": ["person:amrullah-saleh"]})
+    [row] = measure.measure(built_site, [query, Query("kabul", "word")], box=False)[:1]
+    assert row["page_first"]["files"].get("f") == 1  # f/person, opened for the tick
+    assert "f" not in row["page_alone"]["files"]  # the empty page loads no value list
+    assert row["page_top10"] and all(isinstance(i, str) for i in row["page_top10"])
