@@ -215,8 +215,11 @@ def _search(page, traffic: Traffic, q: Query, field: str, status: str, listbox: 
 
 
 def measure(site: Path, queries: list[Query], chromium: str = CHROMIUM, box: bool = True,
-            each: Callable[[dict], None] | None = None) -> list[dict]:
-    """One dict per query: the cost of each scenario described in the module docstring (``each`` sees it at once)."""
+            each: Callable[[dict], None] | None = None, sort: str = "") -> list[dict]:
+    """One dict per query: the cost of each scenario described in the module docstring (``each`` sees it at once).
+
+    ``sort`` ("new", "old") opens the search page in that date order, so its queries are sorted by date.
+    """
     from playwright.sync_api import sync_playwright
 
     traffic = Traffic()
@@ -235,7 +238,7 @@ def measure(site: Path, queries: list[Query], chromium: str = CHROMIUM, box: boo
                 ctx = browser.new_context()
                 page = ctx.new_page()
                 traffic.take()
-                page.goto(base + "search/index.html")
+                page.goto(base + "search/index.html" + (f"?sort={sort}" if sort else ""))
                 _settle(page, traffic, "#as-page-status", "#as-results")
                 row["page_alone"] = _cost(traffic.take())
                 row["page_first"] = _search(page, traffic, q, "#as-page-q", "#as-page-status", "#as-results")
@@ -322,12 +325,12 @@ def build_reuters(work: Path) -> Path:
     return site
 
 
-def same_as_cli(site: Path, rows: list[dict]) -> dict:
-    """Whether the search page's top 10 equals ``query --engine client``'s, on every query without facets."""
+def same_as_cli(site: Path, rows: list[dict], sort: str = "") -> dict:
+    """Whether the search page's top 10 equals ``query --engine client``'s (``--sort``), on every query without facets."""
     from generator.search.cli import run_client
 
     plain = [r for r in rows if not r["facets"]]
-    cli = run_client(site, [(None, r["query"]) for r in plain], 10)
+    cli = run_client(site, [(None, r["query"]) for r in plain], 10, options={"sort": sort} if sort else None)
     differ = [r["query"] for r, ids in zip(plain, cli, strict=True) if r["page_top10"] != ids]
     return {"kind": "ui_vs_cli", "queries": len(plain), "same": len(plain) - len(differ), "differ": differ}
 
@@ -362,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuters", action="store_true", help="import and build Reuters (in --work) and measure it")
     ap.add_argument("--work", type=Path, help="with --reuters: where to build (kept; reused when built)")
     ap.add_argument("--no-box", action="store_true", help="measure the search page only")
+    ap.add_argument("--sort", choices=("new", "old"), help="the search page's queries in date order (the box has none)")
     ap.add_argument("--chromium", default=CHROMIUM)
     args = ap.parse_args(argv)
     if args.reuters:
@@ -379,12 +383,12 @@ def main(argv: list[str] | None = None) -> int:
         queries = [Query(t, "given") for t in (TYPO_QUERIES if args.typos else DEFAULT_QUERIES)]
     else:
         queries = QUERIES
-    rows = measure(args.site, queries, args.chromium, box=not args.no_box,
+    rows = measure(args.site, queries, args.chromium, box=not args.no_box and not args.sort, sort=args.sort or "",
                    each=lambda r: print(json.dumps({"kind": "query", **r}), flush=True))
     out = summary(rows, site_files(args.site))
     print(json.dumps(out))
     if args.reuters:
-        print(json.dumps(same_as_cli(args.site, rows)))
+        print(json.dumps(same_as_cli(args.site, rows, args.sort or "")))
         print(json.dumps(spelling_check(args.site)))
     print(report(out), file=sys.stderr)
     return 0
