@@ -722,7 +722,8 @@
       });
       if (need.length >= BLOCKS_PER_ROUND) break;
     }
-    if (open >= 0 && docs.length < limit) {
+    var stale = ctx.opts.isStale && ctx.opts.isStale();  // a newer keystroke replaced this search: stop loading
+    if (open >= 0 && docs.length < limit && !stale) {
       return Promise.all(need.map(function (b) { return self.loadBlock(b.e, b.blk); }))
         .then(function () { return self.rankByDate(ctx); });
     }
