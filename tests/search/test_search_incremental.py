@@ -260,3 +260,14 @@ def test_documents_analysed_in_forked_workers_give_the_same_index(monkeypatch: p
     assert bi.build_browser_index(edited, two_state, SMALL)[1] == bi.build_browser_index(edited, one_state, SMALL)[1]
     made_in = set(pids.read_text().split())
     assert made_in and str(os.getpid()) not in made_in  # the analyses were made in other processes
+
+
+def test_a_new_facet_label_rewrites_meta_only() -> None:
+    """A taxonomy renamed in site.yaml changes the catalogue in meta, not a posting or a value list."""
+    rng = random.Random(7)
+    docs = _order([_doc(rng, i, _date(rng)) for i in range(30)])
+    state, _files = bi.build_browser_index(docs, None, SMALL, facets=FACETS)
+    renamed = (FACETS[0], FacetDef("tag", "Topics"), FACETS[2])
+    _state, files = bi.build_browser_index(docs, state, SMALL, facets=renamed)
+    assert list(files) == ["search/meta.js"] and b'"Topics"' in files["search/meta.js"]
+    assert bi.build_browser_index(docs, _state, SMALL, facets=renamed)[1] == {}
