@@ -506,7 +506,7 @@ def _diff(previous: dict[str, bytes], state: IndexState, out: dict[str, bytes]) 
 
 def build_browser_index(docs: Sequence[SearchDoc] | Iterable[SearchDoc], previous: IndexState | None = None,
                         params: Params | None = None, digests: list[bytes] | None = None,
-                        jobs: int = 1, facets: Sequence[FacetDef] = ()) -> tuple[IndexState, Files]:
+                        jobs: int = 1, facets: Sequence[FacetDef] = (), copies: bool = True) -> tuple[IndexState, Files]:
     """The index files for ``docs`` (in doc order), as a whole or as the change from ``previous``.
 
     With ``previous`` None, every file.  Otherwise only the files whose bytes
@@ -521,7 +521,8 @@ def build_browser_index(docs: Sequence[SearchDoc] | Iterable[SearchDoc], previou
     ``facets`` labels and orders the facet groups (entity types, taxonomies);
     facets the documents have and ``facets`` lacks are offered under their name.
     Exact duplicates are indexed once (``duplicates.collapse``): document
-    numbers count the documents kept.
+    numbers count the documents kept.  ``copies=False`` indexes every copy
+    (the evaluation's test collections judge each copy on its own).
     """
     docs = list(docs)
     defs = tuple(facets)
@@ -531,7 +532,7 @@ def build_browser_index(docs: Sequence[SearchDoc] | Iterable[SearchDoc], previou
     elif len(digests) != len(docs):
         raise ValueError("one digest per document")
     # (a state pickled by a build of index format 3 has no ``contents``: it is rebuilt in full below anyway)
-    kept = collapse(docs, digests, getattr(previous, "contents", None) or {})
+    kept = collapse(docs, digests, getattr(previous, "contents", None) or {}, enabled=copies)
     state, files = _build(kept.docs, kept.digests, previous, params, defs, jobs)
     if state is not previous:
         state.contents = kept.contents

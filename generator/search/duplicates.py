@@ -54,8 +54,14 @@ def _merged(rep: SearchDoc, copies: list[SearchDoc]) -> SearchDoc:
     return replace(rep, entities=tuple(entities), facets=tuple(facets), copies=1 + len(copies))
 
 
-def collapse(docs: Sequence[SearchDoc], digests: Sequence[bytes], known: Mapping[bytes, bytes]) -> Collapsed:
-    """Keep one document per identical (title, body); ``known`` maps document digests to content digests."""
+def collapse(docs: Sequence[SearchDoc], digests: Sequence[bytes], known: Mapping[bytes, bytes],
+             enabled: bool = True) -> Collapsed:
+    """Keep one document per identical (title, body); ``known`` maps document digests to content digests.
+
+    ``enabled`` False keeps every document (and hashes nothing).
+    """
+    if not enabled:
+        return Collapsed(list(docs), list(digests), {})
     contents: dict[bytes, bytes] = {}
     groups: dict[bytes, list[int]] = {}
     for i, (doc, dg) in enumerate(zip(docs, digests, strict=True)):

@@ -36,7 +36,7 @@ class IndexStats:
 
 
 def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path, params: Params | None = None,
-                        facets: Sequence[FacetDef] = ()) -> IndexStats:
+                        facets: Sequence[FacetDef] = (), copies: bool = True) -> IndexStats:
     """Build the browser index from scratch and write it under ``site_dir/search/``, for tools.
 
     The evaluation, the fixture and the tests index documents without a site
@@ -46,7 +46,7 @@ def write_browser_index(docs: Iterable[SearchDoc], site_dir: Path, params: Param
     page) are left alone.
     """
     t0 = time.perf_counter()
-    state, files = build_browser_index(list(docs), None, params, facets=facets)
+    state, files = build_browser_index(list(docs), None, params, facets=facets, copies=copies)
     root = Path(site_dir)
     old = root / "search"
     if old.is_dir():
