@@ -215,13 +215,26 @@ def _search(page, traffic: Traffic, q: Query, field: str, status: str, listbox: 
 
 
 def measure(site: Path, queries: list[Query], chromium: str = CHROMIUM, box: bool = True,
-            each: Callable[[dict], None] | None = None, sort: str = "") -> list[dict]:
+            each: Callable[[dict], None] | None = None, sort: str = "", browser=None) -> list[dict]:
     """One dict per query: the cost of each scenario described in the module docstring (``each`` sees it at once).
 
     ``sort`` ("new", "old") opens the search page in that date order, so its queries are sorted by date.
+    ``browser``: a Playwright browser to use (tests pass theirs); by default Chromium is launched here.
     """
+    if browser is not None:
+        return _measure(browser, site, queries, box, each, sort)
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            return _measure(launched, site, queries, box, each, sort)
+        finally:
+            launched.close()
+
+
+def _measure(browser, site: Path, queries: list[Query], box: bool, each: Callable[[dict], None] | None,
+             sort: str) -> list[dict]:
     traffic = Traffic()
     handler = functools.partial(type("H", (_Handler,), {"traffic": traffic}), directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -229,43 +242,40 @@ def measure(site: Path, queries: list[Query], chromium: str = CHROMIUM, box: boo
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     rows = []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-            for i, q in enumerate(queries):
-                nxt = queries[(i + 1) % len(queries)]
-                row: dict = {"query": q.text, "query_kind": q.kind, "facets": q.facets, "next_query": nxt.text}
-                # the search page
-                ctx = browser.new_context()
-                page = ctx.new_page()
-                traffic.take()
-                page.goto(base + "search/index.html" + (f"?sort={sort}" if sort else ""))
-                _settle(page, traffic, "#as-page-status", "#as-results")
-                row["page_alone"] = _cost(traffic.take())
-                row["page_first"] = _search(page, traffic, q, "#as-page-q", "#as-page-status", "#as-results")
-                row["page_top10"] = page.eval_on_selector_all(
-                    "#as-results [role=option]", "ns => ns.slice(0, 10).map(n => n.getAttribute('data-id'))")
-                row["page_next"] = _search(page, traffic, nxt, "#as-page-q", "#as-page-status", "#as-results")
-                ctx.close()
-                if not box:
-                    rows.append(row)
-                    if each:
-                        each(row)
-                    continue
-                # the top-bar box on the home page
-                ctx = browser.new_context()
-                page = ctx.new_page()
-                page.goto(base + "index.html")
-                page.wait_for_load_state("load")
-                while time.monotonic() - traffic.last < QUIET_MS / 1000:
-                    page.wait_for_timeout(100)
-                traffic.take()
-                row["box_first"] = _search(page, traffic, q, "#as-q", "#as-status", "#as-list")
-                row["box_next"] = _search(page, traffic, nxt, "#as-q", "#as-status", "#as-list")
-                ctx.close()
+        for i, q in enumerate(queries):
+            nxt = queries[(i + 1) % len(queries)]
+            row: dict = {"query": q.text, "query_kind": q.kind, "facets": q.facets, "next_query": nxt.text}
+            # the search page
+            ctx = browser.new_context()
+            page = ctx.new_page()
+            traffic.take()
+            page.goto(base + "search/index.html" + (f"?sort={sort}" if sort else ""))
+            _settle(page, traffic, "#as-page-status", "#as-results")
+            row["page_alone"] = _cost(traffic.take())
+            row["page_first"] = _search(page, traffic, q, "#as-page-q", "#as-page-status", "#as-results")
+            row["page_top10"] = page.eval_on_selector_all(
+                "#as-results [role=option]", "ns => ns.slice(0, 10).map(n => n.getAttribute('data-id'))")
+            row["page_next"] = _search(page, traffic, nxt, "#as-page-q", "#as-page-status", "#as-results")
+            ctx.close()
+            if not box:
                 rows.append(row)
                 if each:
                     each(row)
-            browser.close()
+                continue
+            # the top-bar box on the home page
+            ctx = browser.new_context()
+            page = ctx.new_page()
+            page.goto(base + "index.html")
+            page.wait_for_load_state("load")
+            while time.monotonic() - traffic.last < QUIET_MS / 1000:
+                page.wait_for_timeout(100)
+            traffic.take()
+            row["box_first"] = _search(page, traffic, q, "#as-q", "#as-status", "#as-list")
+            row["box_next"] = _search(page, traffic, nxt, "#as-q", "#as-status", "#as-list")
+            ctx.close()
+            rows.append(row)
+            if each:
+                each(row)
     finally:
         server.shutdown()
     return rows

@@ -92,10 +92,10 @@ def test_missing_site_is_a_clear_error(tmp_path: Path, capsys) -> None:
     assert "search/meta.js not found" in capsys.readouterr().err
 
 
-def test_a_facet_query_opens_the_group_and_ticks_the_value(built_site: Path) -> None:
+def test_a_facet_query_opens_the_group_and_ticks_the_value(built_site: Path, browser) -> None:
     """As a reader: the group's list loads when it is opened, and its cost counts with the query's."""
     query = Query("taliban", "facet", {"entity": ["person:amrullah-saleh"]})
-    [row] = measure.measure(built_site, [query, Query("kabul", "word")], box=False)[:1]
+    [row] = measure.measure(built_site, [query, Query("kabul", "word")], box=False, browser=browser)[:1]
     assert row["page_first"]["files"].get("f") == 1  # f/person, opened for the tick
     assert "f" not in row["page_alone"]["files"]  # the empty page loads no value list
     assert row["page_top10"] and all(isinstance(i, str) for i in row["page_top10"])
