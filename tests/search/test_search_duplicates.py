@@ -7,7 +7,7 @@ from dataclasses import replace
 from generator.search import FacetDef, SearchDoc
 from generator.search.browser_index import build_browser_index, doc_digest
 from generator.search.duplicates import collapse
-from generator.search.layout import card
+from generator.search.layout import card, path
 
 
 def _doc(i: str, title: str, body: str, source: str | None = None, date: str | None = "1987-03-01") -> SearchDoc:
@@ -40,7 +40,7 @@ def test_the_index_holds_one_document_per_story() -> None:
     meta = files["search/meta.js"].decode()
     assert '"n":2' in meta
     # both sources list document 0, the story (runs: "2" is document 0 alone)
-    assert files["search/f/_source.js"] == b'__as("f/_source",[["desk","Desk","2"],["wire","Wire","2"]]);\n'
+    assert files[path("f/_source")] == b'__as("f/_source",[["desk","Desk","2"],["wire","Wire","2"]]);\n'
     # an edit that makes the copies differ makes them two stories again
     edited = [docs[0], replace(docs[1], body="Talks on cocoa, corrected."), docs[2]]
     _state, update = build_browser_index(edited, state)
