@@ -432,6 +432,7 @@ class RelateState:
     weights: dict[str, int] = field(default_factory=dict)
     digests: dict[str, bytes] = field(default_factory=dict)  # article id -> Article.digest
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article id -> related article ids
+    days: dict[str, int | None] = field(default_factory=dict)  # article id -> its date's ordinal (None: undated)
 
 
 def _changed_span(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[int, int]:
@@ -505,15 +506,26 @@ def _relate(
     articles) are related again; the rest keep their lists.
     """
     ids = [a.id for a in articles]
+    days = [a.date.toordinal() if a.date else None for a in articles]
     state = RelateState(
         lists={eid: tuple(ids[i] for i in e.articles) for eid, e in entities.items() if e.articles},
         digests={a.id: a.digest for a in articles},
+        days=dict(zip(ids, days, strict=True)),
     )
     state.weights = {eid: related_weight(len(lst)) for eid, lst in state.lists.items()}
     if previous is None:
         dirty: set[int] | range = range(len(articles))
     else:
         dirty = {a.index for a in articles if previous.digests.get(a.id) != a.digest or a.id not in previous.related}
+        for i in list(dirty):
+            art = articles[i]
+            if art.id in previous.days and previous.days[art.id] != days[i]:
+                # Re-dated without moving in any list: ties among the articles whose windows hold it are
+                # broken by the distance in days to it, which changed.
+                for eid in art.mention_counts:
+                    positions = entities[eid].articles
+                    p = bisect.bisect_left(positions, i)
+                    dirty.update(positions[max(0, p - RELATED_WINDOW):p + RELATED_WINDOW + 1])
         for eid, lst in state.lists.items():
             old = previous.lists.get(eid)
             if old == lst and previous.weights.get(eid) == state.weights[eid]:
@@ -524,7 +536,6 @@ def _relate(
                 continue
             p, q = _changed_span(old, lst)
             dirty.update(positions[max(0, p - RELATED_WINDOW):min(len(lst), q + RELATED_WINDOW)])
-    days = [a.date.toordinal() if a.date else None for a in articles]
 
     shared = (articles, entities, state.weights, days, ids)
     for _part, done in map_parts(_related_of, shared, sorted(dirty), jobs, RELATE_FORK_MIN):
