@@ -20,30 +20,35 @@ from generator.util.diagnostics import Diagnostics
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def decode(data: bytes, path: Path, diag: Diagnostics) -> str | None:
-    """Bytes to text with normalised newlines; None (and an error) for binary files."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM (Windows "Unicode"): text, not binary
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-        else:
-            if "\x00" not in text:
-                return text.replace("\r\n", "\n").replace("\r", "\n")
-    if b"\x00" in data:
-        diag.error(path, None, "looks like a binary file (contains NUL bytes), not text")
+def _utf16(data: bytes) -> str | None:
+    """The text of UTF-16 with a byte-order mark (Windows "Unicode": text, not binary), else None."""
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        return None
+    return None if "\x00" in text else text
+
+
+def decode(data: bytes, path: Path, diag: Diagnostics) -> str | None:
+    """Bytes to text with normalised newlines and no control characters; None (and an error) for binary files."""
+    text = _utf16(data)
+    if text is None:
+        if b"\x00" in data:
+            diag.error(path, None, "looks like a binary file (contains NUL bytes), not text")
+            return None
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
         try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-        diag.warn(path, line, "not valid UTF-8; read as Latin-1/Windows-1252 (save the file as UTF-8 to silence this)")
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
+            diag.warn(path, line, "not valid UTF-8; read as Latin-1/Windows-1252 (save the file as UTF-8 to silence this)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if m := _CONTROL.search(text):
         line = text.count("\n", 0, m.start()) + 1
