@@ -5,6 +5,8 @@ from __future__ import annotations
 import array
 import fcntl
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from generator.output.writer import Writer
@@ -25,13 +27,50 @@ def _flags(path: Path) -> int | None:
         os.close(fd)
 
 
+def _takes_top_flag(parent: Path) -> bool:
+    """Whether the file system under ``parent`` keeps the top-folder flag on a folder (``chattr +T``): tried on a
+    folder of our own, with the same calls (ext4 does; tmpfs has flags on recent kernels, but not this one)."""
+    probe = Path(tempfile.mkdtemp(prefix="probe-", dir=parent))
+    try:
+        fd = os.open(probe, os.O_RDONLY)
+        try:
+            buf = array.array("i", [0, 0])  # as the writer does: the kernel reads and writes an int
+            fcntl.ioctl(fd, files._FS_IOC_GETFLAGS, buf, True)
+            buf[0] |= files._FS_TOPDIR_FL
+            fcntl.ioctl(fd, files._FS_IOC_SETFLAGS, buf, True)
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+        return bool((_flags(probe) or 0) & files._FS_TOPDIR_FL)
+    finally:
+        probe.rmdir()
+
+
+def _file_systems(tmp_path: Path) -> list[Path]:
+    """The test's folder and, where there is one, a tmpfs folder: both kinds of file system on most Linux machines
+    (ext4 or the like, and tmpfs), whichever of the two /tmp is."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or not os.access(shm, os.W_OK):
+        return [tmp_path]
+    other = Path(tempfile.mkdtemp(prefix="writer-test-", dir=shm))
+    return [tmp_path, other]
+
+
 def test_staging_folder_is_a_top_folder_where_the_file_system_has_flags(tmp_path: Path) -> None:
-    staged = staging_dir(tmp_path / "site")
-    before = _flags(tmp_path)
-    after = _flags(staged)
-    assert (before is None) == (after is None)
-    if after is not None:  # ext4 and the like; tmpfs has no flags, and the call is then ignored
-        assert after & files._FS_TOPDIR_FL
+    """Beside the site (one file system: the swap is a rename), empty and writable; marked a top folder where the
+    file system has inode flags (ext4), and made all the same where it has none (tmpfs refuses the call)."""
+    for parent in _file_systems(tmp_path):
+        try:
+            staged = staging_dir(parent / "site")
+            assert staged.parent == parent and staged.name.startswith(".site-build-")
+            assert staged.stat().st_dev == parent.stat().st_dev and list(staged.iterdir()) == []
+            (staged / "index.html").write_text("i")
+            flags = _flags(staged)
+            assert bool(flags and flags & files._FS_TOPDIR_FL) == _takes_top_flag(parent), (parent, flags)
+        finally:
+            if parent != tmp_path:
+                shutil.rmtree(parent)
 
 
 def test_fresh_writer_makes_top_folders_readable_and_leaves_no_temporary_folder(tmp_path: Path) -> None:
