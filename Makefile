@@ -16,7 +16,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LIMIT ?= 10
 
-.PHONY: build serve test test-py test-js lint clean bench eval search chromium venv dist discover check
+.PHONY: build serve test test-py test-js test-long lint clean bench eval search chromium venv dist discover check mutants screenshots
 
 build: $(STAMP)
 	$(ARCHIVE) build --seeds $(SEEDS) --content $(CONTENT) --out $(SITE)
@@ -68,6 +68,23 @@ test-py: $(DEVSTAMP) $(NODE_STAMP) chromium
 	$(PY) -m pytest -q tests
 
 test: lint test-js test-py
+
+# The incremental property test at length: PROPERTY_RUNS sequences of PROPERTY_STEPS edits each (seeds from
+# PROPERTY_SEED, default the day; `make test` runs one short sequence). Several minutes.
+PROPERTY_RUNS ?= 4
+PROPERTY_STEPS ?= 150
+test-long: $(DEVSTAMP)
+	PROPERTY_RUNS=$(PROPERTY_RUNS) PROPERTY_STEPS=$(PROPERTY_STEPS) $(PY) -m pytest -q tests/incremental/test_incremental_property.py tests/model/test_related.py tests/search/test_search_incremental.py
+
+# Planted mutants of the incremental code (tests/mutants/mutants.toml): each must make a test fail; prints
+# the kill rate. MUTANTS="name ..." runs only those. Runs the incremental tests once per mutant: ~15-30 minutes.
+MUTANTS ?=
+mutants: $(DEVSTAMP)
+	$(PY) tests/mutants/run.py $(MUTANTS)
+
+# The README's screenshots (docs/screenshots/*.png) from the bundled archive, in Debian's Chromium.
+screenshots: $(DEVSTAMP) chromium
+	$(PY) tests/screenshots.py
 
 search: $(STAMP)
 	$(ARCHIVE) query --site $(SITE) --limit $(LIMIT) "$(Q)"
