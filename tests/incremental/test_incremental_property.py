@@ -396,14 +396,19 @@ class BigArchive:
             self.put_meta(stem)
 
     def edit_title(self) -> str:
+        """A title or summary (what lists show of an article), or its tags and source: then half the time those
+        of an undated article, which changes a tag's size but not its count of dated articles."""
         stem = self.rng.choice(self.stems())
-        meta = self.metas.setdefault(stem, {})
         r = self.rng.random()
+        undated = [s for s in self.stems() if not (self.metas.get(s, {}).get("date") or self.dates[s] != "undated")]
+        if r >= 0.8 and undated and self.rng.random() < 0.5:
+            stem = self.rng.choice(undated)
+        meta = self.metas.setdefault(stem, {})
         if r < 0.15:
             meta.pop("title", None)
-        elif r < 0.7:
+        elif r < 0.6:
             meta["title"] = f"{self.words(3).capitalize()} report {self.rng.randint(1, 999)}"
-        elif r < 0.85:
+        elif r < 0.8:
             meta["summary"] = self.sentence(sorted(self.registry))
         else:
             meta["tags"] = sorted(set(self.rng.sample(TAGS, self.rng.randint(0, 3))))
@@ -454,7 +459,8 @@ class BigArchive:
         return f"deleted seed {stem}"
 
     def edit_registry(self) -> str:
-        """A description or type changed, an entity added (named in the text or not), or one no metadata lists removed."""
+        """An entity added (named in the text or not), one no metadata lists removed, one renamed, or its
+        description or type changed."""
         r = self.rng.random()
         declared = {e for m in self.metas.values() for e in m.get("entities", [])}
         if r < 0.2:
@@ -466,10 +472,17 @@ class BigArchive:
                 name = f"Nobody {self.counter}"  # named nowhere
             self.registry[eid] = {"type": self.rng.choice(["person", "place", "organisation"]), "name": name}
             what = f"new entity {eid} ({name})"
-        elif r < 0.35 and sorted(set(self.registry) - declared):
+        elif r < 0.3 and sorted(set(self.registry) - declared):
             eid = self.rng.choice(sorted(set(self.registry) - declared))
             del self.registry[eid]
             what = f"deleted entity {eid}"
+        elif r < 0.55:  # renamed, the old name kept as an alias: the same mentions, shown and indexed by the new name
+            eid = self.rng.choice(sorted(self.registry))
+            ent = self.registry[eid]
+            ent["aliases"] = sorted({*ent.get("aliases", []), ent["name"]})
+            ent["name"] = f"{ent['name'].split(' (')[0]} ({self.rng.choice(VOCAB)})"
+            ent["aliases"] = [a for a in ent["aliases"] if a != ent["name"]]
+            what = f"{eid} renamed {ent['name']}"
         elif r < 0.8:
             eid = self.rng.choice(sorted(self.registry))
             self.registry[eid]["description"] = f"{self.words(5).capitalize()}."
