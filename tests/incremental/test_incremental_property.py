@@ -276,7 +276,9 @@ class BigArchive:
         pi = self.rng.randrange(len(self.bodies[stem]))
         para = self.bodies[stem][pi]
         si = self.rng.randrange(len(para))
-        names = sorted({n for eid in self.registry for n in self.names(eid)}, key=len, reverse=True)
+        # Longest first (a name inside a longer one is not the mention), then by name: never a set's order, which
+        # changes from process to process and would make a seed replay another sequence.
+        names = sorted({n for eid in self.registry for n in self.names(eid)}, key=lambda n: (-len(n), n))
         present = [n for n in names if re.search(rf"\b{re.escape(n)}\b", para[si])]
         if present and self.rng.random() < 0.5:
             para[si] = re.sub(rf"\b{re.escape(present[0])}\b", self.rng.choice(VOCAB), para[si], count=1)
@@ -459,8 +461,8 @@ class BigArchive:
         return f"deleted seed {stem}"
 
     def edit_registry(self) -> str:
-        """An entity added (named in the text or not), one no metadata lists removed, one renamed, or its
-        description or type changed."""
+        """An entity added (named in the text or not), one no metadata lists removed, or its description or type
+        changed."""
         r = self.rng.random()
         declared = {e for m in self.metas.values() for e in m.get("entities", [])}
         if r < 0.2:
@@ -476,14 +478,7 @@ class BigArchive:
             eid = self.rng.choice(sorted(set(self.registry) - declared))
             del self.registry[eid]
             what = f"deleted entity {eid}"
-        elif r < 0.55:  # renamed, the old name kept as an alias: the same mentions, shown and indexed by the new name
-            eid = self.rng.choice(sorted(self.registry))
-            ent = self.registry[eid]
-            ent["aliases"] = sorted({*ent.get("aliases", []), ent["name"]})
-            ent["name"] = f"{ent['name'].split(' (')[0]} ({self.rng.choice(VOCAB)})"
-            ent["aliases"] = [a for a in ent["aliases"] if a != ent["name"]]
-            what = f"{eid} renamed {ent['name']}"
-        elif r < 0.8:
+        elif r < 0.7:
             eid = self.rng.choice(sorted(self.registry))
             self.registry[eid]["description"] = f"{self.words(5).capitalize()}."
             what = f"description of {eid}"
@@ -491,6 +486,29 @@ class BigArchive:
             eid = self.rng.choice(sorted(self.registry))
             self.registry[eid]["type"] = self.rng.choice(["person", "place", "organisation", "event", "topic"])
             what = f"type of {eid}"
+        self.put_registry()
+        return what
+
+    def edit_rename(self) -> str:
+        """An entity named in articles renamed, its old name kept as an alias (the same mentions, shown and indexed
+        by the new name), or given an alias no article uses (only its own page changes), or retyped."""
+        counts = self.counts()
+        named = [e for e in sorted(self.registry) if counts.get(e)] or sorted(self.registry)
+        eid = self.rng.choice(named)
+        ent = self.registry[eid]
+        r = self.rng.random()
+        if r < 0.5:
+            ent["aliases"] = sorted({*ent.get("aliases", []), ent["name"]})
+            ent["name"] = f"{ent['name'].split(' (')[0]} ({self.rng.choice(VOCAB)})"
+            ent["aliases"] = [a for a in ent["aliases"] if a != ent["name"]]
+            what = f"{eid} renamed {ent['name']}"
+        elif r < 0.8:
+            self.counter += 1
+            ent["aliases"] = sorted({*ent.get("aliases", []), f"Unused Alias {self.counter}"})
+            what = f"{eid} given an alias no article uses"
+        else:
+            ent["type"] = self.rng.choice(sorted({"person", "place", "organisation", "event", "topic"} - {ent["type"]}))
+            what = f"{eid} retyped {ent['type']}"
         self.put_registry()
         return what
 
@@ -537,7 +555,8 @@ class BigArchive:
     EDITS: tuple[tuple[str, int], ...] = (
         ("edit_snippet_sentence", 4), ("edit_name_in_paragraph", 3), ("edit_word", 3), ("edit_sentence", 2),
         ("edit_date", 3), ("edit_common_alias", 2), ("edit_weight", 4), ("edit_title", 2), ("edit_duplicate", 4),
-        ("new_seed", 1), ("delete_seed", 1), ("edit_registry", 2), ("edit_site", 1), ("edit_template", 1), ("edit_page", 1),
+        ("new_seed", 1), ("delete_seed", 1), ("edit_registry", 2), ("edit_rename", 2), ("edit_site", 1),
+        ("edit_template", 1), ("edit_page", 1),
     )
 
     def random_edit(self) -> str:
