@@ -90,12 +90,3 @@ def site_server(built_site):
     server = serve_dir(built_site)
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
-
-
-@pytest.fixture()
-def csp_free_page(browser):
-    """A page whose Content-Security-Policy is bypassed: for test tooling that injects inline script (axe-core,
-    Playwright's string predicates). The policy itself is tested in test_csp.py."""
-    context = browser.new_context(bypass_csp=True)
-    yield context.new_page()
-    context.close()
