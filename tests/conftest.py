@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -50,6 +51,30 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"],
     }
+
+
+class EditedFiles:
+    """Writes an archive's files as an editor would, with fake modification times one second apart (the
+    build's status checks see every edit) and the paths touched since the last build, as the dev server's
+    watcher reports them.  Subclasses set ``clock`` and ``touched``."""
+
+    clock: int
+    touched: set[str]
+
+    def take_touched(self) -> set[str]:
+        touched, self.touched = self.touched, set()
+        return touched
+
+    def put(self, path: Path, text: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.touched.add(str(path.resolve()))
+        path.write_text(text, encoding="utf-8")
+        self.clock += 1
+        os.utime(path, ns=(self.clock * 10**9, self.clock * 10**9))
+
+    def remove(self, path: Path) -> None:
+        self.touched.add(str(path.resolve()))
+        path.unlink(missing_ok=True)
 
 
 def copy_fixture(dest: Path) -> tuple[Path, Path]:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_fixture
+from conftest import ROOT, EditedFiles, copy_fixture
 
 from generator.build import BuildOptions, build
 from generator.incremental import cache as cachemod
@@ -54,7 +54,7 @@ def assert_same_tree(a: Path, b: Path, step: str) -> None:
     assert not differ, f"after {step}: {len(differ)} files differ from a clean build, e.g. {differ[:5]}"
 
 
-class Archive:
+class Archive(EditedFiles):
     """A copy of the fixture archive whose YAML this test owns (rewritten from dicts)."""
 
     def __init__(self, root: Path, rng: random.Random) -> None:
@@ -66,21 +66,6 @@ class Archive:
         self.metas = {p.stem: yaml.safe_load(p.read_text()) or {} for p in (self.content / "articles").glob("*.yaml")}
         self.counter = 0
         self.touched: set[str] = set()  # files changed since the last build, as the dev server's watcher reports them
-
-    def take_touched(self) -> set[str]:
-        touched, self.touched = self.touched, set()
-        return touched
-
-    def put(self, path: Path, text: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.touched.add(str(path.resolve()))
-        path.write_text(text, encoding="utf-8")
-        self.clock += 1
-        os.utime(path, ns=(self.clock * 10**9, self.clock * 10**9))
-
-    def remove(self, path: Path) -> None:
-        self.touched.add(str(path.resolve()))
-        path.unlink(missing_ok=True)
 
     def put_registry(self) -> None:
         self.put(self.content / "entities.yaml", yaml.safe_dump(self.registry, allow_unicode=True, sort_keys=True))

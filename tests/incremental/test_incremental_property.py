@@ -49,7 +49,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, EditedFiles
 from whoosh import index
 
 from generator.build import BuildOptions, build, load
@@ -121,7 +121,7 @@ TEMPLATE_TEXTS = (  # visible text in the templates, edited in place (a missing 
 )
 
 
-class BigArchive:
+class BigArchive(EditedFiles):
     """An archive this test writes and edits: seeds as paragraphs of sentences, YAML from dicts, templates copied."""
 
     def __init__(self, root: Path, rng: random.Random) -> None:
@@ -156,21 +156,6 @@ class BigArchive:
         self.put(self.content / "pages" / "about.md", "---\ntitle: About\norder: 1\n---\n\n## Why\n\nA test archive.\n")
 
     # --- writing -----------------------------------------------------------------------------------
-    def take_touched(self) -> set[str]:
-        touched, self.touched = self.touched, set()
-        return touched
-
-    def put(self, path: Path, text: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.touched.add(str(path.resolve()))
-        path.write_text(text, encoding="utf-8")
-        self.clock += 1
-        os.utime(path, ns=(self.clock * 10**9, self.clock * 10**9))
-
-    def remove(self, path: Path) -> None:
-        self.touched.add(str(path.resolve()))
-        path.unlink(missing_ok=True)
-
     def put_seed(self, stem: str) -> None:
         paras = "\n\n".join(" ".join(p) for p in self.bodies[stem])
         self.put(self.seeds / f"{stem}.txt", f"date {self.dates[stem]}\n\n{paras}\n")
