@@ -300,7 +300,7 @@ class Measurement:
             "other_cpu_seconds": [r.other_cpu_seconds for r in self.runs],
         }
         if self.tool == "ours":
-            reports = [r.info for r in self.runs if r.info]
+            reports = [r.info for r in self.runs if "mode" in r.info]  # a dev-server run reports its rebuild only
             rec["modes"] = [i["mode"] for i in reports]
             rec["written"] = [i["written"] for i in reports]
             if reports:
