@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
 import pickle
 import time
 from collections.abc import Callable, Iterator
@@ -30,12 +31,14 @@ from generator.incremental import cache as cachemod
 from generator.incremental.cache import BuildState, Summary
 from generator.incremental.load import RACY_NS, listing_key
 from generator.incremental.load import load as load_archive
+from generator.incremental.merge import Memory, Merged, absorb, remember
 from generator.incremental.plan import CLEAN_ABOVE, Plan, open_previous, plan
 from generator.model.archive import Archive
-from generator.output.indexes import PRODUCER, search_input, write_browser_index
+from generator.output.indexes import PRODUCER, SearchInput, doc_digest, search_input, write_browser_index
 from generator.output.writer import Writer
 from generator.pages import feeds
 from generator.pages.families import FAMILIES
+from generator.pages.fingerprints import Encoder
 from generator.pages.render import make_env
 from generator.pages.workers import render_all
 from generator.search import whoosh_docs
@@ -76,6 +79,7 @@ class BuildResult:
     bytes: int = 0  # bytes written
     mode: str = "clean"  # "clean", "incremental" or "unchanged"
     note: str = ""  # why a clean build was needed, when it was not asked for
+    merged: bool = False  # the dev server merged an edit of articles' own text (generator.incremental.merge)
     steps: list[tuple[str, float]] = field(default_factory=list)
     diagnostics: Diagnostics | None = None
     state: BuildState | None = None
@@ -227,26 +231,41 @@ def _build(
         result.articles, result.entities, result.files = summary.articles, summary.entities, summary.files
         result.state = previous
         return result
-    if opts.cluster is not None:
-        with _step(result, "connect to the cluster", progress):
-            opts = _on_cluster(opts, held)
-    with gc_paused(), _step(result, "load+model", progress):
-        archive, loaded = load_archive(opts.seeds, opts.content, opts.base_url, diag, previous.load if previous else None,
-                                       changed if previous is state else None, opts.jobs, stats,
-                                       listing_key(opts.seeds, opts.content, folders))
-    if opts.strict and diag.warnings:
-        raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
-    result.articles = len(archive.articles)
-    result.entities = len(archive.entities)
-    new_state = BuildState(load=loaded)
-    if previous is not None:  # the records files on disk, which records reused unchanged still match
-        new_state.record_stamps, new_state.record_counts = previous.record_stamps, previous.record_counts
-    if previous is None:
-        result.mode = "clean"
-        _clean(opts, archive, new_state, result, progress)
+    merged: Merged | None = None
+    if previous is not None and previous is state and changed and isinstance(previous.memory, Memory):
+        with gc_paused(), _step(result, "merge", progress):  # the dev server: an edit of articles' own text?
+            merged = absorb(previous.memory, previous.load, changed, opts.seeds, opts.content, diag.base)
+    if merged is not None and previous is not None and previous.summary is not None:
+        diag.problems.extend(previous.summary.problems)  # every article's messages are what they were
+        if opts.strict and diag.warnings:
+            raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
+        result.mode, result.merged = "incremental", True
+        new_state = _merge(opts, merged, previous, result, folder, progress)
     else:
-        result.mode = "incremental"
-        _incremental(opts, archive, previous, new_state, result, folder, progress)
+        if previous is not None:
+            previous.memory = None  # the general path changes the articles its model holds
+        if opts.cluster is not None:
+            with _step(result, "connect to the cluster", progress):
+                opts = _on_cluster(opts, held)
+        with gc_paused(), _step(result, "load+model", progress):
+            archive, loaded = load_archive(opts.seeds, opts.content, opts.base_url, diag, previous.load if previous else None,
+                                           changed if previous is state else None, opts.jobs, stats,
+                                           listing_key(opts.seeds, opts.content, folders))
+        if opts.strict and diag.warnings:
+            raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
+        result.articles = len(archive.articles)
+        result.entities = len(archive.entities)
+        new_state = BuildState(load=loaded)
+        if previous is not None:  # the records files on disk, which records reused unchanged still match
+            new_state.record_stamps, new_state.record_counts = previous.record_stamps, previous.record_counts
+        if previous is None:
+            result.mode = "clean"
+            p, docs = _clean(opts, archive, new_state, result, progress)
+        else:
+            result.mode = "incremental"
+            p, docs = _incremental(opts, archive, previous, new_state, result, folder, progress)
+        if not persist or state is not None:  # kept in memory by the caller (the dev server): merge the next edit into it
+            new_state.memory = remember(archive, loaded, p.common, p.base, docs)
     new_state.summary = Summary(
         code=code, inputs=inputs, racy=newest > started - RACY_NS, marker=cachemod.marker_stamp(opts.out / MARKER),
         problems=list(diag.problems), articles=result.articles, entities=result.entities, files=result.files,
@@ -311,7 +330,8 @@ def whoosh_dir(opts: BuildOptions) -> Path:
     return whoosh_docs.folder_for(opts.out)
 
 
-def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: BuildResult, progress: Progress | None) -> None:
+def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: BuildResult, progress: Progress | None
+           ) -> tuple[Plan, SearchInput | None]:
     """Write the whole site into a staging folder and swap it in (with the whoosh documents beside it)."""
     cachemod.forget(cachemod.cache_dir(opts.out))
     staged = staging_dir(opts.out)
@@ -373,12 +393,13 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
         raise
     state.pages, state.manifest = p.pages, writer.manifest
     result.files, result.written, result.bytes = writer.count, writer.written, writer.bytes
+    return p, None
 
 
 def _incremental(
     opts: BuildOptions, archive: Archive, previous: BuildState, state: BuildState, result: BuildResult,
     folder: Path, progress: Progress | None,
-) -> None:
+) -> tuple[Plan, SearchInput | None]:
     """Change the site in place: render what changed, write what differs, remove what is gone.
 
     Everything is rendered and computed in memory first; only then is the
@@ -390,8 +411,7 @@ def _incremental(
     todo = sum(len(k) for _, k in p.render)
     if todo > max(CLEAN_ABOVE, len(p.pages) // 3):
         result.mode = "clean"
-        _clean(opts, archive, state, result, progress)
-        return
+        return _clean(opts, archive, state, result, progress)
     writer = Writer(opts.out, previous.manifest)
     with _step(result, f"render {todo} pages", progress):
         _render(opts, archive, p, writer, result, progress)
@@ -409,3 +429,75 @@ def _incremental(
             whoosh_docs.forget(whoosh_dir(opts))
     state.pages, state.manifest = p.pages, writer.manifest
     result.files, result.written, result.bytes, result.deleted = writer.count, writer.written, writer.bytes, writer.deleted
+    return p, docs
+
+
+def _merge(opts: BuildOptions, merged: Merged, previous: BuildState, result: BuildResult, folder: Path,
+           progress: Progress | None) -> BuildState:
+    """The dev server's quick path (see generator.incremental.merge): the edited articles' own pages and search
+    documents, every other file kept as it is."""
+    memory: Memory = previous.memory
+    archive = merged.archive
+    result.articles, result.entities = len(archive.articles), len(archive.entities)
+    state = BuildState(load=merged.load, record_stamps=previous.record_stamps, record_counts=previous.record_counts)
+    fi, family = next((i, f) for i, f in enumerate(FAMILIES) if f.per_article)
+    assert family.fingerprint is not None
+    pages = dict(previous.pages)
+    todo = []
+    with _step(result, "plan", progress):
+        enc = Encoder(archive)
+        for i in merged.edited:
+            ident = (family.name, family.identity(archive, i))
+            fp = hashlib.blake2b(memory.base + family.fingerprint(archive, i, enc), digest_size=16).digest()
+            if pages[ident][1] != fp:
+                pages[ident] = (pages[ident][0], fp)
+                todo.append(i)
+    writer = Writer(opts.out, previous.manifest)
+    with _step(result, f"render {len(todo)} pages", progress):
+        if todo:
+            env = make_env(opts.templates, cachemod.cache_dir(opts.out) / "jinja" if opts.cache else None)
+            for path, html, _i, key in render_all(archive, env, memory.common, 1, [(fi, todo)]):
+                writer.write(path, html, f"{family.name} {key!r}")
+                result.rendered += 1
+                ident = (family.name, family.identity(archive, key))
+                pages[ident] = (path, pages[ident][1])
+        skip = set(previous.search_files) | set(writer.manifest)  # the index keeps its own; rendered just now
+        for rel in previous.manifest:
+            if rel not in skip:
+                writer.keep(rel, "unchanged")
+    with gc_paused(), _step(result, "search indexes", progress):
+        search = memory.search
+        if search is None:
+            search = search_input(archive)
+        else:
+            search = _merge_docs(archive, search, merged.edited, memory)
+        old = pickle.loads(previous.search) if isinstance(previous.search, bytes) else previous.search
+        state.search = write_browser_index(writer, search, old, previous.search_files, opts.jobs)
+        state.search_files = writer.owned_by(PRODUCER)
+    with _step(result, "write", progress):
+        cachemod.begin_writing(folder)
+        writer.commit()
+        if opts.whoosh:
+            state.whoosh = whoosh_docs.record(whoosh_dir(opts), previous.whoosh, search.docs, search.digests)
+        else:
+            whoosh_docs.forget(whoosh_dir(opts))
+    state.pages, state.manifest = pages, writer.manifest
+    state.memory = dataclasses.replace(memory, archive=archive, search=search, racy=merged.racy)
+    result.files, result.written, result.bytes, result.deleted = writer.count, writer.written, writer.bytes, writer.deleted
+    return state
+
+
+def _merge_docs(archive: Archive, search: SearchInput, edited: list[int], memory: Memory) -> SearchInput:
+    """The search documents with the edited articles' texts: nothing else of a document can have changed
+    (``merge.same_shape``)."""
+    if memory.doc_at is None:
+        memory.doc_at = {d.id: n for n, d in enumerate(search.docs)}
+    docs, digests = list(search.docs), list(search.digests)
+    for i in edited:
+        art = archive.articles[i]
+        n = memory.doc_at.get(art.id)
+        if n is None:  # a marked copy has no document
+            continue
+        docs[n] = dataclasses.replace(docs[n], body=art.text)
+        digests[n] = doc_digest(art.digest, docs[n])
+    return SearchInput(docs, digests, search.facets)

@@ -94,6 +94,8 @@ class BuildState:
     summary: Summary | None = None
     record_stamps: list[bytes] | None = None  # per records file on disk: its stamp (None: none written yet)
     record_counts: list[int] | None = None  # per records file on disk: how many records it holds
+    # What the dev server keeps between rebuilds besides (generator.incremental.merge.Memory); never saved.
+    memory: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -223,7 +225,7 @@ def save(folder: Path, state: BuildState, files: RecordFiles | None = None) -> N
         state.record_stamps, state.record_counts = files.stamps, files.counts
         listing = state.load.listing if state.load.listing is not None and state.load.listing.key is not None else None
         rest = dataclasses.replace(state, load=LoadCache(related=state.load.related, registry=state.load.registry,
-                                                         listing=listing))
+                                                         listing=listing), memory=None)
         atomic_write(folder / "state.pickle", pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL))
         atomic_write(folder / "inputs.pickle", pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL))
     finally:

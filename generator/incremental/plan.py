@@ -82,6 +82,7 @@ class Plan:
     keep: list[tuple[str, str]]  # (path, origin) of pages whose fingerprint is unchanged
     common: dict[str, Any]
     feeds: list[feeds.FeedSpec] = field(default_factory=list)  # feeds to render (the rest are in ``keep``)
+    base: bytes = b""  # what every page's fingerprint starts from (site, navigation, templates)
 
 
 def plan(archive: Archive, templates: Path, previous: dict[tuple[str, str], tuple[str, bytes]] | None) -> Plan:
@@ -123,6 +124,6 @@ def plan(archive: Archive, templates: Path, previous: dict[tuple[str, str], tupl
         else:
             pages[ident] = (spec.path, fp)
             todo_feeds.append(spec)
-    return Plan(pages, render, keep, common, todo_feeds)
+    return Plan(pages, render, keep, common, todo_feeds, base)
 
 

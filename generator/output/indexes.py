@@ -78,11 +78,16 @@ def search_input(archive: Archive) -> SearchInput:
             language=art.language or archive.site.language,
         )
         docs.append(doc)
-        extra = repr((doc.id, doc.url, doc.source, doc.entities, doc.facets)).encode("utf-8", "surrogatepass")
-        if doc.language != "en":  # the analyser; English documents keep their digests
-            extra += doc.language.encode()
-        digests.append(hashlib.blake2b(art.digest + extra, digest_size=16).digest())
+        digests.append(doc_digest(art.digest, doc))
     return SearchInput(docs, digests, facet_defs(archive))
+
+
+def doc_digest(article_digest: bytes, doc: SearchDoc) -> bytes:
+    """A search document's digest: its article's, plus what the document takes from elsewhere (see search_input)."""
+    extra = repr((doc.id, doc.url, doc.source, doc.entities, doc.facets)).encode("utf-8", "surrogatepass")
+    if doc.language != "en":  # the analyser; English documents keep their digests
+        extra += doc.language.encode()
+    return hashlib.blake2b(article_digest + extra, digest_size=16).digest()
 
 
 def browser_index(search: SearchInput, previous: Any, jobs: int = 1) -> tuple[Any, dict[str, bytes | None]]:

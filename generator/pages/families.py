@@ -384,11 +384,14 @@ class Family:
     page: Callable[[Archive, Any], PageSpec]
     identity: Callable[[Archive, Any], str] = _by_key
     fingerprint: Callable[[Archive, Any, Encoder], bytes] | None = None
+    # One page per article, keyed by its position: the only page an edit of an article's own page content
+    # (its body, not what lists show of it) changes (see generator.incremental.merge).
+    per_article: bool = False
 
 
 FAMILIES = (
     Family("home", lambda a: [None], home),
-    Family("articles", lambda a: list(range(len(a.articles))), article_page, _article_id, article_deps),
+    Family("articles", lambda a: list(range(len(a.articles))), article_page, _article_id, article_deps, per_article=True),
     Family("entities", entity_keys, entity_page),
     Family("entity indexes", entity_index_keys, entity_index_page),
     Family("date archive", archive_keys, archive_page),

@@ -44,6 +44,7 @@ LIST = Path(__file__).with_name("mutants.toml")
 # slow process tests of test_incremental.py (kills, the dev server, the background save) are left out:
 # they are about interruption, not about what an incremental build may skip.
 DEFAULT_TESTS = (
+    "tests/incremental/test_merge.py",
     "tests/incremental/test_incremental_property.py",
     "tests/model/test_related.py",
     "tests/search/test_search_incremental.py",
