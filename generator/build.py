@@ -32,7 +32,7 @@ from generator.incremental.cache import BuildState, Summary
 from generator.incremental.load import RACY_NS, listing_key
 from generator.incremental.load import load as load_archive
 from generator.incremental.merge import Memory, Merged, absorb, remember
-from generator.incremental.plan import CLEAN_ABOVE, Plan, open_previous, plan
+from generator.incremental.plan import CLEAN_ABOVE, Plan, open_previous, page_base, plan
 from generator.model.archive import Archive
 from generator.output.indexes import PRODUCER, SearchInput, doc_digest, search_input, write_browser_index
 from generator.output.writer import Writer
@@ -229,6 +229,9 @@ def _build(
             raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
         result.mode = "unchanged"
         result.articles, result.entities, result.files = summary.articles, summary.entities, summary.files
+        if not persist and previous is not None and previous.memory is None:
+            with gc_paused(), _step(result, "load+model", progress):
+                _recall(opts, previous, stats, folders)
         result.state = previous
         return result
     merged: Merged | None = None
@@ -281,6 +284,23 @@ def _build(
                 cachemod.end_writing(folder)
     result.state = new_state
     return result
+
+
+def _recall(opts: BuildOptions, state: BuildState, stats: dict, folders: dict) -> None:
+    """The dev server starting on a current site: make the model the first edit is merged into.
+
+    Nothing changed, so every article comes from the cache; without this the
+    first edit would take the general path (~2 s on Reuters instead of ~0.3 s).
+    """
+    diag = Diagnostics(base=Path.cwd())  # the messages were reported already, from the summary
+    try:
+        archive, loaded = load_archive(opts.seeds, opts.content, opts.base_url, diag, state.load, set(), opts.jobs, stats,
+                                       listing_key(opts.seeds, opts.content, folders))
+    except BuildError:  # cannot happen while nothing changed; then the first edit takes the general path
+        return
+    state.load = loaded
+    common, base = page_base(archive, opts.templates)
+    state.memory = remember(archive, loaded, common, base, search_input(archive))
 
 
 def _on_cluster(opts: BuildOptions, held: ExitStack) -> BuildOptions:

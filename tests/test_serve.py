@@ -352,3 +352,47 @@ def test_file_events_keep_inputs_below_a_hidden_folder(tmp_path):
     assert not events._wanted(None, str(root / ".a.txt.swp"))
     assert not events._wanted(None, str(root / ".git" / "index"))
     assert not events._wanted(None, str(root / "a.txt~"))
+
+
+def test_typing_is_merged_and_a_pause_looks_at_every_input_without_slowing_the_next_save(tmp_path: Path) -> None:
+    """The server starting on a current site keeps the model in memory, so the first save of typing is merged
+    (generator.incremental.merge); after a pause the periodic look at every input runs while idle, not on the
+    next save, which is merged too; a change only that look finds (a dropped event) is built."""
+    from generator.build import BuildOptions, build
+    from generator.serve import FULL_CHECK_SECONDS, BuildStatus, Rebuilder
+
+    seeds, content = copy_fixture(tmp_path / "archive")
+    opts = BuildOptions(seeds=seeds, content=content, out=tmp_path / "site", whoosh=False)
+    build(opts)  # the CLI's build: the server starts on a current site
+    rebuilder = Rebuilder(opts, BuildStatus())
+    rebuilder.run()
+    assert rebuilder.state is not None and rebuilder.state.memory is not None
+    seed = sorted(seeds.glob("*.txt"))[0]
+    page = opts.out / urls.article(seed.stem)
+    merged: list[bool] = []
+    import generator.serve as serve_mod
+
+    def spy(*args, **kwargs):
+        result = build(*args, **kwargs)
+        merged.append(result.merged)
+        return result
+
+    serve_mod_build, serve_mod.build = serve_mod.build, spy
+    try:
+        seed.write_text(seed.read_text(encoding="utf-8") + "\n\nA typed line with quokkaword.\n", encoding="utf-8")
+        assert rebuilder.on_change([str(seed)]) is not None
+        assert "quokkaword" in page.read_text(encoding="utf-8")
+        assert merged == [True]
+        assert not rebuilder.check_when_idle()  # looked at everything just now (the start)
+        rebuilder.checked -= FULL_CHECK_SECONDS + 1
+        rebuilder.last_build -= 10
+        seed.write_text(seed.read_text(encoding="utf-8") + "\n\nA line no event reported: wombatword.\n", encoding="utf-8")
+        assert rebuilder.check_when_idle()
+        assert merged == [True, False]  # the general path, as a look at every input is
+        assert "wombatword" in page.read_text(encoding="utf-8")
+        seed.write_text(seed.read_text(encoding="utf-8") + "\n\nAnd numbatword.\n", encoding="utf-8")
+        assert rebuilder.on_change([str(seed)]) is not None
+        assert merged == [True, False, True]
+        assert "numbatword" in page.read_text(encoding="utf-8")
+    finally:
+        serve_mod.build = serve_mod_build

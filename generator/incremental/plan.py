@@ -85,11 +85,16 @@ class Plan:
     base: bytes = b""  # what every page's fingerprint starts from (site, navigation, templates)
 
 
+def page_base(archive: Archive, templates: Path) -> tuple[dict[str, Any], bytes]:
+    """What every page shares: the data each template gets (site, navigation), and the digest every page's
+    fingerprint starts from (those and the templates)."""
+    nav = nav_data(archive)
+    return {"site": archive.site, "nav": nav}, base_digest(archive.site, nav, templates_digest(templates))
+
+
 def plan(archive: Archive, templates: Path, previous: dict[tuple[str, str], tuple[str, bytes]] | None) -> Plan:
     """Fingerprint every page (no rendering) and list those that must be rendered."""
-    nav = nav_data(archive)
-    common = {"site": archive.site, "nav": nav}
-    base = base_digest(archive.site, nav, templates_digest(templates))
+    common, base = page_base(archive, templates)
     enc = Encoder(archive)
     pages: dict[tuple[str, str], tuple[str, bytes]] = {}
     render: list[tuple[int, list[Any]]] = []
