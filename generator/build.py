@@ -31,8 +31,8 @@ from generator.incremental import cache as cachemod
 from generator.incremental.cache import BuildState, Summary
 from generator.incremental.load import RACY_NS, listing_key
 from generator.incremental.load import load as load_archive
-from generator.incremental.merge import Memory, Merged, absorb, remember
-from generator.incremental.plan import CLEAN_ABOVE, Plan, open_previous, page_base, plan
+from generator.incremental.merge import Memory, Merged, absorb, quiet_edits, remember
+from generator.incremental.plan import CLEAN_ABOVE, Plan, frame_digest, open_previous, page_base, plan, plan_edits
 from generator.model.archive import Archive
 from generator.output.indexes import PRODUCER, SearchInput, doc_digest, search_input, write_browser_index
 from generator.output.writer import Writer
@@ -80,6 +80,10 @@ class BuildResult:
     mode: str = "clean"  # "clean", "incremental" or "unchanged"
     note: str = ""  # why a clean build was needed, when it was not asked for
     merged: bool = False  # the dev server merged an edit of articles' own text (generator.incremental.merge)
+    quiet: bool = False  # only edited articles' own pages were fingerprinted (incremental.plan.plan_edits)
+    # What the build made (the model, the search documents): a command that exits next keeps it rather than
+    # spend time freeing it (see cli.main).
+    made: Any = field(default=None, repr=False)
     steps: list[tuple[str, float]] = field(default_factory=list)
     diagnostics: Diagnostics | None = None
     state: BuildState | None = None
@@ -242,7 +246,7 @@ def _build(
         diag.problems.extend(previous.summary.problems)  # every article's messages are what they were
         if opts.strict and diag.warnings:
             raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
-        result.mode, result.merged = "incremental", True
+        result.mode, result.merged, result.quiet = "incremental", True, True
         new_state = _merge(opts, merged, previous, result, folder, progress)
     else:
         if previous is not None:
@@ -267,6 +271,7 @@ def _build(
         else:
             result.mode = "incremental"
             p, docs = _incremental(opts, archive, previous, new_state, result, folder, progress)
+        result.made = (archive, p, docs)
         if not persist or state is not None:  # kept in memory by the caller (the dev server): merge the next edit into it
             new_state.memory = remember(archive, loaded, p.common, p.base, docs)
     new_state.summary = Summary(
@@ -361,6 +366,7 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
         _ = archive.by_month  # computed once, before any process forks
         with gc_paused(), _step(result, "plan", progress):
             p = plan(archive, opts.templates, None)
+            state.frame, state.base = frame_digest(archive, opts.templates), p.base
 
         def browser() -> tuple[Any, dict[str, bytes], int, int]:
             # In a forked process while pages render: its own Writer on the same
@@ -427,7 +433,15 @@ def _incremental(
     again (a template or site.yaml change) a clean build is cheaper.
     """
     with gc_paused(), _step(result, "plan", progress):
-        p = plan(archive, opts.templates, previous.pages)
+        state.frame = frame_digest(archive, opts.templates)
+        edited = quiet_edits(previous.load, state.load) if previous.base and state.frame == previous.frame else None
+        if edited is not None:  # only the edited articles' own pages can have changed
+            fi = next(i for i, f in enumerate(FAMILIES) if f.per_article)
+            p = plan_edits(archive, previous.pages, edited, previous.base, fi)
+            result.quiet = True
+        else:
+            p = plan(archive, opts.templates, previous.pages)
+        state.base = p.base
     todo = sum(len(k) for _, k in p.render)
     if todo > max(CLEAN_ABOVE, len(p.pages) // 3):
         result.mode = "clean"
@@ -459,7 +473,8 @@ def _merge(opts: BuildOptions, merged: Merged, previous: BuildState, result: Bui
     memory: Memory = previous.memory
     archive = merged.archive
     result.articles, result.entities = len(archive.articles), len(archive.entities)
-    state = BuildState(load=merged.load, record_stamps=previous.record_stamps, record_counts=previous.record_counts)
+    state = BuildState(load=merged.load, record_stamps=previous.record_stamps, record_counts=previous.record_counts,
+                       frame=previous.frame, base=previous.base)
     fi, family = next((i, f) for i, f in enumerate(FAMILIES) if f.per_article)
     assert family.fingerprint is not None
     pages = dict(previous.pages)

@@ -134,6 +134,7 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     if show:
         show("")
+    args.built = result  # kept until the process exits (see main): freeing the model is wasted time
     diag = result.diagnostics
     diag.print_warnings()
     if not args.quiet:
@@ -227,16 +228,36 @@ def _query(args: argparse.Namespace, ap: argparse.ArgumentParser) -> int:
     return query(args, ap)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, exit_at_end: bool = False) -> int:
+    """Run one command; its exit status.
+
+    With ``exit_at_end`` (the ``archive`` and ``python -m generator``
+    commands) the process ends here, its output flushed, without freeing
+    what the command made: a build of the 21,578-article Reuters archive
+    holds millions of objects, and freeing them one by one before exiting
+    took ~0.5 s of a one-edit rebuild.  Everything that must be finished
+    is finished by then (files closed, the site's lock released by the
+    kernel, the cache saved or handed to its own process).
+    """
     ap = parser()
     args = ap.parse_args(sys.argv[1:] if argv is None else argv)
     if args.command is None:
         ap.print_help()
         return 2
     try:
-        return args.run(args)
+        code = args.run(args)
     except (WriteError, OSError, ClusterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        code = 1
     except KeyboardInterrupt:
-        return 130
+        code = 130
+    if exit_at_end:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def run() -> None:
+    """The console command: :func:`main`, then exit at once."""
+    sys.exit(main(exit_at_end=True))  # reached only when main returned before running a command

@@ -94,6 +94,8 @@ class BuildState:
     summary: Summary | None = None
     record_stamps: list[bytes] | None = None  # per records file on disk: its stamp (None: none written yet)
     record_counts: list[int] | None = None  # per records file on disk: how many records it holds
+    frame: bytes = b""  # digest of the site's configuration, free pages and templates (plan.frame_digest)
+    base: bytes = b""  # what every page's fingerprint started from (plan.page_base)
     # What the dev server keeps between rebuilds besides (generator.incremental.merge.Memory); never saved.
     memory: Any = field(default=None, compare=False, repr=False)
 

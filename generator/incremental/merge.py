@@ -108,6 +108,27 @@ def same_shape(old: Article, new: Article) -> bool:
             and list(old.snippets.items()) == list(new.snippets.items()) and old.declared == new.declared)
 
 
+def quiet_edits(before: LoadCache, after: LoadCache) -> list[int] | None:
+    """Positions of the articles a load read again, when each still shows other pages what it showed before
+    (:func:`same_shape`) and no article came or went and the registry is the same; else None.
+
+    The CLI's counterpart of :func:`absorb`: its load rebuilt the model
+    anyway, but the plan then need not fingerprint every page.
+    """
+    if after.registry is None or after.registry is not before.registry or len(after.records) != len(before.records):
+        return None
+    edited = []
+    for sid, rec in after.records.items():
+        old = before.records.get(sid)
+        if old is None:
+            return None
+        if rec is not old:
+            if not same_shape(old.article, rec.article):
+                return None
+            edited.append(rec.article.index)
+    return sorted(edited)
+
+
 def absorb(memory: Memory, load: LoadCache, changed: set[str], seeds_dir: Path, content: Path,
            base: Path | None) -> Merged | None:
     """The model after ``changed`` (every file changed since the build ``memory`` and ``load`` come from), or None

@@ -92,6 +92,36 @@ def page_base(archive: Archive, templates: Path) -> tuple[dict[str, Any], bytes]
     return {"site": archive.site, "nav": nav}, base_digest(archive.site, nav, templates_digest(templates))
 
 
+def frame_digest(archive: Archive, templates: Path) -> bytes:
+    """The site's configuration, its free pages and the templates: what frames every page besides the articles and
+    the registry.  While it stays the same and every edited article shows other pages what it showed before
+    (``merge.same_shape``), only the edited articles' own pages can change (:func:`plan_edits`)."""
+    h = hashlib.blake2b(repr((archive.site, archive.pages)).encode("utf-8", "surrogatepass"), digest_size=16)
+    h.update(templates_digest(templates))
+    return h.digest()
+
+
+def plan_edits(archive: Archive, previous: dict[tuple[str, str], tuple[str, bytes]], edited: list[int], base: bytes,
+               family_index: int) -> Plan:
+    """The plan when only the pages of the articles at ``edited`` can have changed (see :func:`frame_digest`):
+    those are fingerprinted, every other page is kept as the last build made it."""
+    family = FAMILIES[family_index]
+    assert family.fingerprint is not None and family.per_article
+    enc = Encoder(archive)
+    pages = dict(previous)
+    todo = []
+    for i in edited:
+        ident = (family.name, family.identity(archive, i))
+        fp = hashlib.blake2b(base + family.fingerprint(archive, i, enc), digest_size=16).digest()
+        if pages[ident][1] != fp:
+            pages[ident] = ("", fp)
+            todo.append(i)
+    again = {(family.name, family.identity(archive, i)) for i in todo}
+    keep = [(path, f"{ident[0]} {ident[1]!r}") for ident, (path, _fp) in previous.items() if ident not in again]
+    common = {"site": archive.site, "nav": nav_data(archive)}
+    return Plan(pages, [(family_index, todo)] if todo else [], keep, common, [], base)
+
+
 def plan(archive: Archive, templates: Path, previous: dict[tuple[str, str], tuple[str, bytes]] | None) -> Plan:
     """Fingerprint every page (no rendering) and list those that must be rendered."""
     common, base = page_base(archive, templates)

@@ -60,6 +60,22 @@ EDITS = {
 
 
 @pytest.mark.parametrize("kind", sorted(EDITS))
+def test_the_cli_plans_typing_only_and_matches_a_clean_build(tmp_path: Path, kind: str) -> None:
+    """The CLI rebuilds the model, then fingerprints only the edited articles' pages when the edit is typing."""
+    edit, quiet = EDITS[kind]
+    arch = BigArchive(tmp_path / "archive", random.Random(20261207))
+    out, ref = tmp_path / "site", tmp_path / "ref" / "site"
+    build(arch.options(out))
+    what = edit(arch)
+    arch.take_touched()
+    result = build(arch.options(out))
+    assert result.mode == "incremental" and result.quiet is quiet, f"{kind} ({what}): {result.mode}, quiet={result.quiet}"
+    shutil.rmtree(ref, ignore_errors=True)
+    build(arch.options(ref, cache=False))
+    assert_same_site(out, ref, f"{kind} ({what})")
+
+
+@pytest.mark.parametrize("kind", sorted(EDITS))
 def test_the_dev_server_merges_typing_only_and_matches_a_clean_build(tmp_path: Path, kind: str) -> None:
     edit, merges = EDITS[kind]
     arch = BigArchive(tmp_path / "archive", random.Random(20261207))
