@@ -93,7 +93,7 @@ search: $(STAMP)
 # e.g. BENCH_ARGS="--limit 2000 --repeat 1" for a quick look, add --work DIR to keep outputs and the import,
 # --cluster-local 2 for a cold build on a Dask LocalCluster beside ours (the cluster extra is in the dev requirements).
 # The dev server is measured in Chromium (Playwright, from the dev requirements).
-BENCH_ARGS ?= --peers hugo,pelican --scale5
+BENCH_ARGS ?= --peers hugo,pelican --scale 5
 bench: $(DEVSTAMP) chromium
 	$(PY) -m generator.bench $(BENCH_ARGS)
 

@@ -706,17 +706,61 @@ def measure_reuters(args: argparse.Namespace, work: Path, results: list[Measurem
     say("whoosh: the first query after those edits ...")
     emit(Measurement("ours", corpus, "whoosh: first query after the edits", arch.articles, [arch.query_whoosh()]), results)
 
-    if args.scale5:
-        big = scale(arch, 5, work)
-        say(f"{big.name}: {big.articles} articles")
+    for copies in args.scale:
+        measure_scaled(arch, copies, args, work, corpus, results)
 
-        def big_cold() -> Run:
-            big.settle()
-            return big.build(clean=True)
 
-        runs = cold_rounds({"ours": big_cold}, args.repeat, args.max_repeat_seconds)["ours"]
-        m = Measurement("ours", f"{corpus} x5", "cold build", big.articles, runs, big.out)
-        emit(m, results)
+def measure_scaled(arch: Archive, copies: int, args: argparse.Namespace, work: Path, corpus: str,
+                   results: list[Measurement]) -> None:
+    """Reuters times ``copies`` (issue 21): cold builds, then once each: no change, one seed edited, a new day of
+    ``NEW_DAY`` articles.  Peak RSS per 1,000 articles is reported for each (see :func:`targets`)."""
+    big = scale(arch, copies, work)
+    say(f"{big.name}: {big.articles} articles")
+    label = f"{corpus} x{copies}"
+
+    def big_cold() -> Run:
+        big.settle()
+        return big.build(clean=True)
+
+    runs = cold_rounds({"ours": big_cold}, args.repeat, args.max_repeat_seconds)["ours"]
+    emit(Measurement("ours", label, "cold build", big.articles, runs, big.out), results)
+    big.settle()
+    emit(Measurement("ours", label, "no-change rebuild", big.articles, [big.build(clean=False)], big.out), results)
+    order = seeds_by_date(big)
+    seed = order[len(order) // 4][1]
+    say(f"{big.name}: one seed edited ({seed.name}) ...")
+    emit(Measurement("ours", label, f"one seed edited ({seed.stem})", big.articles,
+                     edit_runs(big, seed, 1, append_sentence), big.out), results)
+    say(f"{big.name}: a new day of {NEW_DAY} articles ...")
+    emit(Measurement("ours", label, f"a new day of {NEW_DAY} articles", big.articles + NEW_DAY,
+                     [new_day(big, order)], big.out), results)
+
+
+NEW_DAY = 500  # articles a daily adds in a day (issue 21)
+
+
+def new_day(arch: Archive, order: list[tuple[str, Path]]) -> Run:
+    """Add ``NEW_DAY`` articles dated the day after the newest (copies of the newest dated seeds under new ids,
+    without metadata), build, then remove them and build again untimed."""
+    dated = [(iso, p) for iso, p in order if iso != "9999"]
+    day = dt.date.fromisoformat(dated[-1][0]) + dt.timedelta(days=1)
+    added = []
+    for n, (_iso, seed) in enumerate(dated[-NEW_DAY:]):
+        text = seed.read_text(encoding="utf-8")
+        m = _SEED_DATE.match(text)
+        path = arch.seeds / f"newday-{day.isoformat()}-{n:04d}.txt"
+        path.write_text(f"date {day.isoformat()}{text[m.end():] if m else text}", encoding="utf-8")
+        added.append(path)
+    arch.last_write = time.time()
+    arch.settle()
+    try:
+        return arch.build(clean=False)
+    finally:
+        for path in added:
+            path.unlink(missing_ok=True)
+        arch.last_write = time.time()
+        arch.settle()
+        arch.build(clean=False)
 
 
 def cluster_cold(arch: Archive, workers: int, repeat: int, corpus: str) -> Measurement:
@@ -780,8 +824,8 @@ def where_time_goes(results: list[Measurement]) -> list[str]:
 def targets(results: list[Measurement], limit: int) -> list[str]:
     """Issue 6's targets, each with the measured value and met / MISSED (or why it was not measured)."""
     def find(tool: str, scenario: str, x5: bool = False) -> Measurement | None:
-        return next((m for m in results if m.tool == tool and m.scenario.startswith(scenario)
-                     and m.corpus != "bundled" and m.corpus.endswith(" x5") == x5), None)
+        return next((m for m in results if m.tool == tool and m.scenario.startswith(scenario) and m.corpus != "bundled"
+                     and (m.corpus.endswith(" x5") if x5 else re.search(r" x\d+$", m.corpus) is None)), None)
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "MISSED"
@@ -801,9 +845,11 @@ def targets(results: list[Measurement], limit: int) -> list[str]:
         m = find("ours", scenario)
         if m is not None:
             lines.append(f"  {scenario} <= {goal:g}s: {m.seconds:.2f}s  {verdict(m.seconds <= goal)}")
+    for copies in sorted({int(m.corpus.rsplit(" x", 1)[1]) for m in results if re.search(r" x\d+$", m.corpus)}):
+        lines += _scaled_targets(results, copies)
     big = find("ours", "cold build", x5=True)
     if big is None:
-        lines.append("  Reuters x5 cold < 100s and < 2 GB: not measured (--scale5)")
+        lines.append("  Reuters x5 cold < 100s and < 2 GB: not measured (--scale 5)")
     else:
         rss = big.rss_mb or 0.0
         lines.append(f"  Reuters x5 ({big.articles:,} articles) cold < {X5_SECONDS:.0f}s: {big.seconds:.1f}s  "
@@ -815,6 +861,29 @@ def targets(results: list[Measurement], limit: int) -> list[str]:
                          f"{rec['fullest_folder']}/  {verdict(most <= MAX_ENTRIES)}")
     if limit:
         lines.insert(0, f"  (--limit {limit}: the targets are for the full corpus; shown for reference only)")
+    return lines
+
+
+# Issue 21's targets at a million articles (Reuters x47).
+MILLION_TARGETS = (("cold build", 600.0), ("no-change rebuild", 2.0), ("one seed edited", 3.0), ("a new day", 30.0))
+MILLION_RSS_MB = 4096.0
+
+
+def _scaled_targets(results: list[Measurement], copies: int) -> list[str]:
+    """Per scenario at Reuters x``copies``: seconds and peak RSS per 1,000 articles; at x47, issue 21's targets."""
+    lines = []
+    for m in results:
+        if m.tool != "ours" or not m.corpus.endswith(f" x{copies}"):
+            continue
+        rss = m.rss_mb or 0.0
+        line = (f"  Reuters x{copies} ({m.articles:,} articles), {m.scenario}: {m.seconds:.1f}s, peak RSS {rss:,.0f} MB"
+                f" = {rss / (m.articles / 1000):.1f} MB per 1,000 articles")
+        if copies >= 47:
+            goal = next((g for name, g in MILLION_TARGETS if m.scenario.startswith(name)), None)
+            if goal is not None:
+                ok = m.seconds <= goal and rss <= MILLION_RSS_MB
+                line += f" (issue 21: <= {goal:g}s and <= {MILLION_RSS_MB:.0f} MB: {'met' if ok else 'MISSED'})"
+        lines.append(line)
     return lines
 
 
@@ -844,7 +913,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-repeat-seconds", type=float, default=60.0,
                     help="a cold build slower than this is not repeated (default 60, as the peers' scripts)")
     ap.add_argument("--peers", default="", help=f"comma-separated peers to build beside ours: {', '.join(PEER_SCRIPTS)} (default: none)")
-    ap.add_argument("--scale5", action="store_true", help="also build Reuters x5 (107,890 articles with the full corpus)")
+    ap.add_argument("--scale5", action="store_true", help="the same as --scale 5")
+    ap.add_argument("--scale", default="", metavar="K[,K...]",
+                    help="also Reuters times K (5: 107,890 articles; 47: 1,014,166, issue 21's million): a cold build, no "
+                         "change, one seed edited, a new day of 500 articles, with peak RSS per 1,000 articles")
     ap.add_argument("--cluster-local", type=int, default=0, metavar="N",
                     help="also a cold build with --cluster on a Dask LocalCluster of N workers (needs requirements-cluster.txt)")
     ap.add_argument("--work", type=Path, help="keep outputs here and reuse imports between runs (default: a temporary folder)")
@@ -853,6 +925,12 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [p for p in args.peers if p not in PEER_SCRIPTS]
     if unknown:
         ap.error(f"unknown peer {', '.join(unknown)}: choose from {', '.join(PEER_SCRIPTS)}")
+    try:
+        args.scale = sorted({int(k) for k in args.scale.replace(" ", "").split(",") if k} | ({5} if args.scale5 else set()))
+    except ValueError:
+        ap.error(f"--scale takes whole numbers separated by commas, not {args.scale!r}")
+    if any(k < 2 for k in args.scale):
+        ap.error("--scale: each factor must be at least 2")
     if args.repeat < 1 or args.limit < 0:
         ap.error("--repeat must be at least 1 and --limit at least 0")
 
