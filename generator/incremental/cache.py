@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.incremental.load import LoadCache
+from generator.incremental.load import ArticleRecord, LoadCache
 from generator.util.diagnostics import Problem
 from generator.util.files import atomic_write, lock_folder, status_key
 from generator.util.textio import folder_key
@@ -157,31 +157,29 @@ def _records_path(folder: Path, k: int) -> Path:
 def encode_load(load: LoadCache, stamps: list[bytes] | None = None, counts: list[int] | None = None) -> RecordFiles:
     """The per-article records as records files; a clean build does it while it waits for the search index.
 
-    Each record is pickled on its own, and a record the last load reused
-    unchanged is written back from the bytes it was read from.  A file whose
-    records were all reused unchanged, as many as it held (``stamps`` and
-    ``counts`` describe the files on disk), is not written again.  The
+    Each record is pickled on its own.  A file whose records were all reused
+    unchanged, as many as it held (``stamps`` and ``counts`` describe the
+    files on disk), is not written again; the others are pickled whole.  The
     related-articles state and the folder listing go with the rest of the
     state (see :func:`save`).
     """
     top = pickle.HIGHEST_PROTOCOL
-    shards: list[dict[str, bytes]] = [{} for _ in range(RECORD_SHARDS)]
     same = [stamps is not None and counts is not None] * RECORD_SHARDS
+    members: list[list[tuple[str, ArticleRecord]]] = [[] for _ in range(RECORD_SHARDS)]
     for key, rec in load.records.items():
         k = record_shard(key)
-        data = rec.pickled
-        if data is None:
-            data = pickle.dumps(rec, protocol=top)
+        members[k].append((key, rec))
+        if not rec.cached:
             same[k] = False
-        shards[k][key] = data
     out = RecordFiles([], [], [])
-    for k, shard in enumerate(shards):
+    for k, shard in enumerate(members):
         if same[k] and counts is not None and stamps is not None and counts[k] == len(shard):
             out.blobs.append(None)
             out.stamps.append(stamps[k])
         else:
             stamp = os.urandom(8)
-            out.blobs.append(pickle.dumps((stamp, shard), protocol=top))
+            blob = {key: pickle.dumps(rec, protocol=top) for key, rec in shard}
+            out.blobs.append(pickle.dumps((stamp, blob), protocol=top))
             out.stamps.append(stamp)
         out.counts.append(len(shard))
     return out
@@ -198,7 +196,7 @@ def decode_load(folder: Path, state: BuildState) -> LoadCache:
             raise ValueError(f"records file {k} is not the one the state names")
         for key, data in records.items():
             rec = pickle.loads(data)
-            rec.pickled = data
+            rec.cached = True
             out.records[key] = rec
     return out
 

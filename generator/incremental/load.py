@@ -78,9 +78,10 @@ class ArticleRecord:
     build_problems: tuple[Problem, ...]  # combining them (derived titles, ...)
     article: Article
     racy: bool = False  # a file changed just before it was read: do not trust its status next time
-    # This record as the build cache held it (see cache.encode_load): a record reused unchanged is saved
-    # again from these bytes, not pickled anew.  (A reused record is never racy: racy ones are read again.)
-    pickled: bytes | None = field(default=None, repr=False, compare=False)
+    # Read from the build cache (see cache.decode_load) and reused unchanged since: a records file holding only
+    # such records is not written again.  (A reused record is never racy: racy ones are read again.)  Its bytes
+    # are not kept: they held every article's text a second time (61 MB of Reuters' 364).
+    cached: bool = field(default=False, repr=False, compare=False)
 
     @property
     def seed_and_meta(self) -> tuple[Seed, ArticleMeta | None]:
