@@ -496,10 +496,7 @@ def _merge(opts: BuildOptions, merged: Merged, previous: BuildState, result: Bui
                 result.rendered += 1
                 ident = (family.name, family.identity(archive, key))
                 pages[ident] = (path, pages[ident][1])
-        skip = set(previous.search_files) | set(writer.manifest)  # the index keeps its own; rendered just now
-        for rel in previous.manifest:
-            if rel not in skip:
-                writer.keep(rel, "unchanged")
+        writer.keep_rest(set(previous.search_files) | set(writer.manifest), "unchanged")  # the index keeps its own
     with gc_paused(), _step(result, "search indexes", progress):
         search = memory.search
         if search is None:

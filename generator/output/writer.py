@@ -52,6 +52,7 @@ class Writer:
         self.in_place = previous is not None
         self._previous = previous or {}
         self._owner: dict[str, str] = {}  # lower-cased path -> producer, for clash messages
+        self._owned: dict[str, set[str]] = {}  # producer -> the paths it claimed (owned_by, without a scan of all)
         self.manifest: dict[str, bytes] = {}  # path -> digest of what the site holds after this build
         self._pending: list[tuple[Path, bytes]] = []  # in place: written by commit(), once nothing can fail
         self._made: set[Path] = set()  # fresh: folders already made
@@ -71,6 +72,7 @@ class Writer:
         if key in self._owner:
             raise WriteError(f"two pages want the same path {rel!r}: {self._owner[key]} and {origin or rel}")
         self._owner[key] = origin or rel
+        self._owned.setdefault(origin or rel, set()).add(rel)
         return target
 
     def write(self, rel: str, content: str | bytes, origin: str = "") -> bool:
@@ -119,11 +121,26 @@ class Writer:
         if key in self._owner:
             raise WriteError(f"two pages want the same path {rel!r}: {self._owner[key]} and {origin or rel}")
         self._owner[key] = origin or rel
+        self._owned.setdefault(origin or rel, set()).add(rel)
         self.manifest[rel] = self._previous[rel]
+
+    def keep_rest(self, but: set[str], origin: str) -> None:
+        """:meth:`keep` every file of the previous build but those in ``but`` (the dev server's merge keeps all
+        but the pages it renders and the search index's files); one pass, no call per file."""
+        owner, owned, manifest = self._owner, self._owned.setdefault(origin, set()), self.manifest
+        for rel, d in self._previous.items():
+            if rel in but:
+                continue
+            key = rel.lower()
+            if key in owner:
+                raise WriteError(f"two pages want the same path {rel!r}: {owner[key]} and {origin}")
+            owner[key] = origin
+            owned.add(rel)
+            manifest[rel] = d
 
     def owned_by(self, producer: str) -> list[str]:
         """The paths ``producer`` wrote or kept in this build (the next build keeps them the same way)."""
-        return sorted(rel for rel in self.manifest if self._owner.get(rel.lower()) == producer)
+        return sorted(rel for rel in self._owned.get(producer, ()) if rel in self.manifest and self._owner.get(rel.lower()) == producer)
 
     def adopt(self, manifest: dict[str, bytes], producer: str, written: int = 0, size: int = 0) -> None:
         """Claim files another process wrote through its own Writer on this root (the search index)."""
