@@ -35,9 +35,11 @@ class SearchInput:
 
 
 def facet_defs(archive: Archive) -> tuple[FacetDef, ...]:
-    """Every entity type and every taxonomy of site.yaml as a search facet, with its label: no case per kind."""
+    """Every entity type and every taxonomy of site.yaml as a search facet, with its label: no case per kind;
+    then the articles' languages (offered by the index only when there are several)."""
     types = tuple(FacetDef(t, label, entity=True) for t, label in archive.site.entity_types.items())
-    return types + tuple(FacetDef(t.kind, t.label) for t in archive.site.taxonomies)
+    return types + tuple(FacetDef(t.kind, t.label) for t in archive.site.taxonomies) + (
+        FacetDef("lang", "Languages", language=True),)
 
 
 def _facet_values(archive: Archive) -> list[list[tuple[str, str, str]]]:

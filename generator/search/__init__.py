@@ -33,10 +33,15 @@ class FacetDef:
     A taxonomy of ``site.yaml`` (tags, sources, authors, a desk) is one, its
     values in ``SearchDoc.facets`` under ``kind``; an entity type is one too
     (``entity=True``), its values the documents' entities of that type.  Any
-    other value list (a language) needs only a ``FacetDef`` and the values.
+    other value list needs only a ``FacetDef`` and the values; the documents'
+    languages are one too (``language=True``: the values come from ``SearchDoc.language``).
     The order of the ``FacetDef`` list is the order of the groups on the page.
     """
 
-    kind: str  # "tag", "desk"; an entity type ("person") when entity is True
+    kind: str  # "tag", "desk"; an entity type ("person") when entity is True; "lang" for the languages
     label: str  # the group's heading, plural: "Tags", "People"
     entity: bool = False
+    # The documents' languages as values (``SearchDoc.language``, by the analyser it chooses: "pt-BR" is "pt"),
+    # each named in its own language ("Français"); the group is offered only when there are two or more.
+    # Its URL parameter is its kind ("lang=fr"), which no taxonomy takes (layout.RESERVED_PARAMS).
+    language: bool = False

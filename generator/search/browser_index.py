@@ -39,6 +39,7 @@ from generator.search.duplicates import collapse
 from generator.search.encoding import encode_runs, front_code, separator, utf16_key
 from generator.search.impacts import FIELDS, K1, LEVELS, field_norms, impact, quantised_average
 from generator.search.languages import ENGLISH, algorithm, analyser, stemmer_script
+from generator.search.languages import name as language_name
 from generator.search.layout import (
     FORMAT,
     ROOT,
@@ -195,25 +196,35 @@ def analyse(doc: SearchDoc) -> DocAnalysis:
                        tuple(sys.intern(w) for w in sorted(spelled)))
 
 
-def _facet_values(doc: SearchDoc) -> Iterable[tuple[str, str, str]]:
+def _facet_values(doc: SearchDoc, lang: str | None = None) -> Iterable[tuple[str, str, str]]:
     """A document's facet values as (facet name, key, display name), every facet alike.
 
-    A facet is named by its entity type ("person") or by "\\0" + its kind
-    ("\\0tag", "\\0desk"): the two may share a word (an entity type "topic"
-    beside a taxonomy "topic"), the names may not.
+    A facet is named by its entity type ("person"), by "\\0" + its kind
+    ("\\0tag", "\\0desk") or, for the languages, "\\1" + its kind: an entity
+    type and a taxonomy may share a word (a type "topic" beside a taxonomy
+    "topic"), the names may not.  ``lang``: the languages' facet name, when
+    the facets have one (its value is the document's analyser, see FacetDef).
     """
     for eid, name, typ in doc.entities:
         yield typ, eid, name
     for kind, key, name in doc.facets:
         yield "\0" + kind, key, name
+    if lang is not None:
+        code = analyser(doc.language)
+        yield lang, code, language_name(code)
 
 
-def _facet_types(doc: SearchDoc) -> tuple[str, ...]:
-    return tuple(sorted({f for f, _key, _name in _facet_values(doc)}))
+def _facet_types(doc: SearchDoc, lang: str | None = None) -> tuple[str, ...]:
+    return tuple(sorted({f for f, _key, _name in _facet_values(doc, lang)}))
 
 
 def _facet_name(d: FacetDef) -> str:
-    return d.kind if d.entity else "\0" + d.kind
+    return "\1" + d.kind if d.language else d.kind if d.entity else "\0" + d.kind
+
+
+def _language_facet(defs: Sequence[FacetDef]) -> str | None:
+    """The name of the languages' facet among ``defs``, if any."""
+    return next((_facet_name(d) for d in defs if d.language), None)
 
 
 # ---------------------------------------------------------------- rendering
@@ -271,11 +282,14 @@ def _rest_bytes(docs: Sequence[SearchDoc], k: int, params: Params, rests: bytear
     return render_rests(rest_key(lo, params.rest_bundle), parts)
 
 
-def _facet_bytes(docs: Sequence[SearchDoc], facet: str) -> tuple[bytes | None, int]:
-    """One facet's file, [key, name, document runs] by name, and its number of values."""
+def _facet_bytes(docs: Sequence[SearchDoc], facet: str, lang: str | None = None) -> tuple[bytes | None, int]:
+    """One facet's file, [key, name, document runs] by name, and its number of values.
+
+    None when it has no value, or for the languages' facet one (a filter that keeps everything).
+    """
     values: dict[str, tuple[str, list[int]]] = {}
     for n, d in enumerate(docs):
-        for f, key, name in _facet_values(d):
+        for f, key, name in _facet_values(d, lang):
             if f != facet:
                 continue
             entry = values.get(key)
@@ -285,6 +299,8 @@ def _facet_bytes(docs: Sequence[SearchDoc], facet: str) -> tuple[bytes | None, i
                 entry[1].append(n)
     rows = sorted(([key, name, encode_runs(dl)] for key, (name, dl) in values.items()),
                   key=lambda v: (v[1].casefold(), v[0]))
+    if facet == lang and len(rows) < 2:
+        return None, 0
     return (render_facet(facet_key(facet), rows) if rows else None), len(rows)
 
 
@@ -327,8 +343,8 @@ def _catalogue(state: IndexState) -> list[list]:
     names += sorted(f for f in state.facet_sizes if f not in labels)
     rows = []
     for f in names:
-        row = [labels.get(f, f.lstrip("\0")), facet_key(f), state.facet_sizes[f], facet_param(f)]
-        if not f.startswith("\0"):
+        row = [labels.get(f, f.lstrip("\0\1")), facet_key(f), state.facet_sizes[f], facet_param(f)]
+        if f[:1] not in ("\0", "\1"):  # an entity type
             row.append(f)
         rows.append(row)
     return rows
@@ -425,6 +441,7 @@ def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params, cache
     """Every file from scratch (re-using cached analyses)."""
     state = IndexState(params=params, digests=digests, facet_defs=defs)
     state.lengths = [array("I") for _ in FIELDS]
+    lang = _language_facet(defs)
     analyses = []
     seen: set[bytes] = set()
     todo = []
@@ -439,7 +456,7 @@ def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params, cache
         analyses.append(a)
         for f in range(len(FIELDS)):
             state.lengths[f].append(a.lengths[f])
-        state.facet_types.append(_facet_types(doc))
+        state.facet_types.append(_facet_types(doc, lang))
         state.rests.append(1 if split_lead(doc.body or "", params.lead)[1] else 0)
     state.sums = [sum(col) for col in state.lengths]
     state.averages = tuple(quantised_average(s, len(docs)) for s in state.sums)
@@ -484,7 +501,7 @@ def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params, cache
         if data is not None:
             out[path(rest_key(k * params.rest_bundle, params.rest_bundle))] = data
     for typ in sorted({t for ts in state.facet_types for t in ts}):
-        data, size = _facet_bytes(docs, typ)
+        data, size = _facet_bytes(docs, typ, lang)
         if data is not None:
             out[path(facet_key(typ))] = data
             state.facet_sizes[typ] = size
@@ -550,7 +567,7 @@ def _build(docs: list[SearchDoc], digests: list[bytes], previous: IndexState | N
     changed = [d for d in range(max(len(old), n)) if d >= len(old) or d >= n or old[d] != digests[d]]
     if not changed and defs == previous.facet_defs:
         return previous, {}
-    if len(changed) > max(8, FULL_FRACTION * n):
+    if len(changed) > max(8, FULL_FRACTION * n) or _language_facet(defs) != _language_facet(previous.facet_defs):
         state, out = _full(docs, digests, params, previous.analyses, defs, jobs)
         return state, _diff(previous.files, state, out)
     result = _update(docs, digests, previous, changed, defs)
@@ -574,6 +591,7 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
     )
     touched: dict[str, set[int]] = {}  # term -> documents whose posting changed
     facets: set[str] = set()
+    lang = _language_facet(defs)
 
     def own(term: str) -> TermPostings:
         """The term's postings, copied before the first change (``prev`` must stay as it was)."""
@@ -631,7 +649,7 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
         for term, packed in zip(a.terms, a.packed, strict=True):
             own(term).put(d, impact(packed, norms))
             touched[term].add(d)
-        types = _facet_types(docs[d])
+        types = _facet_types(docs[d], lang)
         rest = 1 if split_lead(docs[d].body or "", params.lead)[1] else 0
         if d < len(state.facet_types):
             state.facet_types[d] = types
@@ -683,7 +701,7 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
         out[p] = _rest_bytes(docs, k, params, state.rests) if k * params.rest_bundle < n else None
     for typ in sorted(facets):
         p = path(facet_key(typ))
-        data, size = _facet_bytes(docs, typ)
+        data, size = _facet_bytes(docs, typ, lang)
         out[p] = data
         if data is None:
             state.facet_sizes.pop(typ, None)

@@ -39,6 +39,33 @@ RTL: frozenset[str] = frozenset({
 })
 
 
+# A language's name in itself, as the search page's Language group shows it (language pickers show autonyms:
+# a reader finds their own language whatever the page's is).  A code not here is shown as the code.
+NAMES: dict[str, str] = {
+    "af": "Afrikaans", "am": "አማርኛ", "ar": "العربية", "az": "Azərbaycanca", "be": "Беларуская",
+    "bg": "Български", "bn": "বাংলা", "bs": "Bosanski", "ca": "Català", "ckb": "کوردیی ناوەندی", "cs": "Čeština",
+    "cy": "Cymraeg", "da": "Dansk", "de": "Deutsch", "dv": "ދިވެހި", "el": "Ελληνικά", "en": "English",
+    "eo": "Esperanto", "es": "Español", "et": "Eesti", "eu": "Euskara", "fa": "فارسی", "fi": "Suomi",
+    "fil": "Filipino", "fr": "Français", "ga": "Gaeilge", "gl": "Galego", "gu": "ગુજરાતી", "ha": "Hausa",
+    "he": "עברית", "hi": "हिन्दी", "hr": "Hrvatski", "hu": "Magyar", "hy": "Հայերեն", "id": "Bahasa Indonesia",
+    "is": "Íslenska", "it": "Italiano", "ja": "日本語", "ka": "ქართული", "kk": "Қазақ тілі", "km": "ខ្មែរ",
+    "kn": "ಕನ್ನಡ", "ko": "한국어", "ku": "Kurdî", "ky": "Кыргызча", "lo": "ລາວ", "lt": "Lietuvių", "lv": "Latviešu",
+    "mk": "Македонски", "ml": "മലയാളം", "mn": "Монгол", "mr": "मराठी", "ms": "Bahasa Melayu", "mt": "Malti",
+    "my": "မြန်မာ", "nb": "Norsk bokmål", "ne": "नेपाली", "nl": "Nederlands", "nn": "Norsk nynorsk", "no": "Norsk",
+    "pa": "ਪੰਜਾਬੀ", "pl": "Polski", "ps": "پښتو", "pt": "Português", "ro": "Română", "ru": "Русский",
+    "sd": "سنڌي", "si": "සිංහල", "sk": "Slovenčina", "sl": "Slovenščina", "so": "Soomaali", "sq": "Shqip",
+    "sr": "Српски", "st": "Sesotho", "sv": "Svenska", "sw": "Kiswahili", "ta": "தமிழ்", "te": "తెలుగు",
+    "tg": "Тоҷикӣ", "th": "ไทย", "tk": "Türkmençe", "tl": "Tagalog", "tr": "Türkçe", "ug": "ئۇيغۇرچە",
+    "uk": "Українська", "ur": "اردو", "uz": "Oʻzbekcha", "vi": "Tiếng Việt", "yi": "ייִדיש", "yo": "Yorùbá",
+    "zh": "中文", "zu": "isiZulu",
+}
+
+
+def name(code: str) -> str:
+    """The name of an analyser's language (its primary subtag) in that language: "fr" -> "Français"."""
+    return NAMES.get(code, code)
+
+
 def primary(tag: str | None) -> str:
     """The primary language subtag, lower-cased: "pt-BR" -> "pt"; none -> English (the default site language)."""
     code = (tag or ENGLISH).strip().replace("_", "-").split("-")[0].lower()

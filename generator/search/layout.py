@@ -19,7 +19,7 @@ FORMAT = 4
 ROOT = "search/"  # every index path is below this, relative to the site root
 # URL parameters of the search page (search-ui.js) that a facet's own may not take: a taxonomy's kind names
 # its parameter ("tag=taliban", "desk=world") unless it is one of these, then it gets a "_" ("_year"), which no
-# kind starts with (kinds are ids: a lower-case letter or digit first).
+# kind starts with (kinds are ids: a lower-case letter or digit first).  "lang" is the languages' facet's.
 RESERVED_PARAMS = frozenset({"q", "n", "exact", "sort", "from", "to", "year", "type", "entity", "lang"})
 
 
@@ -110,17 +110,23 @@ def render_lexicon(key: str, entries: Iterable[tuple[str, int]]) -> bytes:
 
 
 def facet_key(name: str) -> str:
-    """A facet's value list: an entity type's "f/person"; another facet, named "\\0" + kind, "f/_tag".
+    """A facet's value list: an entity type's "f/person"; a taxonomy, named "\\0" + kind, "f/_tag"; the
+    languages, named "\\1" + kind, "f/__lang".
 
     Entity types and kinds are ids, which start with a letter or digit, so
-    "_" + file_name(kind) is never an entity type's file (file_name keeps
-    [a-z0-9] and writes every other character as _hhhh).
+    "_" + file_name(kind) is never an entity type's file, nor "__" + ... a
+    taxonomy's (file_name keeps [a-z0-9] and writes every other character as _hhhh).
     """
+    if name.startswith("\1"):
+        return f"f/__{file_name(name[1:])}"
     return f"f/_{file_name(name[1:])}" if name.startswith("\0") else f"f/{file_name(name)}"
 
 
 def facet_param(name: str) -> str:
-    """The search page's URL parameter of a facet: "entity" for entity types (value "type:id"), else its kind."""
+    """The search page's URL parameter of a facet: "entity" for entity types (value "type:id"), else its kind
+    ("_" + kind for a taxonomy whose kind is one of the page's own parameters; the languages' kind is one)."""
+    if name.startswith("\1"):
+        return name[1:]
     if not name.startswith("\0"):
         return "entity"
     kind = name[1:]

@@ -8,7 +8,7 @@ never over one (``measure.py``, ``make bench``).  The kinds:
 
 * ``word``: one or two topic words ("coffee", "trade deficit");
 * ``name``: people, organisations, places and companies the stories name;
-* ``phrase``: quoted phrases (every tail block of their words is loaded);
+* ``phrase``: quoted phrases (their candidates are checked on their text);
 * ``typo``: misspelt and transliterated words and names;
 * ``facet``: a query refined by one facet value, as a reader clicks it.
 

@@ -238,6 +238,8 @@
   var COORD_WORDS = 4;
   // Contending documents whose blocks one round of rankTiered loads (in parallel).
   var BLOCKS_PER_ROUND = 4;
+  // Phrase candidates whose text one round of rankPhrase checks at least (as many as results are missing).
+  var CHECKS_PER_ROUND = 2;
 
   function combine(s, m, coord) { return m > 1 && coord ? s * Math.pow(1 + coord, m - 1) : s; }
 
@@ -607,8 +609,8 @@
    * spell (false: no spelling variants), rerank (false: no closeness re-ordering),
    * maxBlocks (tail blocks it may load before settling for the best known order:
    * for measuring what pruning costs; the UI always proves its order),
-   * onProgress (called once with the best known order, proven false, when
-   * proving the exact one needs tail blocks; the promise resolves to the exact one),
+   * onProgress (called at most once, proven false, with the results already sure to
+   * be in the top `limit` while proving its order needs more; the promise resolves to it),
    * exhaustive (load every tail block: the reference the pruning is tested
    * against), isStale}.  Resolves to {total, approx, hits: [{n, score, doc}],
    * facets, facetsApprox, countOver, query, corrections}: hits are the exhaustive top
@@ -631,13 +633,16 @@
       return Promise.all([groups, excl, facetLoads]).then(function (r) {
         var gs = r[0];
         q.corrections = gs.map(function (g) { return g.correction; }).filter(Boolean);
-        // Phrase candidates need every match; otherwise blocks load only while the top is unproven.
+        // Blocks load only while the top is unproven (phrases too: rankPhrase).
         var entries = [];
         gs.forEach(function (g) { g.entries.forEach(function (e) { entries.push(e.p); }); });
-        var ready = opts.exhaustive || q.phrases.length ? self.loadAllTiers(entries) : Promise.resolve();
         var ctx = {q: q, groups: gs, excluded: r[1], sel: sel, span: span, limit: limit, N: self.meta.n, opts: opts,
           browse: !String(text || '').trim(), sort: opts.sort === 'new' || opts.sort === 'old' ? opts.sort : ''};
-        return ready.then(function () { return ctx.sort ? self.rankByDate(ctx) : self.rankTiered(ctx); });
+        // A date order with phrases checks its candidates in date order: it needs every match.
+        var ready = opts.exhaustive || (q.phrases.length && ctx.sort) ? self.loadAllTiers(entries) : Promise.resolve();
+        return ready.then(function () {
+          return ctx.sort ? self.rankByDate(ctx) : q.phrases.length ? self.rankPhrase(ctx) : self.rankTiered(ctx);
+        });
       });
     });
   };
@@ -657,19 +662,112 @@
       var shown = ctx.provisional || Promise.resolve();
       return shown.then(function () { return self.finishRank(ctx, r); });
     }
-    // The order is not proven yet: a reader sees the best known order at once
-    // (result.proven false), and the exact one when the blocks below arrive.
-    if (ctx.opts.onProgress && !ctx.provisional && r.docs.length) {
-      var progress = ctx.opts.onProgress;
-      ctx.provisional = this.finishRank(ctx, r).then(function (res) {
-        if (!(ctx.opts.isStale && ctx.opts.isStale())) progress(res);
-      }, function () { /* the final result reports the error */ });
-    }
+    // The order is not proven yet: a reader sees at once the results already known to
+    // be in the top `limit`, in their best known order (result.proven false), and the
+    // exact order when the blocks below arrive.
+    if (r.sure && r.sure.length) this.showProvisional(ctx, Object.assign({}, r, {docs: r.sure}));
     if (r.need.length > left && r.docs.length >= ctx.limit) r.need = r.need.slice(0, left);
     ctx.blocks = (ctx.blocks || 0) + r.need.length;
     var loads = r.need.length ? r.need.map(function (x) { return self.loadBlock(x.e, x.blk); })
       : [this.loadAllTiers(ctx.groups.reduce(function (a, g) { return a.concat(g.entries.map(function (x) { return x.p; })); }, []))];
     return Promise.all(loads).then(function () { return self.rankTiered(ctx); });
+  };
+
+  /* Relevance order with quoted phrases: the exact top k is the first k documents, by
+   * exhaustive score, whose text holds every phrase (checkPhrases).  Each round ranks
+   * what is loaded.  A document is possible unless excluded, its text checked without
+   * the phrase, or a phrase word known absent (a word with no unloaded block is absent
+   * from every document it does not list: the rarest word bounds the candidates).  The
+   * top k is proven when k checked documents, scored exactly, are above every other
+   * possible document's upper bound; until then the best contenders whose phrase words
+   * are known present are checked, and the blocks that could lift the others most are
+   * loaded, as rank does: no block for a document that cannot reach the top. */
+  Engine.prototype.rankPhrase = function (ctx) {
+    var self = this, N = ctx.N, k = ctx.limit, opts = ctx.opts;
+    var verdict = ctx.verdict || (ctx.verdict = new Int8Array(N));  // 1: phrases found in the text, -1: not
+    var sc = this.scoreWords(ctx), adm = this.admissible(ctx);
+    var words = ctx.groups.filter(function (g) { return g.entries.length; }).length;
+    var coord = words <= COORD_WORDS ? COORD : 0;
+    var known = new Float64Array(N), upper = sc.up ? new Float64Array(N) : known;
+    var list = [];
+    for (var d = 0; d < N; d++) {
+      if (!(sc.mayMatch ? sc.mayMatch[d] : sc.matched[d]) || !adm.ok(d)) continue;
+      if (sc.matched[d]) known[d] = combine(sc.sum[d], sc.matched[d], coord);
+      if (sc.up) upper[d] = combine(sc.up[d], sc.mayMatch[d], coord);
+      list.push(d);
+    }
+    list.sort(function (a, b) { return known[b] - known[a] || b - a; });
+    var exact = function (x) { return !(upper[x] > known[x]); };
+    var member = function (x) { return verdict[x] === 1 && adm.certain(x); };
+    var top = [], found = [], inTop = new Uint8Array(N), unchecked = 0, checked = 0, hits = 0;
+    list.forEach(function (x) {
+      if (member(x)) {
+        found.push(x);
+        if (exact(x) && top.length < k) { top.push(x); inTop[x] = 1; }
+      } else if (adm.certain(x)) unchecked++;
+    });
+    for (var c = 0; c < N; c++) if (verdict[c]) { checked++; if (verdict[c] > 0) hits++; }
+    // Below the k-th result: a lower bound, or an equal one that is older (equal scores: the newer first).
+    var below = function (x, bound, last) { return upper[x] < bound || (upper[x] === bound && x < last); };
+    var kth = top.length === k ? known[top[k - 1]] : -Infinity, last = top.length === k ? top[k - 1] : N;
+    var cands = list.filter(function (x) { return !inTop[x] && !(member(x) && exact(x)) && !below(x, kth, last); });
+    var left = opts.maxBlocks === undefined ? Infinity : opts.maxBlocks - (ctx.blocks || 0);
+    var stale = opts.isStale && opts.isStale();
+    var need = [], check = [];
+    if (cands.length && !stale) {
+      cands.sort(function (a, b) { return upper[b] - upper[a] || b - a; });
+      var want = Math.max(CHECKS_PER_ROUND, k - top.length), lift = [];
+      cands.forEach(function (x) {
+        if (adm.certain(x) && !verdict[x] && check.length < want) check.push(x);
+      });
+      // While texts are checked the k-th score is unknown: blocks are loaded only for contenders above a
+      // guess, the k-th exact score of the documents that may pass (lowered next round if checks fail).
+      var guess = -Infinity, guessLast = N, seen = 0;
+      if (check.length) {
+        for (var g = 0; g < list.length && seen < k; g++) {
+          var y = list[g];
+          if (adm.certain(y) && exact(y) && verdict[y] >= 0 && ++seen === k) { guess = known[y]; guessLast = y; }
+        }
+      }
+      cands.forEach(function (x) {
+        if ((!adm.certain(x) || !exact(x)) && !below(x, guess, guessLast)) lift.push(x);
+      });
+      need = left > 0 ? blocksToLoad(lift, upper, sc.open).slice(0, left) : [];
+    }
+    if (!need.length && !check.length) {
+      // Proven, or nothing left to load (a cap on blocks): the documents checked, in the best known order.
+      var r = {docs: cands.length ? found.slice(0, k) : top, scores: known, proven: !cands.length, checked: true,
+        complete: found.length === list.length, positive: sc.positive, allow: adm.allow,
+        countOver: list.filter(function (x) { return adm.certain(x) && verdict[x] >= 0; })};
+      r.estimate = found.length + Math.round(unchecked * (checked ? hits / checked : 1));
+      var shown = ctx.provisional || Promise.resolve();
+      return shown.then(function () { return self.finishRank(ctx, r); });
+    }
+    if (opts.onProgress && !ctx.provisional && found.length) {
+      // The documents checked so far that are in the top k whatever is still unknown (their cards are loaded).
+      var onList = new Uint8Array(N);
+      list.forEach(function (x) { onList[x] = 1; });
+      var sure = surelyTop(found.slice(0, k), k, known, function (x) { return onList[x] ? upper[x] : 0; },
+        function () { return true; }, N);
+      if (sure.length) {
+        this.showProvisional(ctx, {docs: sure, scores: known, checked: true, complete: false,
+          estimate: found.length + unchecked, positive: sc.positive, allow: adm.allow, countOver: found});
+      }
+    }
+    ctx.blocks = (ctx.blocks || 0) + need.length;
+    var loads = need.map(function (x) { return self.loadBlock(x.e, x.blk); })
+      .concat(check.map(function (x) { return self.checkPhrases(ctx, x); }));
+    return Promise.all(loads).then(function () { return self.rankPhrase(ctx); });
+  };
+
+  /* Whether document d's text holds every phrase of the query: its card (title, summary,
+   * names, lead) settles most; the rest of a long body (c/, 16 a file) is read only when
+   * the card does not.  Sets ctx.verdict[d] to 1 or -1. */
+  Engine.prototype.checkPhrases = function (ctx, d) {
+    var self = this, q = ctx.q;
+    return this.loadDoc(d, 'lead').then(function (doc) {
+      return !doc.more || phrasesMatch(doc, phrasesOf(q, doc)) ? doc : self.loadDoc(d, true);
+    }).then(function (doc) { ctx.verdict[d] = phrasesMatch(doc, phrasesOf(q, doc)) ? 1 : -1; });
   };
 
   /* Date order (ctx.sort 'new' or 'old'): the documents matching every query word
@@ -770,12 +868,6 @@
       });
       intersect(m);
     }
-    if ((sel.lang || []).length && this.docLang) {
-      var codes = this.analysers.map(function (an) { return sel.lang.indexOf(an.code) >= 0; });
-      var ml = new Uint8Array(N);
-      for (var d = 0; d < N; d++) ml[d] = codes[this.docLang[d]] ? 1 : 0;
-      intersect(ml);
-    }
     if (span) {
       var s = new Uint8Array(N);
       for (var i2 = span.lo; i2 <= span.hi; i2++) s[i2] = 1;
@@ -838,7 +930,11 @@
   };
 
   /* Which documents may be results at all: phrase words all present, no
-   * excluded word, inside the facet selection.  Returns {ok(d), required, allow}. */
+   * excluded word, inside the facet selection.  Returns {ok(d), certain(d),
+   * required, allow}.  A phrase word's presence is unknown for a document in a
+   * tail block not loaded yet: ok(d) allows it (rankPhrase loads the block when
+   * the document could reach the top), certain(d) says every phrase word is
+   * known present.  With every block loaded the two agree. */
   Engine.prototype.admissible = function (ctx) {
     var self = this, N = ctx.N, q = ctx.q, lang = this.docLang;
     // The phrase words a document must hold, as its own analyser reads them (one list per analyser).
@@ -850,14 +946,27 @@
       return req;
     });
     var required = reqBy[0];
-    var present = null;
+    var present = null, maybe = null;
     if (reqBy.some(function (r) { return r.length; })) {
       present = new Uint8Array(N);
       reqBy.forEach(function (req, a) {
         req.forEach(function (t) {
           var p = self.postings.get(t);
-          if (p) p.parts.forEach(function (part) {
-            for (var i = 0; i < part.docs.length; i++) if (!lang || lang[part.docs[i]] === a) present[part.docs[i]]++;
+          if (!p) return;
+          var has = p.open ? new Uint8Array(N) : null;
+          p.parts.forEach(function (part) {
+            for (var i = 0; i < part.docs.length; i++) {
+              var d = part.docs[i];
+              if (has) has[d] = 1;
+              if (!lang || lang[d] === a) present[d]++;
+            }
+          });
+          if (!has) return;
+          if (!maybe) maybe = new Uint8Array(N);
+          p.blocks.forEach(function (blk, j) {
+            if (blk.done) return;
+            var end = j + 1 < p.blocks.length ? p.blocks[j + 1].start : N;
+            for (var d = blk.start; d < end; d++) if (!has[d] && (!lang || lang[d] === a)) maybe[d]++;
           });
         });
       });
@@ -868,9 +977,14 @@
       if (p) p.parts.forEach(function (part) { for (var i = 0; i < part.docs.length; i++) ex[part.docs[i]] = 1; });
     });
     var allow = anySelected(ctx.sel) || ctx.span ? this.facetFilter(ctx.sel, N, ctx.span) : null;
+    var refuted = ctx.verdict || null;  // phrases checked on a document's text: -1 not there (rankPhrase)
     return {
       required: required, allow: allow,
-      ok: function (d) { return !ex[d] && (allow === null || allow[d]) && (!present || present[d] >= need(d)); }
+      ok: function (d) {
+        return !ex[d] && (allow === null || allow[d]) && (!refuted || refuted[d] >= 0) &&
+          (!present || present[d] + (maybe ? maybe[d] : 0) >= need(d));
+      },
+      certain: function (d) { return !present || present[d] >= need(d); }
     };
   };
 
@@ -913,6 +1027,33 @@
     return broken ? out.concat(unsureTop) : out;
   }
 
+  /* The documents of `docs` (known scores) that are in the exhaustive top k whatever the
+   * unloaded blocks hold: fewer than k others (admissible, best bound `high`) may score as
+   * high.  Shown before the order is proven, they stay among the results. */
+  function surelyTop(docs, k, known, high, ok, N) {
+    var his = [];
+    for (var x = 0; x < N; x++) { var h = high(x); if (h > 0 && ok(x)) his.push(h); }
+    his.sort(function (a, b) { return b - a; });
+    return docs.filter(function (d) {
+      // others whose bound reaches known[d] (ties count: conservative), d itself not counted
+      var lo = 0, hi = his.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (his[mid] >= known[d]) lo = mid + 1; else hi = mid; }
+      return lo - 1 < k;
+    });
+  }
+
+  /* Show the provisional result r (its docs known to be in the top `limit`) at once,
+   * marked unproven (opts.onProgress), once per search. */
+  Engine.prototype.showProvisional = function (ctx, r) {
+    var opts = ctx.opts;
+    if (!opts.onProgress || ctx.provisional) return;
+    var progress = opts.onProgress;
+    r.proven = false;
+    ctx.provisional = this.finishRank(ctx, r).then(function (res) {
+      if (!(opts.isStale && opts.isStale())) progress(res);
+    }, function () { /* the final result reports the error */ });
+  };
+
   /* For the strongest contenders, the unloaded block that could add most to each. */
   function blocksToLoad(cands, upper, open) {
     cands.sort(function (a, b) { return upper[b] - upper[a] || b - a; });
@@ -951,12 +1092,18 @@
       if (upper[d2] > known[d2]) unsure[d2] = 1;
     }
     var k = Math.min(ctx.limit, docs.length);
+    var sure = function () {
+      if (!ctx.opts.onProgress || ctx.provisional) return [];
+      return surelyTop(docs.slice(0, k), ctx.limit, known, function (d) { return upper[d] > known[d] ? upper[d] : known[d]; },
+        adm.ok, N);
+    };
     // Fewer known matches than asked for: every match is needed, so every block.
-    if (k < ctx.limit) { out.proven = false; return out; }
+    if (k < ctx.limit) { out.proven = false; out.sure = sure(); return out; }
     var cands = contenders(docs, k, known, upper, unsure, adm, sc.matched, N);
     if (!cands.length) return out;
     out.proven = false;
     out.need = blocksToLoad(cands, upper, sc.open);
+    out.sure = sure();
     return out;
   };
 
@@ -968,7 +1115,7 @@
     var self = this, q = ctx.q, opts = ctx.opts, N = ctx.N, limit = ctx.limit;
     var docs = r.docs, scores = r.scores;
     // Counts describe the whole archive only when nothing was asked (the browse entry point).
-    var countOver = docs;
+    var countOver = r.countOver || docs;
     if (ctx.browse && r.allow === null) { countOver = []; for (var d = 0; d < N; d++) countOver.push(d); }
     var result = {total: r.complete ? docs.length : r.estimate, approx: !r.complete, proven: r.proven, hits: [], facets: null,
       facetsApprox: !r.complete && !ctx.browse, countOver: countOver, query: q, corrections: q.corrections || [],
@@ -987,9 +1134,9 @@
         return result;
       });
     };
-    if (!q.phrases.length) return finish(take(docs.slice(0, limit)));
-    // Verify phrases on document text, best candidates first, in small batches.
-    var out = [], pos = 0;
+    if (!q.phrases.length || r.checked) return finish(take(docs.slice(0, limit)));
+    // A date order: the candidates' texts are checked in that order, in small batches.
+    var verdict = ctx.verdict || (ctx.verdict = new Int8Array(N)), out = [], pos = 0;
     var step = function () {
       if (out.length >= limit || pos >= docs.length) {
         if (pos < docs.length) { result.total = out.length + (docs.length - pos); result.approx = true; }
@@ -998,14 +1145,8 @@
       }
       var batch = docs.slice(pos, pos + Math.max(10, limit - out.length));
       pos += batch.length;
-      // The card (title, summary, names, lead) settles most candidates; the rest of a
-      // long body (c/, 16 bodies a file) is read only when the card does not.
-      return Promise.all(batch.map(function (d2) {
-        return self.loadDoc(d2, 'lead').then(function (doc) {
-          return !doc.more || phrasesMatch(doc, phrasesOf(q, doc)) ? doc : self.loadDoc(d2, true);
-        });
-      })).then(function (ds) {
-        ds.forEach(function (doc, i) { if (phrasesMatch(doc, phrasesOf(q, doc))) out.push(batch[i]); });
+      return Promise.all(batch.map(function (d2) { return self.checkPhrases(ctx, d2); })).then(function () {
+        batch.forEach(function (d2) { if (verdict[d2] > 0) out.push(d2); });
         return step();
       });
     };
@@ -1107,14 +1248,6 @@
       if (prev) prev[1] += c; else out.years.push([name, c]);
     });
     out.years = out.years.filter(function (y) { return y[1] > 0; }).reverse();
-    // Languages (an archive of several): [analyser code, count], the most used first.
-    out.langs = [];
-    if (this.docLang) {
-      var lc = this.analysers.map(function () { return 0; });
-      for (var j = 0; j < N; j++) if (inRes[j]) lc[this.docLang[j]]++;
-      this.analysers.forEach(function (an, i) { if (lc[i]) out.langs.push([an.code, lc[i]]); });
-      out.langs.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); });
-    }
     return out;
   };
 

@@ -43,14 +43,6 @@
 
   function pageLang() { return (document.documentElement.lang || 'en').split('-')[0].toLowerCase(); }
 
-  /* "fr" -> "French" in the page's language (the browser knows the names; a code it does not stays a code). */
-  function languageName(code) {
-    try {
-      var name = new Intl.DisplayNames([document.documentElement.lang || 'en'], {type: 'language'}).of(code);
-      return name && name !== code ? name : code;
-    } catch (e) { return code; }
-  }
-
   function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
 
   // Said after the count while the best known order is shown and the exact one is on its way.
@@ -364,12 +356,6 @@
       if (approx) facetBox.appendChild(el('p', 'as-facet-note', 'Counts among the best matches'));
       shownGroup('year', 'Year', res.facets.years.map(function (y) { return {value: y[0], name: y[0], count: y[1]}; }));
       engine.facetGroups().forEach(function (g) { group(g, res); });
-      // Languages, when the archive has several (meta.langs: no list to load).
-      var picked = state.facets.lang || [];
-      var langs = (res.facets.langs || []).filter(function (l) { return l[1] > 0 || picked.indexOf(l[0]) >= 0; });
-      if (langs.length > 1 || picked.length) {
-        shownGroup('lang', 'Language', langs.map(function (l) { return {value: l[0], name: languageName(l[0]), count: l[1]}; }));
-      }
     }
     /* A group whose counts come with every result (from meta), shown open. */
     function shownGroup(kind, label, rows) {

@@ -257,7 +257,7 @@ test('a query answered from the heads loads no tail block; one that needs a bloc
   assert.deepEqual(all.list, full.list);
 });
 
-test('exclusions and phrases see every tail block; facet counts say when they are partial', async () => {
+test('exclusions see every tail block; facet counts say when they are partial', async () => {
   const e = makeEngine();
   const res = await e.search('valley', {limit: 1, withFacets: true});
   // the top result is proven from the head; counts cover only the matches loaded so far
@@ -356,25 +356,81 @@ test('editDistance counts adjacent transpositions once', () => {
   assert.equal(S.editDistance('abc', 'xyz', 2), 3);  // capped at max + 1
 });
 
-test('an order that needs tail blocks is shown first as the best known, then replaced by the exact one', async () => {
-  // 'valley taliban' at k = 3 needs tail blocks to prove its order (heads of 1 posting in the fixture)
+test('an order that needs tail blocks first shows the results already sure to be in it, then the exact order', async () => {
+  // 'taliban valley massoud' at k = 3 needs tail blocks to prove its order (heads of 1 posting in the fixture);
+  // panjshir-battle is in the top 3 whatever the blocks hold, the others are not known yet
   const seen = [];
   const e = makeEngine();
-  const exact = await e.search('valley taliban', {limit: 3, onProgress: (res) => seen.push(res)});
+  const exact = await e.search('taliban valley massoud', {limit: 3, onProgress: (res) => seen.push(res)});
   assert.equal(seen.length, 1, 'one provisional result');
   assert.equal(seen[0].proven, false);
   assert.ok(seen[0].hits.length > 0 && seen[0].hits.every((h) => h.doc && h.doc.id), 'provisional hits come with cards');
   assert.equal(exact.proven, true);
-  const full = await makeEngine().search('valley taliban', {limit: 3, exhaustive: true});
+  const full = await makeEngine().search('taliban valley massoud', {limit: 3, exhaustive: true});
   assert.deepEqual(exact.hits.map((h) => h.doc.id), full.hits.map((h) => h.doc.id));
+  assert.deepEqual(seen[0].hits.map((h) => h.doc.id), ['panjshir-battle']);
   // a query proven from the heads alone reports no provisional order
   const quiet = [];
   await makeEngine().search('valley', {limit: 1, onProgress: (res) => quiet.push(res)});
   assert.equal(quiet.length, 0);
   // a stale search (a newer keystroke) reports nothing
   const stale = [];
-  await makeEngine().search('valley taliban', {limit: 3, isStale: () => true, onProgress: (res) => stale.push(res)});
+  await makeEngine().search('taliban valley massoud', {limit: 3, isStale: () => true, onProgress: (res) => stale.push(res)});
   assert.equal(stale.length, 0);
+});
+
+test('a provisional result never shows a document the exact order leaves out', async () => {
+  // Every fixture word alone and in pairs, phrases too, at several k: what is shown while the order
+  // is unproven is a part of the exact top k (a reader never sees a result vanish).
+  const words = vocabulary().map((w) => w.t);
+  const queries = [];
+  for (let i = 0; i < words.length; i += 2) queries.push(words[i], words[i] + ' ' + words[(i * 5 + 3) % words.length]);
+  queries.push('"north sea"', '"northern alliance"', 'taliban valley massoud', 'massoud saleh', 'north sea oil');
+  let shown = 0;
+  for (const q of queries) {
+    for (const k of [1, 3, 10]) {
+      const seen = [];
+      const res = await makeEngine().search(q, {limit: k, onProgress: (r) => seen.push(r)});
+      assert.ok(seen.length <= 1, q);
+      const final = new Set(res.hits.map((h) => h.doc.id));
+      for (const r of seen) {
+        shown++;
+        r.hits.forEach((h) => assert.ok(final.has(h.doc.id), q + ' @' + k + ': ' + h.doc.id + ' shown, then gone'));
+      }
+    }
+  }
+  assert.ok(shown >= 10, String(shown));
+});
+
+test('phrases: the pruned top k equals the exhaustive one, loading only the blocks it needs', async () => {
+  // Adjacent words of every fixture document (so the phrases exist), at several k; then phrases of
+  // tiered words beside other words and exclusions.
+  const {fixtureTexts} = require('./helpers.js');
+  const queries = new Set();
+  for (const text of fixtureTexts()) {
+    const ws = text.toLowerCase().match(/[a-z]{3,}/g) || [];
+    for (let i = 0; i + 1 < ws.length; i += 7) queries.add('"' + ws[i] + ' ' + ws[i + 1] + '"');
+    for (let i = 3; i + 2 < ws.length; i += 23) queries.add('"' + ws[i] + ' ' + ws[i + 1] + ' ' + ws[i + 2] + '"');
+  }
+  const tiered = vocabulary().filter((w) => w.tiered).map((w) => w.t);
+  [...queries].slice(0, 40).forEach((q, i) => {
+    queries.add(q + ' ' + tiered[i % tiered.length]);
+    queries.add(q + ' -' + tiered[(i * 3) % tiered.length]);
+  });
+  let fewer = 0, tested = 0;
+  for (const q of queries) {
+    for (const k of [1, 2, 3, 5]) {
+      const full = await ranked(q, {limit: k, exhaustive: true});
+      const part = await ranked(q, {limit: k});
+      assert.deepEqual(part.list, full.list, q + ' @' + k);
+      assert.ok(part.res.total >= part.list.length, q);
+      const blocks = (e) => e.loaded.filter((x) => x.startsWith('u/')).length;
+      if (blocks(part.e) < blocks(full.e)) fewer++;
+      tested++;
+    }
+  }
+  assert.ok(tested > 200, String(tested));
+  assert.ok(fewer > tested / 4, 'phrases should skip tail blocks, fewer in ' + fewer + ' of ' + tested);
 });
 
 test('a cap on tail blocks (maxBlocks, for measuring) settles for the best known order', async () => {

@@ -26,4 +26,19 @@ async function ids(engine, text, opts = {}) {
   return res.hits.map((h) => h.doc.id);
 }
 
-module.exports = {S, SITE, makeEngine, ids};
+/* The title and body of every document of the fixture index (its cards and rests). */
+function fixtureTexts(site = SITE) {
+  const out = [];
+  const read = (dir) => {
+    const root = path.join(site, 'search', dir);
+    return fs.readdirSync(root).flatMap((b) => fs.readdirSync(path.join(root, b)).map((f) => {
+      vm.runInThisContext(fs.readFileSync(path.join(root, b, f), 'utf8'));
+      return S.registry.data.get(dir + '/' + f.replace(/\.js$/, ''));
+    }));
+  };
+  read('c');
+  for (const cards of read('d')) cards.forEach((c) => out.push((c[1] || '') + ' ' + (c[3] || '')));
+  return out;
+}
+
+module.exports = {S, SITE, makeEngine, ids, fixtureTexts};

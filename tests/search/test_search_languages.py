@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.build import BuildOptions, build
 from generator.model import urls
-from generator.search import SearchDoc, analysis, layout
+from generator.search import FacetDef, SearchDoc, analysis, encoding, layout
 from generator.search.browser_index import build_browser_index
 from generator.search.languages import SNOWBALL, VENDOR_DIR, algorithm, analyser, direction
 from generator.search.multilingual import make_analyzer
@@ -105,6 +105,29 @@ def test_english_index_has_no_languages_and_a_mixed_one_lists_its_analysers() ->
     # An update that drops the last French document removes the stemmers it no longer needs.
     _state2, changed = build_browser_index([_doc(1, "zh", "经济")], state)
     assert changed.get(layout.path("s/french"), b"") is None and changed.get(layout.path("s/base"), b"") is None
+
+
+def test_languages_are_a_facet_like_any_other() -> None:
+    """FacetDef(language=True): the documents' analysers as values, named in their language, on the generic path
+    (f/__lang, a catalogue row with the "lang" parameter); none for an archive in one language."""
+    defs = (FacetDef("tag", "Tags"), FacetDef("lang", "Languages", language=True))
+    docs = [_doc(0, "fr", "les économies"), _doc(1, "zh", "经济"), _doc(2, "fr-CA", "prix"), _doc(3, "en", "prices")]
+    state, files = build_browser_index(docs, facets=defs)
+    meta = files["search/meta.js"].decode()
+    assert '"facets":[["Languages","f/__lang",3,"lang"]]' in meta
+    values = json.loads(files[layout.path("f/__lang")].decode().split(",", 1)[1].rsplit(")", 1)[0])
+    assert [(key, name) for key, name, _runs in values] == [("en", "English"), ("fr", "Français"), ("zh", "中文")]
+    assert values[1][2] == encoding.encode_runs([0, 2])
+    # an update that leaves one language takes the facet away; one that brings a second back gives it again
+    one, gone = build_browser_index([_doc(0, "fr", "les économies"), _doc(1, "fr", "prix")], state, facets=defs)
+    assert gone[layout.path("f/__lang")] is None and '"facets":[]' in gone["search/meta.js"].decode()
+    _two, back = build_browser_index([_doc(0, "fr", "les économies"), _doc(1, "ru", "цены")], one, facets=defs)
+    assert back[layout.path("f/__lang")] == build_browser_index(
+        [_doc(0, "fr", "les économies"), _doc(1, "ru", "цены")], facets=defs)[1][layout.path("f/__lang")]
+    # an English archive's index is what it was without the facet
+    english = [_doc(0, "en", "prices rise"), _doc(1, "en-GB", "prices fall")]
+    assert build_browser_index(english, facets=defs)[1] == build_browser_index(english, facets=defs[:1])[1]
+    assert layout.facet_param("\0lang") == "_lang" and layout.facet_key("\0lang") == "f/_lang"  # a taxonomy "lang"
 
 
 def test_multilingual_fixture_pages(tmp_path: Path) -> None:

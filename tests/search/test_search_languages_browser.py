@@ -50,8 +50,14 @@ def test_result_in_another_language_carries_its_lang(page: Page, ml_site: Path) 
 
 def test_language_facet_filters(page: Page, ml_site: Path) -> None:
     page.goto((ml_site / "search" / "index.html").as_uri())
+    # A facet group like any other (generic FacetDef): closed until opened, its values named in their language.
+    group = page.locator("details[data-facet-group=lang]")
+    expect(group.locator("summary")).to_have_text("Languages")
+    group.locator("summary").click()
     boxes = page.locator("input[data-facet=lang]")
     expect(boxes).to_have_count(4)
+    expect(group).to_contain_text("Русский")
+    expect(group).to_contain_text("Français")
     page.locator("input[data-facet=lang][value=ru]").check()
     results = page.locator("#as-results [role=option]")
     expect(results).to_have_count(3)
