@@ -120,8 +120,10 @@ def _ranges(tp: TermPostings, changed: set[int], old_in_head: set[int], in_head:
     A bound is a document whose posting did not change, that is in the tail
     before and after the change and that starts a block by its own hash:
     blocks before it and from it on are the same in the old and new rendering.
+    Every such document starts one of the old blocks (``_cut`` starts a block
+    at each natural boundary), so only the old block starts are looked at.
     """
-    docs = tp.docs
+    starts = sorted(tp.blocks)
 
     def bound(d: int) -> bool:
         return d not in changed and d not in old_in_head and d not in in_head and is_boundary(d, params.block)
@@ -133,16 +135,16 @@ def _ranges(tp: TermPostings, changed: set[int], old_in_head: set[int], in_head:
             # first bound after x is the same end.  Skipping the scans keeps many changes close together (an
             # article re-dated by a few days renumbers hundreds) linear instead of quadratic.
             continue
-        i = bisect.bisect_left(docs, x)
+        i = bisect.bisect_left(starts, x)
         lo = -1
         for j in range(i - 1, -1, -1):
-            if bound(docs[j]):
-                lo = docs[j]
+            if bound(starts[j]):
+                lo = starts[j]
                 break
         hi = 1 << 32
-        for j in range(i + (1 if i < len(docs) and docs[i] == x else 0), len(docs)):
-            if bound(docs[j]):
-                hi = docs[j]
+        for j in range(i + (1 if i < len(starts) and starts[i] == x else 0), len(starts)):
+            if bound(starts[j]):
+                hi = starts[j]
                 break
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], hi))

@@ -52,3 +52,42 @@ def test_copies_false_indexes_every_copy() -> None:
     docs = [_doc("a", "Same", "Text."), _doc("b", "Same", "Text.")]
     _state, files = build_browser_index(docs, copies=False)
     assert '"n":2' in files["search/meta.js"].decode()
+
+
+def test_an_update_collapses_like_a_clean_collapse() -> None:
+    """collapse(previous=...) reuses where the copies are when no changed document is, was or becomes one
+    (edits, appends and removals at the end); whatever the change, it gives what a clean collapse gives."""
+    import random
+
+    from generator.search import duplicates
+
+    rng = random.Random(4)
+    texts = [(f"T{k}", f"Body {k}.") for k in range(12)] + [("", "")]
+
+    def doc(i: int) -> SearchDoc:
+        title, body = rng.choice(texts) if rng.random() < 0.3 else (f"Own {i} {rng.random()}", "Text.")
+        return _doc(f"d{i:03}", title, body, rng.choice(["Wire", "Desk", None]))
+
+    docs = [doc(i) for i in range(60)]
+    prev = collapse(docs, [doc_digest(d) for d in docs], {})
+    fast = 0
+    for step in range(300):
+        docs = list(docs)
+        kind = rng.random()
+        if kind < 0.5:
+            docs[rng.randrange(len(docs))] = doc(rng.randrange(1000))
+        elif kind < 0.7:
+            docs.append(doc(1000 + step))
+        elif kind < 0.8 and len(docs) > 5:
+            docs.pop()
+        elif kind < 0.9:
+            i = rng.randrange(len(docs))
+            docs[i] = replace(docs[i], source="Other", facets=(("source", "other", "Other"),))
+        digests = [doc_digest(d) for d in docs]
+        got = collapse(docs, digests, prev.contents, previous=prev.copies)
+        want = collapse(docs, digests, {})
+        assert (got.docs, got.digests, got.contents, got.copies) == (want.docs, want.digests, want.contents,
+                                                                       want.copies), step
+        fast += duplicates._update(docs, digests, prev.contents, prev.copies) is not None
+        prev = got
+    assert 50 < fast < 290, fast  # both paths taken

@@ -271,3 +271,104 @@ def test_a_new_facet_label_rewrites_meta_only() -> None:
     _state, files = bi.build_browser_index(docs, state, SMALL, facets=renamed)
     assert list(files) == ["search/meta.js"] and b'"Topics"' in files["search/meta.js"]
     assert bi.build_browser_index(docs, _state, SMALL, facets=renamed)[1] == {}
+
+
+def test_in_place_updates_equal_a_clean_build_and_leave_the_previous_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Edits, appends and removals of the newest, in several languages (the in-place path: shards cut again
+    around the changed terms only, facet values, years, languages and copies updated from the previous state)
+    give a clean build's bytes and state; the previous state is left as it was, since the dev server keeps it
+    when a build fails after the index update."""
+    from dataclasses import replace
+
+    rng = random.Random(21)
+    defs = (*FACETS, FacetDef("lang", "Languages", language=True))
+    langs = ["en"] * 8 + ["fr", "de-CH"]
+
+    def doc(serial: int, date: str) -> SearchDoc:
+        return replace(_doc(rng, serial, date), language=rng.choice(langs))
+
+    docs = _order([doc(i, f"1987-0{1 + i % 9}-1{i % 10}") for i in range(150)])
+    state, files = bi.build_browser_index(docs, None, SMALL, facets=defs)
+    site = dict(files)
+    in_place = []
+    real = bi._update
+    monkeypatch.setattr(bi, "_update", lambda *a: in_place.append(1) or real(*a))
+    for step in range(80):
+        docs = list(docs)
+        kind = rng.choice(["body", "body", "title", "entities", "facets", "language", "append", "drop", "copy"])
+        i = rng.randrange(len(docs))
+        if kind == "body":
+            docs[i] = replace(docs[i], body=docs[i].body + " " + _text(rng, rng.randint(1, 12)))
+        elif kind == "title":
+            docs[i] = replace(docs[i], title=_text(rng, 3))
+        elif kind == "entities":
+            docs[i] = replace(docs[i], entities=((*rng.choice(PLACES), "place"),) if rng.random() < 0.8 else ())
+        elif kind == "facets":
+            docs[i] = replace(docs[i], facets=tuple(t for t in TAGS if rng.random() < 0.5))
+        elif kind == "language":
+            docs[i] = replace(docs[i], language=rng.choice(["en", "fr", "ru"]))
+        elif kind == "append":
+            docs.append(doc(2000 + step, "1988-0" + str(1 + step // 10) + "-01"))
+        elif kind == "drop":
+            docs.pop()
+        elif kind == "copy":  # an identical copy of the newest, filed under another id
+            docs.append(replace(docs[-1], id=f"b{step}", url=layout.article_url(f"b{step}")))
+        docs = _order(docs)
+        before = pickle.dumps(state)
+        new_state, files = bi.build_browser_index(docs, state, SMALL, facets=defs)
+        assert pickle.dumps(state) == before, kind  # the previous state is as it was
+        _apply(site, files)
+        clean_state, clean = bi.build_browser_index(docs, None, SMALL, facets=defs)
+        assert site == clean, (step, kind)
+        for name in ("shards", "shard_paths", "shard_keys", "shard_seps", "meta_shards", "years", "doc_langs", "langs",
+                     "facet_sizes", "contents", "copies", "digests", "terms", "widths", "word_df"):
+            assert getattr(new_state, name) == getattr(clean_state, name), (step, kind, name)
+        values = {f: {k: (v.name, list(v.docs)) for k, v in fv.items()} for f, fv in new_state.values.items()}
+        assert values == {f: {k: (v.name, list(v.docs)) for k, v in fv.items()} for f, fv in clean_state.values.items()}
+        state = new_state
+    assert len(in_place) > 50, len(in_place)
+
+
+def test_shards_cut_again_around_changed_terms_are_those_a_clean_cut_makes() -> None:
+    """_repartition against _partition on random vocabularies: terms that grow, shrink, come and go, many of
+    them first in their shard (whose boundary may move when the size that made it changes)."""
+    from dataclasses import replace
+
+    rng = random.Random(5)
+    letters = "abcdefghij"
+    for trial in range(400):
+        params = Params(shard_min=rng.choice([10, 30]), shard_max=rng.choice([40, 60, 90]), shard_mod=rng.choice([2, 3, 7]))
+        vocab = sorted({"".join(rng.choices(letters, k=rng.randint(1, 4))) for _ in range(rng.randint(1, 80))},
+                       key=bi.utf16_key)
+        prev = bi.IndexState(params=params, terms=vocab, keys=[bi.utf16_key(t) for t in vocab],
+                             widths={t: rng.randint(6, 30) for t in vocab})
+        bi._partition(prev)
+        firsts = [t for t in vocab if bi.utf16_key(t) in set(prev.shard_keys)]
+        touched = set(rng.sample(firsts, min(len(firsts), rng.randint(0, 3))))  # first terms of shards
+        touched |= set(rng.sample(vocab, min(len(vocab), rng.randint(0, 3))))
+        widths = dict(prev.widths)
+        terms = list(vocab)
+        for t in list(touched):
+            if rng.random() < 0.2:  # gone
+                terms.remove(t)
+                del widths[t]
+            else:  # grown or shrunk
+                widths[t] = max(6, widths[t] + rng.choice([-20, -8, -1, 1, 8, 20]))
+        for _ in range(rng.randint(0, 3)):  # new terms
+            t = "".join(rng.choices(letters, k=rng.randint(1, 5)))
+            if t not in widths:
+                terms.append(t)
+                widths[t] = rng.randint(6, 30)
+                touched.add(t)
+        terms.sort(key=bi.utf16_key)
+        state = replace(prev, terms=terms, keys=[bi.utf16_key(t) for t in terms], widths=widths)
+        written, gone = bi._repartition(state, prev, touched)
+        clean = replace(state)
+        bi._partition(clean)
+        got = (state.shard_keys, state.shard_paths, state.shard_seps, state.meta_shards, state.shards)
+        assert got == (clean.shard_keys, clean.shard_paths, clean.shard_seps, clean.meta_shards, clean.shards), trial
+        assert gone == set(prev.shard_paths) - set(clean.shard_paths), trial
+        # every shard whose terms or path changed, or that holds a touched term, is written again
+        for p, ts in clean.shards.items():
+            if prev.shards.get(p) != ts or touched & set(ts):
+                assert p in written, (trial, p)
