@@ -15,6 +15,7 @@ computes the same buckets (``templates/assets/search-engine.js``,
 
 from __future__ import annotations
 
+import functools
 import math
 
 MAX_ENTRIES = 10_000  # the most entries any folder of a built site may hold
@@ -24,20 +25,37 @@ _B32 = "0123456789abcdefghijklmnopqrstuv"
 GROUP = 1_000  # pages of a paginated list per folder (see group_of)
 
 
+_FNV_PRIME = 0x01000193
+_FNV_PRIME2 = _FNV_PRIME * _FNV_PRIME & 0xFFFFFFFF  # two steps at once: an ASCII character's high byte is 0
+
+
 def fnv1a(text: str) -> int:
-    """32-bit FNV-1a over the UTF-16LE bytes: a hash the browser computes the same way."""
+    """32-bit FNV-1a over the UTF-16LE bytes: a hash the browser computes the same way.
+
+    Every page's links go through it (each article's address), so the usual
+    case is short cut: an ASCII character is the bytes (c, 0), and XOR with 0
+    changes nothing, so its two steps are one multiplication by the prime
+    squared (mod 2**32): the same hash in half the steps.
+    """
     h = 0x811C9DC5
+    if text.isascii():
+        for c in text.encode("ascii"):
+            h = (h ^ c) * _FNV_PRIME2 & 0xFFFFFFFF
+        return h
     for byte in text.encode("utf-16-le", "surrogatepass"):
         h ^= byte
-        h = (h * 0x01000193) & 0xFFFFFFFF
+        h = (h * _FNV_PRIME) & 0xFFFFFFFF
     return h
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def bucket(name: str) -> str:
     """The bucket folder of ``name``: the top 10 bits of its FNV-1a hash as two base-32 characters.
 
     The top bits, because FNV-1a's last step is a multiplication, which mixes
     every input byte into the high bits; its low bits depend on few of them.
+    Remembered per process (a bounded cache): a build asks for an article's
+    bucket once for its page and again for every link to it.
     """
     b = fnv1a(name) >> (32 - BUCKET_BITS)
     return _B32[b >> 5] + _B32[b & 31]

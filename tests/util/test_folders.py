@@ -35,6 +35,25 @@ def test_bucket_agrees_with_the_browser_on_literal_pairs() -> None:
     assert urls.article("kabul-airport") == layout.article_url("kabul-airport") == "articles/9h/kabul-airport.html"
 
 
+def _fnv1a_bytewise(text: str) -> int:
+    """The definition, one UTF-16LE byte at a time (fnv1a shortcuts ASCII text: two steps per character in one)."""
+    h = 0x811C9DC5
+    for byte in text.encode("utf-16-le", "surrogatepass"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+@pytest.mark.parametrize("name", ["", "a", "10010", "21578-r4", "kabul-airport", "~\x7f\x00 !", "z\u00fcrich",
+                                  "\u00ff", "\u0100", "\u5317\u4eac", "z\u00fcrich\U0001d538", "lone\ud800half"])
+def test_fnv1a_equals_its_bytewise_definition(name: str) -> None:
+    assert fnv1a(name) == _fnv1a_bytewise(name)
+
+
+def test_fnv1a_equals_its_bytewise_definition_on_every_ascii_pair() -> None:
+    names = [chr(a) + chr(b) for a in range(128) for b in range(128)]
+    assert [fnv1a(n) for n in names] == [_fnv1a_bytewise(n) for n in names]
+
+
 def _spread(names: list[str]) -> Counter:
     return Counter(bucket(n) for n in names)
 
