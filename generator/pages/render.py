@@ -58,6 +58,7 @@ def format_date(value: dt.date | None, style: str = "long") -> str:
     return f"{value.day} {value.strftime('%B %Y')}"
 
 
+@functools.lru_cache(maxsize=16)
 def month_name(number: int) -> str:
     return dt.date(2000, number, 1).strftime("%B")
 
