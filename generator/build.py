@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import hashlib
 import pickle
 import time
 from collections.abc import Callable, Iterator
@@ -32,13 +31,21 @@ from generator.incremental.cache import BuildState, Summary
 from generator.incremental.load import RACY_NS, listing_key
 from generator.incremental.load import load as load_archive
 from generator.incremental.merge import Memory, Merged, absorb, quiet_edits, remember
-from generator.incremental.plan import CLEAN_ABOVE, Plan, frame_digest, open_previous, page_base, plan, plan_edits
+from generator.incremental.plan import (
+    CLEAN_ABOVE,
+    Plan,
+    fingerprint_edits,
+    frame_digest,
+    open_previous,
+    page_base,
+    plan,
+    plan_edits,
+)
 from generator.model.archive import Archive
 from generator.output.indexes import PRODUCER, SearchInput, doc_digest, search_input, write_browser_index
 from generator.output.writer import Writer
 from generator.pages import feeds
 from generator.pages.families import FAMILIES
-from generator.pages.fingerprints import Encoder
 from generator.pages.render import make_env
 from generator.pages.workers import render_all
 from generator.search import whoosh_docs
@@ -476,17 +483,8 @@ def _merge(opts: BuildOptions, merged: Merged, previous: BuildState, result: Bui
     state = BuildState(load=merged.load, record_stamps=previous.record_stamps, record_counts=previous.record_counts,
                        frame=previous.frame, base=previous.base)
     fi, family = next((i, f) for i, f in enumerate(FAMILIES) if f.per_article)
-    assert family.fingerprint is not None
-    pages = dict(previous.pages)
-    todo = []
     with _step(result, "plan", progress):
-        enc = Encoder(archive)
-        for i in merged.edited:
-            ident = (family.name, family.identity(archive, i))
-            fp = hashlib.blake2b(memory.base + family.fingerprint(archive, i, enc), digest_size=16).digest()
-            if pages[ident][1] != fp:
-                pages[ident] = (pages[ident][0], fp)
-                todo.append(i)
+        pages, todo = fingerprint_edits(archive, previous.pages, merged.edited, memory.base, fi)
     writer = Writer(opts.out, previous.manifest)
     with _step(result, f"render {len(todo)} pages", progress):
         if todo:

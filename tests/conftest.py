@@ -77,6 +77,20 @@ class EditedFiles:
         path.unlink(missing_ok=True)
 
 
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (None) below ``root``."""
+    return {p.relative_to(root).as_posix(): None if p.is_dir() else p.read_bytes() for p in sorted(root.rglob("*"))}
+
+
+def assert_same_site(out: Path, ref: Path, step: str) -> None:
+    """``out`` holds exactly the files and folders of ``ref`` (a clean build), byte for byte."""
+    got, want = tree(out), tree(ref)
+    missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+    assert not missing and not extra, f"{step}: missing {missing[:5]}, extra {extra[:5]}"
+    differ = [k for k in got if got[k] != want[k]]
+    assert not differ, f"{step}: {len(differ)} files differ from a clean build, e.g. {differ[:5]}"
+
+
 def copy_fixture(dest: Path) -> tuple[Path, Path]:
     """A writable copy of the fixture archive: (seeds, content)."""
     shutil.copytree(FIXTURE, dest)

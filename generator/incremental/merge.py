@@ -70,15 +70,9 @@ def remember(archive: Archive, load: LoadCache, common: dict[str, Any], base: by
     listing = load.listing
     if listing is None:
         return None
-    seeds_real, _content_real, metas_real = listing.dirs
-    files: dict[str, str] = {}
-    paths: dict[str, tuple[str, str | None]] = {}
-    for sid, path in listing.seed_files:
-        files[os.path.join(seeds_real, os.path.basename(path))] = sid
-        meta = listing.meta_files.get(sid)
-        paths[sid] = (path, meta)
-        if meta is not None:
-            files[os.path.join(metas_real, os.path.basename(meta))] = sid
+    paths = {sid: (path, listing.meta_files.get(sid)) for sid, path in listing.seed_files}
+    owner = {path: sid for sid, (seed, meta) in paths.items() for path in (seed, meta) if path is not None}
+    files = {real: owner[listed] for real, listed in listing.names.items() if listed in owner}
     racy = frozenset(sid for sid, rec in load.records.items() if rec.racy)
     return Memory(archive, common, base, files, paths, racy, search)
 

@@ -101,10 +101,10 @@ def frame_digest(archive: Archive, templates: Path) -> bytes:
     return h.digest()
 
 
-def plan_edits(archive: Archive, previous: dict[tuple[str, str], tuple[str, bytes]], edited: list[int], base: bytes,
-               family_index: int) -> Plan:
-    """The plan when only the pages of the articles at ``edited`` can have changed (see :func:`frame_digest`):
-    those are fingerprinted, every other page is kept as the last build made it."""
+def fingerprint_edits(archive: Archive, previous: dict[tuple[str, str], tuple[str, bytes]], edited: list[int],
+                      base: bytes, family_index: int) -> tuple[dict[tuple[str, str], tuple[str, bytes]], list[int]]:
+    """Every page's fingerprint, with the per-article pages at ``edited`` fingerprinted again (their path kept
+    until they are rendered), and those of them whose fingerprint changed: the pages to render."""
     family = FAMILIES[family_index]
     assert family.fingerprint is not None and family.per_article
     enc = Encoder(archive)
@@ -114,8 +114,17 @@ def plan_edits(archive: Archive, previous: dict[tuple[str, str], tuple[str, byte
         ident = (family.name, family.identity(archive, i))
         fp = hashlib.blake2b(base + family.fingerprint(archive, i, enc), digest_size=16).digest()
         if pages[ident][1] != fp:
-            pages[ident] = ("", fp)
+            pages[ident] = (pages[ident][0], fp)
             todo.append(i)
+    return pages, todo
+
+
+def plan_edits(archive: Archive, previous: dict[tuple[str, str], tuple[str, bytes]], edited: list[int], base: bytes,
+               family_index: int) -> Plan:
+    """The plan when only the pages of the articles at ``edited`` can have changed (see :func:`frame_digest`):
+    those are fingerprinted, every other page is kept as the last build made it."""
+    family = FAMILIES[family_index]
+    pages, todo = fingerprint_edits(archive, previous, edited, base, family_index)
     again = {(family.name, family.identity(archive, i)) for i in todo}
     keep = [(path, f"{ident[0]} {ident[1]!r}") for ident, (path, _fp) in previous.items() if ident not in again]
     common = {"site": archive.site, "nav": nav_data(archive)}

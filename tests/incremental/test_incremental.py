@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, EditedFiles, copy_fixture
+from conftest import ROOT, EditedFiles, assert_same_site, copy_fixture, tree
 
 from generator.build import BuildOptions, build
 from generator.incremental import cache as cachemod
@@ -35,23 +35,6 @@ from generator.model import urls
 from generator.util.diagnostics import BuildError
 
 WORDS = ("valley", "convoy", "ceasefire", "governor", "harvest", "bridge", "corner", "negotiation", "airport", "winter")
-
-
-def tree(root: Path) -> dict[str, bytes | None]:
-    """Every file's bytes and every folder (None) below ``root``."""
-    out: dict[str, bytes | None] = {}
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        out[rel] = None if path.is_dir() else path.read_bytes()
-    return out
-
-
-def assert_same_tree(a: Path, b: Path, step: str) -> None:
-    ta, tb = tree(a), tree(b)
-    missing, extra = sorted(set(tb) - set(ta)), sorted(set(ta) - set(tb))
-    assert not missing and not extra, f"after {step}: missing {missing[:5]}, extra {extra[:5]}"
-    differ = [k for k in ta if ta[k] != tb[k]]
-    assert not differ, f"after {step}: {len(differ)} files differ from a clean build, e.g. {differ[:5]}"
 
 
 class Archive(EditedFiles):
@@ -229,7 +212,7 @@ def test_an_error_leaves_the_site_and_the_next_good_build_is_incremental(tmp_pat
     result = build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out))
     assert result.mode == "incremental"
     clean_build(arch, ref)
-    assert_same_tree(out, ref, "fixing an error")
+    assert_same_site(out, ref, "after fixing an error")
 
 
 def test_warnings_are_reported_again_when_nothing_changed(tmp_path):
@@ -258,7 +241,7 @@ def test_a_template_change_rerenders_the_pages(tmp_path):
     result = build(opts)
     assert result.mode == "incremental" and result.rendered > 10
     clean_build(arch, ref, templates)
-    assert_same_tree(out, ref, "a template and a stylesheet change")
+    assert_same_site(out, ref, "after a template and a stylesheet change")
     assert b"Skip to the article" in (out / "index.html").read_bytes()
 
 
@@ -307,7 +290,7 @@ def test_a_build_killed_halfway_is_repaired_by_the_next(tmp_path):
         if i == 0:  # killed right as writing began: the journal was there
             assert b"note: the previous build was interrupted; building everything" in stdout
         build(BuildOptions(seeds=seeds, content=content, out=ref, cache=False))
-        assert_same_tree(out, ref, f"a kill {delay} s into writing")
+        assert_same_site(out, ref, f"after a kill {delay} s into writing")
         cachemod.lock(cachemod.cache_dir(out)).close()  # the CLI saves its cache in the background: wait for it
         assert not journal.exists(), "the journal survived a finished build"
 
@@ -389,7 +372,7 @@ def test_the_dev_server_hands_its_state_to_the_next_build(tmp_path, stop):
     else:
         assert (result.mode, result.note) == ("clean", "the previous build was interrupted")
     clean_build(arch, ref)
-    assert_same_tree(out, ref, f"a dev server session ended by {stop}")
+    assert_same_site(out, ref, f"after a dev server session ended by {stop}")
 
 
 def test_the_cli_saves_its_cache_in_the_background_and_the_next_build_waits_for_it(tmp_path):
@@ -463,7 +446,7 @@ def test_the_cli_lists_the_seed_folders_again_only_when_what_they_hold_changed(t
     (arch.content / "articles" / "notes.yaml").unlink()
     assert build(opts).mode == "unchanged"  # as at the last good build (the folder step)
     clean_build(arch, ref)
-    assert_same_tree(out, ref, "listing changes")
+    assert_same_site(out, ref, "after listing changes")
     # A seed that becomes a link: its kind is its target's, so nothing is kept while a link is listed.
     seed = arch.seeds / "kabul-airport.txt"
     target = arch.seeds / "originals" / "kabul-airport.txt"  # links out of seeds/ are refused
@@ -500,7 +483,7 @@ def test_the_dev_server_starting_on_a_current_site_keeps_the_state_for_its_first
     assert first.mode == "incremental" and first.written >= 1
     monkeypatch.undo()
     clean_build(arch, ref)
-    assert_same_tree(out, ref, "the server's first rebuild")
+    assert_same_site(out, ref, "after the server's first rebuild")
 
 
 def test_a_file_renamed_while_the_build_lists_the_folders_is_found_by_the_next_build(tmp_path, monkeypatch):
@@ -530,7 +513,7 @@ def test_a_file_renamed_while_the_build_lists_the_folders_is_found_by_the_next_b
     monkeypatch.setattr(loadmod, "_list", real)
     assert build(opts).mode == "incremental"
     clean_build(arch, ref)
-    assert_same_tree(out, ref, "a seed back after the listing")
+    assert_same_site(out, ref, "after a seed back after the listing")
     assert first.articles + 1 == len(list(arch.seeds.glob("*.txt")))
 
 

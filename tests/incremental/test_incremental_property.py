@@ -49,7 +49,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, EditedFiles
+from conftest import ROOT, EditedFiles, assert_same_site
 from whoosh import index
 
 from generator.build import BuildOptions, build, load
@@ -589,19 +589,6 @@ class BigArchive(EditedFiles):
 
 
 # --------------------------------------------------------------------------------------- comparing
-
-def tree(root: Path) -> dict[str, bytes | None]:
-    """Every file's bytes and every folder (None) below ``root``."""
-    return {p.relative_to(root).as_posix(): None if p.is_dir() else p.read_bytes() for p in sorted(root.rglob("*"))}
-
-
-def assert_same_site(out: Path, ref: Path, step: str) -> None:
-    got, want = tree(out), tree(ref)
-    missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
-    assert not missing and not extra, f"{step}: missing {missing[:5]}, extra {extra[:5]}"
-    differ = [k for k in got if got[k] != want[k]]
-    assert not differ, f"{step}: {len(differ)} files differ from a clean build, e.g. {differ[:5]}"
-
 
 def recorded_docs(site: Path) -> dict[str, object]:
     """The whoosh documents recorded beside the site (after the log's frames are applied), decoded."""

@@ -15,7 +15,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_incremental_property import BigArchive, assert_same_site
+from conftest import assert_same_site
+from test_incremental_property import BigArchive
 
 from generator.build import build
 
