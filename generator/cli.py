@@ -119,7 +119,7 @@ def _build(args: argparse.Namespace) -> int:
     opts = BuildOptions(
         seeds=args.seeds, content=args.content, out=args.out, base_url=args.base_url,
         templates=args.templates or TEMPLATES, whoosh=not args.no_whoosh, jobs=max(1, args.jobs),
-        strict=args.strict, full=args.full, save_in_background=True, cluster=args.cluster,
+        strict=args.strict, full=args.full, cluster=args.cluster,
     )
     show = None if args.quiet else terminal_progress(sys.stderr)
     try:

@@ -9,18 +9,38 @@ site.
 Files, so that a build where nothing changed reads only the small one, and
 a build that changed one article rewrites a sliver of the rest:
 
-* ``inputs.pickle`` — a fingerprint of every input file's status and the
-  build options, with the problems the build reported (printed again);
-* ``state.pickle`` — the :class:`BuildState`: page fingerprints, the site's
-  manifest, the search index state, and the stamp of each records file;
-* ``records/NN.pickle`` — the per-article records (parsed seed, metadata,
-  mentions, messages), in ``RECORD_SHARDS`` files by a hash of the article
-  id, each with a stamp; only files holding a changed record are rewritten
-  (Reuters: 64 MB of records; a one-seed edit rewrites 1 MB of them).
+* ``inputs.pickle`` — the :class:`Summary`: a fingerprint of every input
+  file's status and the build options, the problems the build reported
+  (printed again), and the id of the build it vouches for.  Replacing it is
+  the moment a build **commits**;
+* ``state-<id>.pickle`` — the :class:`BuildState`: page fingerprints, the
+  site's manifest, and the names of the two kinds of files below;
+* ``search-<stamp>.pickle`` — the browser index's state (49 MB on Reuters),
+  written by the process that computed it, beside the build's other work;
+* ``records/NN-<stamp>.pickle`` — the per-article records (parsed seed,
+  metadata, mentions, messages), in ``RECORD_SHARDS`` files by a hash of the
+  article id; only files holding a changed record are written again
+  (Reuters: 64 MB of records; a one-seed edit writes 1 MB of them).
 
-The **journal** (``writing``) exists while a build changes the site in
-place.  Finding it means the last build was killed halfway: the next build
-is a clean one, which repairs the site.
+Every file but ``inputs.pickle`` is written under a new name, so until a
+build commits, the files the last summary names are untouched.
+
+**Committing** (:func:`commit`), so that a build killed at any moment
+(SIGKILL, a power cut) costs at most the redoing of its own work, never a
+clean build: the new files are written under new names and the site's
+changes staged (each changed file written to a temporary name beside it, or
+a whole fresh site in a folder beside it); then ``pending-<id>.pickle``
+lists those changes; then ``inputs.pickle`` names the new id (the commit);
+then the changes are applied (renames, deletions, the swap) and the
+pending file and the files no longer named are removed.  The next build
+first calls :func:`recover`: a pending file of the committed id is applied
+again (every step can be redone), any other is rolled back (its temporary
+files removed), so the site and the cache always agree.
+
+The dev server changes the site without saving the cache each time; while
+it does, the file ``writing`` says the cache on disk is stale (a build that
+finds it is a clean one) until the server saves its state, in a pause or
+when it stops.
 """
 
 from __future__ import annotations
@@ -30,20 +50,22 @@ import gc
 import hashlib
 import os
 import pickle
-import signal
+import shutil
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.incremental.load import ArticleRecord, LoadCache
 from generator.util.diagnostics import Problem
-from generator.util.files import atomic_write, lock_folder, status_key
+from generator.util.files import SiteChange, apply_change, atomic_write, discard_change, lock_folder, status_key
 from generator.util.textio import folder_key
 
-FORMAT = 2
+FORMAT = 3
 RECORD_SHARDS = 64
 PACKAGE = Path(__file__).resolve().parent.parent
+_TOP = pickle.HIGHEST_PROTOCOL
 
 
 def cache_dir(out: Path) -> Path:
@@ -67,6 +89,11 @@ def code_digest() -> bytes:
     return h.digest()
 
 
+def new_stamp() -> bytes:
+    """A fresh name for a cache file (8 random bytes: never the name of a file a summary still vouches for)."""
+    return os.urandom(8)
+
+
 @dataclass
 class Summary:
     """``inputs.pickle``: enough to tell that nothing changed, and to say so."""
@@ -79,6 +106,7 @@ class Summary:
     articles: int
     entities: int
     files: int
+    id: bytes = b""  # the build this summary vouches for: ``state-<id>.pickle`` (set by :func:`commit`)
 
 
 @dataclass
@@ -88,7 +116,10 @@ class BuildState:
     load: LoadCache = field(default_factory=LoadCache)
     pages: dict[tuple[str, str], tuple[str, bytes]] = field(default_factory=dict)  # (family, key) -> (path, fingerprint)
     manifest: dict[str, bytes] = field(default_factory=dict)  # site path -> digest of its bytes
-    search: Any = None  # the browser index's own state (or it pickled, as a clean build leaves it)
+    # The browser index's own state: the object, or it pickled (as a clean build's child leaves it), or None
+    # when it is only in the file ``search-<search_stamp>.pickle`` (read it with :func:`read_search`).
+    search: Any = None
+    search_stamp: bytes = b""  # the file holding ``search`` (b"": not saved yet)
     search_files: list[str] = field(default_factory=list)  # the site paths it wrote
     whoosh: Any = None  # what the build recorded for the whoosh index (generator.search.whoosh_docs.Recorded)
     summary: Summary | None = None
@@ -102,7 +133,7 @@ class BuildState:
 
 @dataclass
 class RecordFiles:
-    """The article records as ``records/NN.pickle`` files: what to write, and every file's stamp and size.
+    """The article records as ``records/NN-<stamp>.pickle`` files: what to write, and every file's stamp and size.
 
     ``blobs[k]`` is None when file k on disk already holds exactly these records.
     """
@@ -110,6 +141,15 @@ class RecordFiles:
     blobs: list[bytes | None]
     stamps: list[bytes]
     counts: list[int]
+
+
+@dataclass
+class Pending:
+    """``pending-<id>.pickle``: the change a build makes to the site (and the whoosh records), applied once it
+    commits.  Every step can be applied again (see :func:`recover`)."""
+
+    id: bytes
+    change: SiteChange
 
 
 def record_shard(key: str) -> int:
@@ -120,6 +160,22 @@ def record_shard(key: str) -> int:
 def _read(path: Path) -> Any:
     with open(path, "rb") as fh:
         return pickle.load(fh)
+
+
+def _state_path(folder: Path, build_id: bytes) -> Path:
+    return folder / f"state-{build_id.hex()}.pickle"
+
+
+def _search_path(folder: Path, stamp: bytes) -> Path:
+    return folder / f"search-{stamp.hex()}.pickle"
+
+
+def _pending_path(folder: Path, build_id: bytes) -> Path:
+    return folder / f"pending-{build_id.hex()}.pickle"
+
+
+def _records_path(folder: Path, k: int, stamp: bytes) -> Path:
+    return folder / "records" / f"{k:02d}-{stamp.hex()}.pickle"
 
 
 def read_summary(folder: Path, code: bytes) -> tuple[Summary | None, str]:
@@ -139,8 +195,9 @@ def read_summary(folder: Path, code: bytes) -> tuple[Summary | None, str]:
 
 
 def read_state(folder: Path, summary: Summary) -> tuple[BuildState | None, str]:
+    """The state the summary vouches for (its search state left on disk: :func:`read_search`)."""
     try:
-        state = _read(folder / "state.pickle")
+        state = _read(_state_path(folder, summary.id))
         if isinstance(state, BuildState):
             state.load = decode_load(folder, state)
     except Exception:
@@ -150,87 +207,189 @@ def read_state(folder: Path, summary: Summary) -> tuple[BuildState | None, str]:
     return state, ""
 
 
-def _records_path(folder: Path, k: int) -> Path:
-    return folder / "records" / f"{k:02d}.pickle"
+def read_search(folder: Path, state: BuildState) -> Any:
+    """The browser index's state of ``state``: in memory, pickled, or in its file (None when there is none)."""
+    if isinstance(state.search, bytes):
+        return pickle.loads(state.search)
+    if state.search is not None or not state.search_stamp:
+        return state.search
+    try:
+        return _read(_search_path(folder, state.search_stamp))
+    except Exception:  # damaged or gone: the index is made again in full
+        return None
+
+
+def write_search(folder: Path, search: Any) -> bytes:
+    """Save a browser index state (an object, or it pickled) under a new name; returns the stamp naming it."""
+    stamp = new_stamp()
+    data = search if isinstance(search, bytes) else pickle.dumps(search, protocol=_TOP)
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write(_search_path(folder, stamp), data)
+    return stamp
 
 
 def encode_load(load: LoadCache, stamps: list[bytes] | None = None, counts: list[int] | None = None) -> RecordFiles:
     """The per-article records as records files; a clean build does it while it waits for the search index.
 
-    Each record is pickled on its own.  A file whose records were all reused
-    unchanged, as many as it held (``stamps`` and ``counts`` describe the
-    files on disk), is not written again; the others are pickled whole.  The
+    A file whose records were all reused unchanged, as many as it held
+    (``stamps`` and ``counts`` describe the files on disk), is not written
+    again; the others are pickled whole, each under a new stamp.  The
     related-articles state and the folder listing go with the rest of the
-    state (see :func:`save`).
+    state (see :func:`commit`).
     """
-    top = pickle.HIGHEST_PROTOCOL
     same = [stamps is not None and counts is not None] * RECORD_SHARDS
-    members: list[list[tuple[str, ArticleRecord]]] = [[] for _ in range(RECORD_SHARDS)]
+    members: list[dict[str, ArticleRecord]] = [{} for _ in range(RECORD_SHARDS)]
     for key, rec in load.records.items():
         k = record_shard(key)
-        members[k].append((key, rec))
+        members[k][key] = rec
         if not rec.cached:
             same[k] = False
     out = RecordFiles([], [], [])
-    for k, shard in enumerate(members):
-        if same[k] and counts is not None and stamps is not None and counts[k] == len(shard):
-            out.blobs.append(None)
-            out.stamps.append(stamps[k])
-        else:
-            stamp = os.urandom(8)
-            blob = {key: pickle.dumps(rec, protocol=top) for key, rec in shard}
-            out.blobs.append(pickle.dumps((stamp, blob), protocol=top))
-            out.stamps.append(stamp)
-        out.counts.append(len(shard))
+    was = gc.isenabled()
+    gc.disable()  # pickling makes a tuple per object; collections would walk them all again and again
+    try:
+        for k, shard in enumerate(members):
+            if same[k] and counts is not None and stamps is not None and counts[k] == len(shard):
+                out.blobs.append(None)
+                out.stamps.append(stamps[k])
+            else:
+                stamp = new_stamp()
+                out.blobs.append(pickle.dumps((stamp, shard), protocol=_TOP))  # the stamp inside too: a file
+                out.stamps.append(stamp)  # put in another's place is found out
+            out.counts.append(len(shard))
+    finally:
+        if was:
+            gc.enable()
     return out
 
 
 def decode_load(folder: Path, state: BuildState) -> LoadCache:
-    """The records the files on disk hold, each keeping the bytes it came from; raises when a file is not the one ``state`` names."""
+    """The records the files named by ``state`` hold; raises when one is missing or damaged."""
     if state.record_stamps is None or len(state.record_stamps) != RECORD_SHARDS:
         raise ValueError("no records")
     out = LoadCache(related=state.load.related, registry=state.load.registry, listing=state.load.listing)
+    records = out.records
     for k, stamp in enumerate(state.record_stamps):
-        found, records = _read(_records_path(folder, k))
+        found, shard = _read(_records_path(folder, k, stamp))
         if found != stamp:
             raise ValueError(f"records file {k} is not the one the state names")
-        for key, data in records.items():
-            rec = pickle.loads(data)
+        for rec in shard.values():
             rec.cached = True
-            out.records[key] = rec
+        records.update(shard)
     return out
 
 
-def save(folder: Path, state: BuildState, files: RecordFiles | None = None) -> None:
-    """Changed records files first, then the state naming them, then the summary that vouches for it (each replaced atomically).
+def commit(folder: Path, state: BuildState, files: RecordFiles | None = None, change: SiteChange | None = None,
+           stage: Callable[[], None] | None = None, build_id: bytes | None = None) -> None:
+    """Save ``state`` and apply ``change`` to the site as one step a kill cannot split (see the module's text).
+
+    In order: the pending change (so that what follows can be undone);
+    ``stage()``, which writes the change's temporary files; the records files
+    that changed, the search state (unless its own process saved it) and the
+    state, under new names; the summary, which commits; then the change is
+    applied and what the old summary named is removed.  An error before the
+    summary undoes the change (the old site and cache stay as they were); a
+    kill anywhere is finished or undone by the next build's :func:`recover`.
 
     The cycle collector is off meanwhile: pickling makes a tuple per object,
     and the collections they set off would walk the whole state again and
-    again (Reuters: 2.2 s with it, 0.65 s without).
-
-    A listing is saved when its ``key`` says what its folders held (the CLI's
-    look at every input gives it): the next build keeps it while they hold
-    the same names.
+    again.  A listing is saved when its ``key`` says what its folders held
+    (the CLI's look at every input gives it): the next build keeps it while
+    they hold the same names.
     """
     assert state.summary is not None
+    build_id = build_id or new_stamp()
+    change = change if change is not None else SiteChange()
+    pending = _pending_path(folder, build_id)
     (folder / "records").mkdir(parents=True, exist_ok=True)
     was = gc.isenabled()
     gc.disable()
     try:
+        if change:
+            atomic_write(pending, pickle.dumps(Pending(build_id, change), protocol=_TOP))
+        if stage is not None:
+            stage()
         if files is None:
             files = encode_load(state.load, state.record_stamps, state.record_counts)
         for k, blob in enumerate(files.blobs):
             if blob is not None:
-                atomic_write(_records_path(folder, k), blob)
-        state.record_stamps, state.record_counts = files.stamps, files.counts
+                atomic_write(_records_path(folder, k, files.stamps[k]), blob)
+        if state.search is not None and not state.search_stamp:
+            state.search_stamp = write_search(folder, state.search)
         listing = state.load.listing if state.load.listing is not None and state.load.listing.key is not None else None
         rest = dataclasses.replace(state, load=LoadCache(related=state.load.related, registry=state.load.registry,
-                                                         listing=listing), memory=None)
-        atomic_write(folder / "state.pickle", pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL))
-        atomic_write(folder / "inputs.pickle", pickle.dumps(state.summary, protocol=pickle.HIGHEST_PROTOCOL))
+                                                         listing=listing), memory=None, search=None,
+                                   record_stamps=files.stamps, record_counts=files.counts)
+        summary = dataclasses.replace(state.summary, id=build_id)
+        rest.summary = summary
+        atomic_write(_state_path(folder, build_id), pickle.dumps(rest, protocol=_TOP))
+        atomic_write(folder / "inputs.pickle", pickle.dumps(summary, protocol=_TOP))  # the commit
+    except BaseException:
+        discard_change(change)
+        pending.unlink(missing_ok=True)
+        raise
     finally:
         if was:
             gc.enable()
+    state.summary, state.record_stamps, state.record_counts = summary, files.stamps, files.counts
+    if isinstance(state.search, bytes):
+        state.search = None  # saved: read from its file when needed
+    (folder / "writing").unlink(missing_ok=True)
+    if change:
+        apply_change(change)
+        pending.unlink(missing_ok=True)
+    _collect(folder, state)
+
+
+def recover(folder: Path) -> None:
+    """Finish or undo what a build killed while committing left behind (called under the site's lock).
+
+    A pending change of the build the summary vouches for is applied again;
+    any other was never committed and is rolled back.  Then every cache file
+    the summary does not name is removed.
+    """
+    pending = sorted(folder.glob("pending-*.pickle")) if folder.is_dir() else []
+    if not pending:
+        return
+    try:
+        committed = _read(folder / "inputs.pickle").id
+    except Exception:
+        committed = None
+    for path in pending:
+        try:
+            p = _read(path)
+        except Exception:  # torn while being written: its build never committed, and its temporary files are
+            path.unlink(missing_ok=True)  # hidden names the next build of each folder ignores and replaces
+            continue
+        if isinstance(p, Pending) and p.id == committed:
+            apply_change(p.change)
+        elif isinstance(p, Pending):
+            discard_change(p.change)
+        path.unlink(missing_ok=True)
+    try:
+        summary = _read(folder / "inputs.pickle")
+        state = _read(_state_path(folder, summary.id))
+    except Exception:
+        return
+    _collect(folder, state)
+
+
+def _collect(folder: Path, state: BuildState) -> None:
+    """Remove the cache files ``state`` does not name (those of earlier builds, or of builds that never committed)."""
+    assert state.summary is not None
+    keep = {_state_path(folder, state.summary.id).name}
+    if state.search_stamp:
+        keep.add(_search_path(folder, state.search_stamp).name)
+    for entry in os.scandir(folder):
+        if entry.name.startswith(("state-", "search-")) and entry.name.endswith(".pickle") and entry.name not in keep:
+            os.unlink(entry.path)
+    if state.record_stamps is not None:
+        named = {_records_path(folder, k, s).name for k, s in enumerate(state.record_stamps)}
+        records = folder / "records"
+        if records.is_dir():
+            for entry in os.scandir(records):
+                if entry.name not in named:
+                    os.unlink(entry.path)
 
 
 def lock(folder: Path) -> Any:
@@ -238,73 +397,28 @@ def lock(folder: Path) -> Any:
 
     The lock is taken on the folder that holds the site and its cache (a
     lock on a directory creates no file, so a build refused for bad input
-    leaves nothing behind).  A build that saves its cache in the background
-    passes the lock to the process doing it, so the next build starts only
-    once the cache is whole.  Returns an object whose ``close()`` releases it.
+    leaves nothing behind).  Returns an object whose ``close()`` releases it.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
     return lock_folder(folder.parent)
 
 
-DETACHED_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-
-
-def save_in_background(folder: Path, state: BuildState, files: RecordFiles | None) -> bool:
-    """Save in a forked child that keeps the build's lock until the cache is written; False if it cannot fork.
-
-    The site is complete when the build returns; only the cache is still
-    being written, and the journal stays open until it is.  The child leaves
-    the build's session (``setsid``) and holds off SIGINT, SIGTERM and
-    SIGHUP until it is done (under a second on Reuters): where the CLI's exit
-    ends its process group (CI runners, ``timeout``, a supervisor, a closed
-    terminal), the save goes on, and the next build, which waits for the
-    lock, is incremental.  Only a SIGKILL aimed at the saver itself, or the
-    machine stopping, leaves the journal behind, and then a clean build.
-    """
-    if not hasattr(os, "fork") or not hasattr(os, "setsid"):
-        return False
-    begin_writing(folder)
-    # Blocked before the fork, so the child is never without the mask, even before it leaves the session.
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, DETACHED_SIGNALS)
-    left, tell = os.pipe()
-    pid = os.fork()
-    if pid:
-        # Return only once the child has left the session: a SIGKILL to the group (which no mask holds
-        # off) sent the moment the build returns must not find it still there.
-        os.close(tell)
-        os.read(left, 1)
-        os.close(left)
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-        return True
-    try:  # the child: detach, save, close the journal, leave without running the parent's cleanup
-        os.close(left)
-        os.setsid()
-        os.write(tell, b"1")
-        os.close(tell)
-        # Let go of the terminal or pipe: `build | tail` ends when the site is built, not when the cache is saved.
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-        save(folder, state, files)
-        end_writing(folder)
-    finally:
-        os._exit(0)
-
-
 def begin_writing(folder: Path) -> None:
-    """Open the journal before the first change to the site in place."""
+    """The dev server: before it changes the site without saving the cache, mark the cache on disk stale."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "writing").write_bytes(b"a build is changing the site; if this file survives it, the next build is a clean one\n")
-
-
-def end_writing(folder: Path) -> None:
-    (folder / "writing").unlink(missing_ok=True)
+    (folder / "writing").write_bytes(b"the dev server changed the site and has not saved its cache yet; "
+                                     b"if this file survives it, the next build is a clean one\n")
 
 
 def forget(folder: Path) -> None:
-    """Drop the cache (a clean build is starting; its result replaces it)."""
-    for name in ("inputs.pickle", "state.pickle"):
-        (folder / name).unlink(missing_ok=True)
+    """Drop the whole cache (``--full`` or ``cache`` off: nothing may trust it afterwards)."""
+    if folder.is_dir():
+        for name in ("inputs.pickle", "writing"):
+            (folder / name).unlink(missing_ok=True)
+        for entry in os.scandir(folder):
+            if entry.name.startswith(("state-", "search-", "pending-")):
+                os.unlink(entry.path)
+        shutil.rmtree(folder / "records", ignore_errors=True)
 
 
 def marker_stamp(marker: Path) -> tuple[int, int, int] | None:
@@ -313,8 +427,6 @@ def marker_stamp(marker: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino, st.st_mtime_ns)
-
-
 def inputs_digest(roots: list[Path], options: object,
                   stats: dict[str, tuple[int, int, int, int]] | None = None,
                   folders: dict[str, bytes | None] | None = None) -> tuple[bytes, int]:

@@ -105,16 +105,25 @@ def write_browser_index(writer: Writer, search: SearchInput, previous: Any, kept
     ``kept`` lists the index's files from the previous build (in place, those
     not reported as changed stay as they are).
     """
-    if writer.in_place and previous is not None:
-        for rel in kept:
-            writer.keep(rel, PRODUCER)
-    else:
+    if not writer.in_place:
         previous = None
     state, files = browser_index(search, previous, jobs)
+    apply_browser_index(writer, files, kept if previous is not None else [])
+    return state
+
+
+def apply_browser_index(writer: Writer, files: dict[str, bytes | None], kept: list[str]) -> None:
+    """Claim the index's files in ``writer``: those of ``kept`` (the previous build's, when the index was updated
+    from its state) as they are, then ``files`` (what :func:`browser_index` reported changed; None: removed).
+
+    Split from :func:`write_browser_index` so that another process can compute the index while this one renders.
+    """
+    if writer.in_place:
+        for rel in kept:
+            writer.keep(rel, PRODUCER)
     for rel, data in sorted(files.items()):
         if not rel.startswith(SEARCH_PREFIX):
             raise ValueError(f"the search index may only write below {SEARCH_PREFIX}, not {rel!r}")
         writer.delete(rel)  # drops the claim kept from the previous build, if any
         if data is not None:
             writer.write(rel, data, PRODUCER)
-    return state

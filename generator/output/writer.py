@@ -14,9 +14,10 @@ It writes in one of two ways:
 * **in place** (an incremental build): each changed file is written to a
   temporary name in its folder and renamed over the old one (atomic per
   file); a file whose bytes did not change is not touched at all; files the
-  build no longer produces are removed by :meth:`Writer.finish`.  A build
-  killed halfway is noticed by the next one through the build journal (see
-  ``generator.incremental.cache``) and repaired by a clean build.
+  build no longer produces are removed.  The change is prepared as a
+  :class:`~generator.util.files.SiteChange` that the build cache commits
+  with the state describing it (``generator.incremental.cache.commit``): a
+  build killed halfway is finished or undone by the next one.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import os
 import shutil
 from pathlib import Path, PurePosixPath
 
-from generator.util.files import atomic_write, make_spread_folder
+from generator.util.files import SiteChange, apply_change, make_spread_folder, temporary_name, write_new
 
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
@@ -155,20 +156,6 @@ class Writer:
         self._owner.pop(rel.lower(), None)
         self.manifest.pop(rel, None)
 
-    @staticmethod
-    def _replace(target: Path, data: bytes) -> None:
-        """Write to a temporary name in the same folder, then rename over the target: readers see old or new, never half.
-
-        (Tried: all temporary files in one scratch folder at the site's top,
-        away from the inodes each rename frees beside its target.  The
-        scratch folder's block group is the file system's choice; right after
-        a large deletion it was often one full of just-freed inodes, and a
-        re-dated article's ~3,400 index files then took 3.6 s to write instead
-        of 0.3-0.9 s.)
-        """
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, data, 0o644)
-
     def copy_tree(self, src: Path, rel_dir: str) -> None:
         """Copy static assets (sorted, so output order is deterministic)."""
         for path in sorted(src.rglob("*")):
@@ -176,32 +163,57 @@ class Writer:
                 rel = f"{rel_dir}/{path.relative_to(src).as_posix()}"
                 self.write(rel, path.read_bytes(), origin=str(path))
 
-    def commit(self) -> None:
-        """In place: write the changed files, then remove those the previous build wrote and this one did not.
+    def prepare(self, tag: str) -> SiteChange:
+        """In place: the change this build makes to the site, its files to be staged under names made with ``tag``.
 
-        Until now nothing touched the site, so an error while rendering left
-        it as it was; from here on the build journal covers a crash.
+        Until the change is applied nothing touched the site, so an error
+        while rendering left it as it was; the build cache's commit
+        (``incremental.cache.commit``) makes the change and the cache that
+        describes it one step a kill cannot split.
         """
+        change = SiteChange()
         if not self.in_place:
-            return
-        for target, data in self._pending:
-            self._replace(target, data)
-        self._pending.clear()
+            return change
+        change.renames = [(temporary_name(str(target), tag), str(target)) for target, _data in self._pending]
         gone = sorted(set(self._previous) - set(self.manifest))
-        folders = set()
+        folders: set[Path] = set()
         for rel in gone:
             target = self._target(rel)
-            target.unlink(missing_ok=True)
-            self.deleted += 1
+            change.deletions.append(str(target))
             folders.update(target.parents)
+        self.deleted += len(gone)
         # Folders left empty go too: a clean build would not have them.
         root = self.root.resolve()
-        for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
-            if folder.resolve() != root and root in folder.resolve().parents:
-                try:
-                    folder.rmdir()
-                except OSError:
-                    pass
+        change.folders = [str(f) for f in sorted(folders, key=lambda p: len(p.parts), reverse=True)
+                          if f.resolve() != root and root in f.resolve().parents]
+        return change
+
+    def stage(self, change: SiteChange) -> None:
+        """Write the changed files under the temporary names ``change`` gives them (see :meth:`prepare`).
+
+        Each beside its target, in the same folder.  (Tried: all temporary
+        files in one scratch folder at the site's top, away from the inodes
+        each rename frees beside its target.  The scratch folder's block group
+        is the file system's choice; right after a large deletion it was often
+        one full of just-freed inodes, and a re-dated article's ~3,400 index
+        files then took 3.6 s to write instead of 0.3-0.9 s.)
+        """
+        made: set[Path] = set()
+        for (target, data), (tmp, _target) in zip(self._pending, change.renames, strict=True):
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            write_new(tmp, data)
+        self._pending.clear()
+
+    def commit(self) -> None:
+        """In place, with no cache to commit beside (the dev server): write the changed files, each replaced
+        atomically, then remove those the previous build wrote and this one did not."""
+        if not self.in_place:
+            return
+        change = self.prepare(os.urandom(6).hex())
+        self.stage(change)
+        apply_change(change)
 
     def paths(self) -> list[str]:
         return list(self.manifest)

@@ -65,6 +65,9 @@ class Recorded:
 
     token: bytes
     digests: dict[str, bytes] = field(default_factory=dict)
+    # The change log's size once this was recorded: bytes past it were appended by a build killed before it
+    # committed, and are cut off by the next record (see :func:`record`).
+    log: int = 0
 
 
 @dataclass(frozen=True)
@@ -118,8 +121,14 @@ def _token(folder: Path) -> bytes | None:
 
 
 def record(folder: Path, previous: Recorded | None, docs: Sequence[SearchDoc], digests: Sequence[bytes]) -> Recorded:
-    """After an incremental build: append what changed since ``previous`` (or write everything when it cannot)."""
-    if previous is None or _token(folder) != previous.token:
+    """After an incremental build: append what changed since ``previous`` (or write everything when it cannot).
+
+    ``previous`` is what the last committed build recorded.  A build killed
+    after appending its changes but before committing (see
+    ``incremental.cache``) leaves a frame past ``previous.log``: it is cut
+    off first, so the log says what the committed builds recorded and no more.
+    """
+    if previous is None or _token(folder) != previous.token or not _trim(folder / LOG, previous.log):
         staged, recorded = stage(folder, docs, digests)
         commit(staged, folder)
         return recorded
@@ -130,7 +139,7 @@ def record(folder: Path, previous: Recorded | None, docs: Sequence[SearchDoc], d
     }
     changes.update((i, None) for i in old if i not in now)
     if not changes:
-        return Recorded(previous.token, now)
+        return Recorded(previous.token, now, previous.log)
     data = pickle.dumps((previous.token, changes), protocol=_TOP)
     with open(folder / LOG, "ab") as fh:
         fh.write(_FRAME.pack(len(data)) + data)
@@ -140,7 +149,20 @@ def record(folder: Path, previous: Recorded | None, docs: Sequence[SearchDoc], d
         staged, recorded = stage(folder, docs, digests)
         commit(staged, folder)
         return recorded
-    return Recorded(previous.token, now)
+    return Recorded(previous.token, now, logged)
+
+
+def _trim(log: Path, size: int) -> bool:
+    """Cut ``log`` back to ``size`` bytes; False when it is shorter (it is not the log that size was taken of)."""
+    try:
+        found = log.stat().st_size
+    except FileNotFoundError:
+        found = 0
+    if found < size:
+        return False
+    if found > size:
+        os.truncate(log, size)
+    return True
 
 
 def recorded(folder: Path) -> bool:

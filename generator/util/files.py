@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -250,3 +251,91 @@ def discard(staged: Path) -> None:
     shutil.rmtree(staged, ignore_errors=True)
 
 
+
+
+# ------------------------------------------------------------------ a change to the site, applied once committed
+
+
+@dataclass
+class SiteChange:
+    """What a build changes in the site (and beside it), prepared before it commits and applied after.
+
+    Every step can be done again after a kill (see ``incremental.cache.recover``): a rename whose temporary
+    file is gone was done, a deletion of a missing file is nothing, and the swap looks at the staged site's
+    marker to tell whether it happened.  Paths are absolute strings (the change is pickled).
+    """
+
+    renames: list[tuple[str, str]] = field(default_factory=list)  # (temporary file, the file it replaces)
+    deletions: list[str] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)  # folders to remove if the deletions left them empty, deepest first
+    swap: tuple[str, str] | None = None  # (a fresh site staged beside the site, the site): swapped in last
+    marker: str = ""  # the marker file's name in a site (a swap looks at the staged one's status)
+    marker_stamp: tuple[int, int, int] | None = None  # the staged marker's (device, inode, mtime)
+
+    def __bool__(self) -> bool:
+        return bool(self.renames or self.deletions or self.swap)
+
+
+def temporary_name(target: str, tag: str) -> str:
+    """The temporary file a change stages for ``target``: hidden, beside it, named by the change (``tag``), so a
+    change that never committed can be rolled back from its list alone."""
+    head, name = os.path.split(target)
+    return os.path.join(head, f".{name}.{tag}.tmp")
+
+
+def write_new(path: str, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` (a temporary name of a change), replacing what a killed attempt left there."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _O_CLOEXEC, mode)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _stamp(path: str) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns)
+
+
+def apply_change(change: SiteChange) -> None:
+    """Apply a committed change (again, after a kill: each step is skipped when it was done)."""
+    for tmp, target in change.renames:
+        try:
+            os.replace(tmp, target)
+        except FileNotFoundError:  # renamed before the kill
+            pass
+    for path in change.deletions:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+    for folder in change.folders:
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty, or gone
+            pass
+    if change.swap is not None:
+        staged, final = (Path(p) for p in change.swap)
+        if staged.is_dir():
+            if _stamp(str(staged / change.marker)) == change.marker_stamp:
+                swap_into_place(staged, final)
+            else:  # exchanged before the kill: the old site is what is left under the staged name
+                old = staged.with_name(staged.name.replace("-build-", "-old-", 1))
+                os.rename(staged, old)
+                remove_later(old)
+
+
+def discard_change(change: SiteChange) -> None:
+    """Undo a change that never committed: its temporary files and its staged site go."""
+    for tmp, _target in change.renames:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+    if change.swap is not None:
+        shutil.rmtree(change.swap[0], ignore_errors=True)

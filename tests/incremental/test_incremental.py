@@ -141,8 +141,10 @@ def test_unusable_cache_means_a_clean_build_with_a_note(tmp_path):
     seed.write_text(seed.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")  # the state is read
     r = build(opts)
     assert (r.mode, r.note) == ("clean", "the build cache is unreadable")
-    assert records[0].read_bytes() not in (first, second)  # the clean build wrote every records file again
-    records[1].unlink()
+    now = sorted((folder / "records").glob("*.pickle"))  # the clean build wrote every records file again, under
+    assert len(now) == cachemod.RECORD_SHARDS and not set(now) & set(records)  # new names; the old ones are gone
+    assert first not in {p.read_bytes() for p in now}
+    now[1].unlink()
     seed.write_text(seed.read_text(encoding="utf-8") + "\nAnd another.\n", encoding="utf-8")
     r = build(opts)
     assert (r.mode, r.note) == ("clean", "the build cache is unreadable")
@@ -159,17 +161,20 @@ def test_an_edit_rewrites_only_the_records_file_of_its_article(tmp_path):
     opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=out)
     build(opts)
     folder = cachemod.cache_dir(out) / "records"
-    before = {p.name: p.stat().st_ino for p in folder.iterdir()}  # each write replaces a file (a new inode)
+    before = {p.name for p in folder.iterdir()}  # each write is a new file, named by a new stamp
+    shard = f"{cachemod.record_shard('kabul-airport'):02d}-"
     seed = arch.seeds / "kabul-airport.txt"
     seed.write_text(seed.read_text(encoding="utf-8") + "\nA late addition.\n", encoding="utf-8")
     assert build(opts).mode == "incremental"
-    after = {p.name: p.stat().st_ino for p in folder.iterdir()}
-    assert sorted(n for n in after if after[n] != before[n]) == [f"{cachemod.record_shard('kabul-airport'):02d}.pickle"]
+    after = {p.name for p in folder.iterdir()}
+    assert len(after) == cachemod.RECORD_SHARDS  # the file it replaced is gone
+    assert [n[:3] for n in sorted(after - before)] == [shard]
     seed.unlink()  # a deletion rewrites the file that held the record, too
     (arch.content / "articles" / "kabul-airport.yaml").unlink()
     assert build(opts).mode == "incremental"
-    again = {p.name: p.stat().st_ino for p in folder.iterdir()}
-    assert sorted(n for n in again if again[n] != after[n]) == [f"{cachemod.record_shard('kabul-airport'):02d}.pickle"]
+    again = {p.name for p in folder.iterdir()}
+    assert len(again) == cachemod.RECORD_SHARDS
+    assert [n[:3] for n in sorted(again - after)] == [shard]
 
 
 def test_the_entity_registry_is_parsed_again_only_when_one_of_its_files_changed(tmp_path):
@@ -265,34 +270,65 @@ def root_of(out: Path) -> Path:
     return out.parent
 
 
-def test_a_build_killed_halfway_is_repaired_by_the_next(tmp_path):
-    """SIGKILL an incremental build that rewrites every page, at points spread over its writing; the next build
-    sees the journal and repairs the site (byte-identical to a clean build)."""
+@pytest.mark.parametrize("kind", ["incremental", "clean"])
+def test_a_build_killed_while_it_commits_costs_no_clean_build(tmp_path, kind):
+    """SIGKILL a build at points spread over its commit (its pending change written, its files staged, the
+    summary replaced, the change applied): the next build finishes or undoes it, is never a clean one, and the
+    site is byte-identical to a clean build.  ``incremental`` rewrites every page in place; ``clean`` (--full)
+    swaps a fresh site in."""
     seeds, content = _big_archive(tmp_path / "archive", 150)
     out, ref = tmp_path / "site", tmp_path / "ref" / "site"
     assert _cli(seeds, content, out).wait() == 0
-    cachemod.lock(cachemod.cache_dir(out)).close()  # its cache saved (in the background): no journal of that save below
+    folder = cachemod.cache_dir(out)
     site_yaml = content / "site.yaml"
     original = site_yaml.read_text()
-    journal = cachemod.cache_dir(out) / "writing"
-    for i, delay in enumerate((0.0, 0.002, 0.01, 0.03, 0.08, 0.2)):
+    seen = 0
+    for i, delay in enumerate((0.0, 0.001, 0.003, 0.01, 0.03, 0.08)):
         site_yaml.write_text(original.replace("Test Archive", f"Test Archive {i}"))
-        proc = _cli(seeds, content, out)
-        while not journal.exists() and proc.poll() is None:
-            time.sleep(0.0005)
-        assert proc.poll() is None, "the build finished before it was seen writing"
-        time.sleep(delay)  # somewhere in the writing (or just after it, for the longest delays)
-        proc.send_signal(signal.SIGKILL)
+        proc = _cli(seeds, content, out, *(["--full"] if kind == "clean" else []))
+        while not any(folder.glob("pending-*.pickle")) and proc.poll() is None:
+            time.sleep(0.0002)
+        if proc.poll() is None:
+            seen += 1
+            time.sleep(delay)  # somewhere in the commit (or just after it, for the longest delays)
+            proc.send_signal(signal.SIGKILL)
         proc.wait()
         finish = _cli(seeds, content, out)
         stdout, stderr = finish.communicate()
         assert finish.returncode == 0, stderr
-        if i == 0:  # killed right as writing began: the journal was there
-            assert b"note: the previous build was interrupted; building everything" in stdout
+        assert b"(clean)" not in stdout and b"note:" not in stdout, stdout
         build(BuildOptions(seeds=seeds, content=content, out=ref, cache=False))
-        assert_same_site(out, ref, f"after a kill {delay} s into writing")
-        cachemod.lock(cachemod.cache_dir(out)).close()  # the CLI saves its cache in the background: wait for it
-        assert not journal.exists(), "the journal survived a finished build"
+        assert_same_site(out, ref, f"after a kill {delay} s into the commit")
+        assert not list(folder.glob("pending-*")) and not (folder / "writing").exists()
+        assert len(list(folder.glob("state-*.pickle"))) == 1 and len(list(folder.glob("search-*.pickle"))) == 1
+        assert len(list((folder / "records").iterdir())) == cachemod.RECORD_SHARDS  # what no summary names is gone
+    assert seen >= 4, "the builds finished before they were seen committing"
+
+
+def test_an_error_before_the_commit_leaves_the_site_and_the_cache_as_they_were(tmp_path, monkeypatch):
+    """A failure while the cache is written (a full disk) undoes the staged change: the old site stays, no
+    temporary file is left in it, and the next build is incremental."""
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    out = tmp_path / "site"
+    opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=out)
+    build(opts)
+    before = tree(out)
+    arch.edit_body()
+
+    real = cachemod.atomic_write
+
+    def full(path, data, *rest):
+        if path.name.startswith("state-"):  # after the site's files were staged
+            raise OSError(28, "No space left on device")
+        return real(path, data, *rest)
+
+    monkeypatch.setattr(cachemod, "atomic_write", full)
+    with pytest.raises(OSError):
+        build(opts)
+    monkeypatch.undo()
+    assert tree(out) == before
+    assert not list(cachemod.cache_dir(out).glob("pending-*"))
+    assert build(opts).mode == "incremental"
 
 
 def test_a_clean_build_killed_halfway_leaves_the_old_site(tmp_path):
@@ -375,8 +411,8 @@ def test_the_dev_server_hands_its_state_to_the_next_build(tmp_path, stop):
     assert_same_site(out, ref, f"after a dev server session ended by {stop}")
 
 
-def test_the_cli_saves_its_cache_in_the_background_and_the_next_build_waits_for_it(tmp_path):
-    """The CLI returns once the site is written; the next build waits on the lock for the cache, then is incremental."""
+def test_the_cli_saves_its_cache_before_it_returns(tmp_path):
+    """Nothing is left running when the CLI returns: the next build finds the cache whole and is incremental."""
     seeds, content = _big_archive(tmp_path / "archive", 150)
     out = tmp_path / "site"
     for i in range(3):
@@ -386,6 +422,7 @@ def test_the_cli_saves_its_cache_in_the_background_and_the_next_build_waits_for_
         stdout, stderr = proc.communicate()
         assert proc.returncode == 0, stderr
         assert (b"(clean)" if i == 0 else b"(incremental)") in stdout, stdout
+        assert _processes_building(out) == []
 
 
 def test_the_dev_servers_file_list_is_trusted_only_for_files_already_listed(tmp_path):

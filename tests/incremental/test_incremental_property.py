@@ -625,15 +625,31 @@ def whoosh_contents(site: Path) -> dict:
 
 # --------------------------------------------------------------------------------------- the test
 
-def _count_browser_updates(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+class _Updates:
+    """Whether each browser-index update was applied in place, as a file of "1"/"0" lines: the CLI's builds
+    update the index in a forked process (build._search_aside), whose memory the test cannot see."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.write_text("")
+
+    def add(self, in_place: bool) -> None:
+        with open(self.path, "a") as fh:
+            fh.write("1\n" if in_place else "0\n")
+
+    def seen(self) -> list[bool]:
+        return [line == "1" for line in self.path.read_text().split()]
+
+
+def _count_browser_updates(monkeypatch: pytest.MonkeyPatch, path: Path) -> _Updates:
     """Record, without changing it, whether each browser-index update was applied in place (not recomputed):
     the test is only as good as the share of steps that reach the in-place code."""
-    seen: list[bool] = []
+    seen = _Updates(path)
     real = bi._update
 
     def update(*args, **kwargs):
         result = real(*args, **kwargs)
-        seen.append(result is not None)
+        seen.add(result is not None)
         return result
 
     monkeypatch.setattr(bi, "_update", update)
@@ -652,7 +668,7 @@ def run_sequence(root: Path, seed: int, steps: int, monkeypatch: pytest.MonkeyPa
     paginated = [e for e in counts if (out / urls.paginated(urls.entity(e), 2)).is_file()]
     assert len(paginated) >= 3, f"{tag}: too few entity pages paginate ({paginated})"
     assert max(counts.values()) > RELATED_WINDOW + 15, f"{tag}: no entity's list is much longer than the related window"
-    in_place = _count_browser_updates(monkeypatch)
+    updates = _count_browser_updates(monkeypatch, root / "updates.txt")
     state = first.state
     stats = {"incremental": 0, "whoosh in place": 0, "merged": 0}
     for step in range(steps):
@@ -683,6 +699,7 @@ def run_sequence(root: Path, seed: int, steps: int, monkeypatch: pytest.MonkeyPa
             differ = [k for k in set(mine["postings"]) | set(theirs["postings"])
                       if mine["postings"].get(k) != theirs["postings"].get(k)]
             assert not differ, f"{label}: whoosh postings differ, e.g. {sorted(differ)[:5]}"
+    in_place = updates.seen()
     stats["browser index in place"] = sum(in_place)
     stats["browser index recomputed"] = len(in_place) - sum(in_place)
     return stats
