@@ -60,6 +60,7 @@ from typing import Any
 from generator.incremental.load import ArticleRecord, LoadCache
 from generator.util.diagnostics import Problem
 from generator.util.files import SiteChange, apply_change, atomic_write, discard_change, lock_folder, status_key
+from generator.util.files import stage as stage_file
 from generator.util.textio import folder_key
 
 FORMAT = 3
@@ -107,6 +108,9 @@ class Summary:
     entities: int
     files: int
     id: bytes = b""  # the build this summary vouches for: ``state-<id>.pickle`` (set by :func:`commit`)
+    # Its search state's file, ``search-<stamp>.pickle``: named here, not in the state, so that the state is
+    # written while another process still writes the search state (see :func:`commit`).
+    search: bytes = b""
 
 
 @dataclass
@@ -194,12 +198,18 @@ def read_summary(folder: Path, code: bytes) -> tuple[Summary | None, str]:
     return summary, ""
 
 
-def read_state(folder: Path, summary: Summary) -> tuple[BuildState | None, str]:
-    """The state the summary vouches for (its search state left on disk: :func:`read_search`)."""
+def read_state(folder: Path, summary: Summary, stop: Callable[[], bool] | None = None) -> tuple[BuildState | None, str]:
+    """The state the summary vouches for (its search state left on disk: :func:`read_search`).
+
+    ``stop()`` is asked between records files: True gives up (None, "").
+    """
     try:
         state = _read(_state_path(folder, summary.id))
         if isinstance(state, BuildState):
-            state.load = decode_load(folder, state)
+            state.load = decode_load(folder, state, stop)
+            if state.load is None:
+                return None, ""
+            state.search_stamp = summary.search
     except Exception:
         return None, "the build cache is unreadable"
     if not isinstance(state, BuildState) or state.summary is None or state.summary.inputs != summary.inputs:
@@ -222,10 +232,40 @@ def read_search(folder: Path, state: BuildState) -> Any:
 def write_search(folder: Path, search: Any) -> bytes:
     """Save a browser index state (an object, or it pickled) under a new name; returns the stamp naming it."""
     stamp = new_stamp()
-    data = search if isinstance(search, bytes) else pickle.dumps(search, protocol=_TOP)
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(_search_path(folder, stamp), data)
+    if isinstance(search, bytes):
+        atomic_write(_search_path(folder, stamp), search)
+    else:
+        write_pickle(_search_path(folder, stamp), search)
     return stamp
+
+
+def write_pickle(path: Path, obj: Any) -> None:
+    """Pickle ``obj`` into ``path`` (replaced atomically), in the pickler's fast mode when it can.
+
+    Fast mode keeps no memo of the objects written, so an object referred to
+    twice is written twice (the search state: 50.9 MB instead of 49.3) and
+    loads as two; nothing the cache holds depends on such sharing.  It
+    pickles the Reuters search state in 0.09 s instead of 0.2 s, the build
+    state in 0.05 s instead of 0.13-0.22 s.  A structure that refers to
+    itself cannot be written so: it is written the usual way.
+    """
+    def fill(fh: Any) -> None:
+        pickler = pickle.Pickler(fh, protocol=_TOP)
+        pickler.fast = True
+        try:
+            pickler.dump(obj)
+        except (RecursionError, ValueError):
+            fh.seek(0)
+            fh.truncate()
+            pickle.dump(obj, fh, protocol=_TOP)
+
+    tmp = stage_file(path, fill)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def encode_load(load: LoadCache, stamps: list[bytes] | None = None, counts: list[int] | None = None) -> RecordFiles:
@@ -263,13 +303,16 @@ def encode_load(load: LoadCache, stamps: list[bytes] | None = None, counts: list
     return out
 
 
-def decode_load(folder: Path, state: BuildState) -> LoadCache:
-    """The records the files named by ``state`` hold; raises when one is missing or damaged."""
+def decode_load(folder: Path, state: BuildState, stop: Callable[[], bool] | None = None) -> LoadCache | None:
+    """The records the files named by ``state`` hold; raises when one is missing or damaged; None when
+    ``stop()`` said to give up."""
     if state.record_stamps is None or len(state.record_stamps) != RECORD_SHARDS:
         raise ValueError("no records")
     out = LoadCache(related=state.load.related, registry=state.load.registry, listing=state.load.listing)
     records = out.records
     for k, stamp in enumerate(state.record_stamps):
+        if stop is not None and stop():
+            return None
         found, shard = _read(_records_path(folder, k, stamp))
         if found != stamp:
             raise ValueError(f"records file {k} is not the one the state names")
@@ -280,13 +323,14 @@ def decode_load(folder: Path, state: BuildState) -> LoadCache:
 
 
 def commit(folder: Path, state: BuildState, files: RecordFiles | None = None, change: SiteChange | None = None,
-           stage: Callable[[], None] | None = None, build_id: bytes | None = None) -> None:
+           stage: Callable[[], None] | None = None, build_id: bytes | None = None,
+           ready: Callable[[], None] | None = None) -> None:
     """Save ``state`` and apply ``change`` to the site as one step a kill cannot split (see the module's text).
 
     In order: the pending change (so that what follows can be undone);
     ``stage()``, which writes the change's temporary files; the records files
-    that changed, the search state (unless its own process saved it) and the
-    state, under new names; the summary, which commits; then the change is
+    that changed, the search state (unless its own process saved it: then
+    ``ready()`` waits for it) and the state, under new names; the summary, which commits; then the change is
     applied and what the old summary named is removed.  An error before the
     summary undoes the change (the old site and cache stay as they were); a
     kill anywhere is finished or undone by the next build's :func:`recover`.
@@ -314,15 +358,17 @@ def commit(folder: Path, state: BuildState, files: RecordFiles | None = None, ch
         for k, blob in enumerate(files.blobs):
             if blob is not None:
                 atomic_write(_records_path(folder, k, files.stamps[k]), blob)
-        if state.search is not None and not state.search_stamp:
+        if state.search is not None and not state.search_stamp and ready is None:
             state.search_stamp = write_search(folder, state.search)
         listing = state.load.listing if state.load.listing is not None and state.load.listing.key is not None else None
         rest = dataclasses.replace(state, load=LoadCache(related=state.load.related, registry=state.load.registry,
-                                                         listing=listing), memory=None, search=None,
+                                                         listing=listing), memory=None, search=None, search_stamp=b"",
                                    record_stamps=files.stamps, record_counts=files.counts)
-        summary = dataclasses.replace(state.summary, id=build_id)
-        rest.summary = summary
-        atomic_write(_state_path(folder, build_id), pickle.dumps(rest, protocol=_TOP))
+        rest.summary = dataclasses.replace(state.summary, id=build_id)
+        write_pickle(_state_path(folder, build_id), rest)
+        if ready is not None:  # what another process writes (the search state), once it is written
+            ready()
+        summary = dataclasses.replace(state.summary, id=build_id, search=state.search_stamp)
         atomic_write(folder / "inputs.pickle", pickle.dumps(summary, protocol=_TOP))  # the commit
     except BaseException:
         discard_change(change)
@@ -371,6 +417,7 @@ def recover(folder: Path) -> None:
         state = _read(_state_path(folder, summary.id))
     except Exception:
         return
+    state.search_stamp = summary.search
     _collect(folder, state)
 
 
@@ -378,6 +425,7 @@ def _collect(folder: Path, state: BuildState) -> None:
     """Remove the cache files ``state`` does not name (those of earlier builds, or of builds that never committed)."""
     assert state.summary is not None
     keep = {_state_path(folder, state.summary.id).name}
+    (folder / "state.pickle").unlink(missing_ok=True)  # a cache of the format before (one state file)
     if state.search_stamp:
         keep.add(_search_path(folder, state.search_stamp).name)
     for entry in os.scandir(folder):

@@ -34,7 +34,8 @@ def templates_digest(folder: Path) -> bytes:
 
 
 def open_previous(folder: Path, code: bytes, inputs: bytes, state: BuildState | None, *, use_cache: bool,
-                  marker: Path, whoosh_folder: Path | None, keep: bool = False) -> tuple[BuildState | None, str, bool]:
+                  marker: Path, whoosh_folder: Path | None, keep: bool = False,
+                  read: BuildState | None = None) -> tuple[BuildState | None, str, bool]:
     """The usable state of the last build, why there is none, and whether nothing changed since.
 
     The one place that decides whether the last build can be trusted: its
@@ -44,8 +45,9 @@ def open_previous(folder: Path, code: bytes, inputs: bytes, state: BuildState | 
     tell (``racy``) and, when whoosh is on, its recorded documents
     (``whoosh_folder``) still there.
 
-    When nothing changed the state is not read (a no-change build only
-    reports), unless ``keep``: the dev server starting on a current site
+    ``read`` is the state the cache vouches for, when the caller read it
+    already (see ``build._look``).  When nothing changed the state is not
+    read (a no-change build only reports), unless ``keep``: the dev server starting on a current site
     keeps it in memory, so that its first rebuild is as quick as the next
     ones instead of reading the cache and looking at every file first.
     """
@@ -66,6 +68,8 @@ def open_previous(folder: Path, code: bytes, inputs: bytes, state: BuildState | 
         if state is None and keep:
             state, _why = cachemod.read_state(folder, summary)  # unreadable: None, and the first rebuild reads again
         return state, "", True
+    if state is None and read is not None and read.summary is not None and read.summary.id == summary.id:
+        state = read
     if state is None:
         state, why = cachemod.read_state(folder, summary)
         if state is None:

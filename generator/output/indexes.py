@@ -52,6 +52,24 @@ def _facet_values(archive: Archive) -> list[list[tuple[str, str, str]]]:
     return out
 
 
+def _make_doc(archive: Archive, i: int, values: list[tuple[str, str, str]]) -> SearchDoc:
+    art = archive.articles[i]
+    entities = archive.entities
+    ents = sorted(art.mention_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return SearchDoc(
+        id=art.id,
+        url=art.url,
+        title=art.title,
+        date=art.date.isoformat() if art.date else None,
+        source=art.source_name,
+        summary=art.summary,
+        body=art.text,
+        entities=tuple((eid, entities[eid].name, entities[eid].type) for eid, _ in ents),
+        facets=tuple(values),
+        language=art.language or archive.site.language,
+    )
+
+
 def search_input(archive: Archive) -> SearchInput:
     """The search documents and their digests, made once per build for both indexes.
 
@@ -61,26 +79,64 @@ def search_input(archive: Archive) -> SearchInput:
     names.  That is much cheaper than hashing every body again on every build.
     """
     docs, digests = [], []
-    entities = archive.entities
     values = _facet_values(archive)
     for i, art in enumerate(archive.articles):
         if art.duplicate_of is not None:  # a marked copy: the original only
             continue
-        ents = sorted(art.mention_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        doc = SearchDoc(
-            id=art.id,
-            url=art.url,
-            title=art.title,
-            date=art.date.isoformat() if art.date else None,
-            source=art.source_name,
-            summary=art.summary,
-            body=art.text,
-            entities=tuple((eid, entities[eid].name, entities[eid].type) for eid, _ in ents),
-            facets=tuple(values[i]),
-            language=art.language or archive.site.language,
-        )
+        doc = _make_doc(archive, i, values[i])
         docs.append(doc)
         digests.append(doc_digest(art.digest, doc))
+    return SearchInput(docs, digests, facet_defs(archive))
+
+
+class LazyDoc:
+    """A search document made from its article when first read: :func:`search_input_edits` gives one per
+    article, and an update of the index reads a few dozen of them (the edited ones, their bundles' neighbours).
+
+    It pickles as the :class:`SearchDoc` it stands for; ``made()`` is that document.
+    """
+
+    __slots__ = ("_archive", "_doc", "_i", "_values", "id")
+
+    def __init__(self, archive: Archive, i: int, values: list[list[tuple[str, str, str]]]) -> None:
+        self.id = archive.articles[i].id
+        self._archive, self._i, self._values = archive, i, values
+        self._doc: SearchDoc | None = None
+
+    def made(self) -> SearchDoc:
+        if self._doc is None:
+            self._doc = _make_doc(self._archive, self._i, self._values[self._i])
+        return self._doc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.made(), name)
+
+    def __reduce__(self) -> tuple:
+        return self.made().__reduce__()
+
+
+def search_input_edits(archive: Archive, inputs: list[bytes], edited: list[int]) -> SearchInput | None:
+    """:func:`search_input` after an edit that changed only the ``edited`` articles' texts (``merge.quiet_edits``),
+    given the last build's document digests (``inputs``, the index state's ``copies.inputs``): those articles'
+    digests computed again, every other one reused, and the documents made only when read (:class:`LazyDoc`).
+    None when ``inputs`` cannot be the last build's (another number of documents).
+
+    On Reuters: ~0.03 s instead of ~0.25 s for the 21,578 documents.
+    """
+    values = _facet_values(archive)
+    docs: list[Any] = []
+    at: dict[int, int] = {}
+    wanted = set(edited)
+    for i, art in enumerate(archive.articles):
+        if art.duplicate_of is None:
+            if i in wanted:
+                at[i] = len(docs)
+            docs.append(LazyDoc(archive, i, values))
+    if len(docs) != len(inputs):
+        return None
+    digests = list(inputs)
+    for i, n in at.items():
+        digests[n] = doc_digest(archive.articles[i].digest, docs[n].made())
     return SearchInput(docs, digests, facet_defs(archive))
 
 

@@ -66,7 +66,8 @@ def _merged(rep: SearchDoc, copies: list[SearchDoc]) -> SearchDoc:
             if f[:2] not in seen_f:
                 seen_f.add(f[:2])
                 facets.append(f)
-    return replace(rep, entities=tuple(entities), facets=tuple(facets), copies=1 + len(copies))
+    made = getattr(rep, "made", None)  # a document made when first read (output.indexes.LazyDoc): the document
+    return replace(made() if made else rep, entities=tuple(entities), facets=tuple(facets), copies=1 + len(copies))
 
 
 # Merged representatives by the digest of their copies' digests (which change whenever a copy does), so a

@@ -315,14 +315,14 @@ def test_an_error_before_the_commit_leaves_the_site_and_the_cache_as_they_were(t
     before = tree(out)
     arch.edit_body()
 
-    real = cachemod.atomic_write
+    real = cachemod.write_pickle
 
-    def full(path, data, *rest):
+    def full(path, obj):
         if path.name.startswith("state-"):  # after the site's files were staged
             raise OSError(28, "No space left on device")
-        return real(path, data, *rest)
+        return real(path, obj)
 
-    monkeypatch.setattr(cachemod, "atomic_write", full)
+    monkeypatch.setattr(cachemod, "write_pickle", full)
     with pytest.raises(OSError):
         build(opts)
     monkeypatch.undo()
