@@ -386,9 +386,11 @@ def _wait_for(log: Path, text: str, proc: subprocess.Popen) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("stop", ["interrupt", "kill"])
+@pytest.mark.parametrize("stop", ["interrupt", "kill", "kill after a pause"])
 def test_the_dev_server_hands_its_state_to_the_next_build(tmp_path, stop):
-    """Stopped with Ctrl+C, the server saves its state (the next build is incremental); killed, it leaves the journal."""
+    """Stopped with Ctrl+C, the server saves its state (the next build is incremental); killed right after a
+    rebuild, it leaves the journal (a clean build); killed after a pause, in which it saved its state, it costs
+    the next build nothing."""
     arch = Archive(tmp_path / "archive", random.Random(0))
     out, ref = tmp_path / "site", tmp_path / "ref" / "site"
     proc, log = _serve(tmp_path, arch, out)
@@ -397,16 +399,21 @@ def test_the_dev_server_hands_its_state_to_the_next_build(tmp_path, stop):
         path = arch.seeds / "kabul-airport.txt"
         path.write_text(path.read_text(encoding="utf-8") + "\nA new paragraph about the bridge.\n", encoding="utf-8")
         _wait_for(log, "rebuilt 5 articles", proc)
-        assert (cachemod.cache_dir(out) / "writing").exists()  # the cache on disk is stale while the server runs
+        assert (cachemod.cache_dir(out) / "writing").exists()  # the cache on disk is stale until the server saves
+        if stop == "kill after a pause":
+            deadline = time.monotonic() + 60
+            while (cachemod.cache_dir(out) / "writing").exists():
+                assert time.monotonic() < deadline, "the server never saved its state in a pause"
+                time.sleep(0.1)
         proc.send_signal(signal.SIGINT if stop == "interrupt" else signal.SIGKILL)
         proc.wait(timeout=60)
     finally:
         proc.kill()
     result = build(BuildOptions(seeds=arch.seeds, content=arch.content, out=out))
-    if stop == "interrupt":
-        assert (result.mode, result.note) == ("incremental", "")
-    else:
+    if stop == "kill":
         assert (result.mode, result.note) == ("clean", "the previous build was interrupted")
+    else:
+        assert (result.mode, result.note) == ("incremental", "")
     clean_build(arch, ref)
     assert_same_site(out, ref, f"after a dev server session ended by {stop}")
 
