@@ -111,3 +111,20 @@ def test_every_value_is_reachable_from_file_url(page: Page, tagged_site: Path) -
     """file:// forbids fetch: the tag list comes as a script, its three codes decoded the same."""
     page.goto((tagged_site / "search" / "index.html").as_uri() + "?q=harvest")
     _show_all_and_tick_rare(page)
+
+
+def test_a_long_group_passes_axe_shut_and_shown_whole(page: Page, tagged_server: str) -> None:
+    """The "Show all N" button and the list it shows: no axe violations (axe as an init script, CSP on)."""
+    axe = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+    assert axe.exists(), "run npm ci (make test does)"
+    page.add_init_script(path=str(axe))
+    page.goto(tagged_server + "search/index.html?q=harvest")
+    expect(page.locator("#as-results [role=option]").first).to_be_visible()
+    open_facet_group(page, "tag")
+    expect(page.locator("[data-facet-more='tag']")).to_be_visible()
+    assert page.evaluate("axe.run().then(r => r.violations.map(v => v.id))") == []
+    page.locator("[data-facet-more='tag']").click()
+    expect(page.locator("[data-facet-more='tag']")).to_have_text("Show fewer")
+    assert page.evaluate("axe.run().then(r => r.violations.map(v => v.id))") == []
+    page.locator("[data-facet-more='tag']").click()
+    expect(page.locator("details[data-facet-group='tag'] input[data-facet=tag]")).to_have_count(12)
