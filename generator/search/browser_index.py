@@ -44,7 +44,7 @@ from typing import Any, NamedTuple
 from generator.search import FacetDef, SearchDoc
 from generator.search.analysis import analyze_noting_spellable, spell_keys
 from generator.search.duplicates import Copies, collapse
-from generator.search.encoding import encode_runs, front_code, separator, utf16_key
+from generator.search.encoding import default_name, encode_docs, encode_runs, front_code, separator, utf16_key
 from generator.search.impacts import FIELDS, K1, LEVELS, field_norms, impact, quantised_average
 from generator.search.languages import ENGLISH, algorithm, analyser, stemmer_script
 from generator.search.languages import name as language_name
@@ -133,14 +133,14 @@ class DocAnalysis(NamedTuple):
 
 
 class FacetValue(NamedTuple):
-    """One value of a facet: its display name, its documents (ascending) and their runs as the file writes them.
+    """One value of a facet: its display name, its documents (ascending) and them as the file writes them.
 
     Never modified once in a state (an update makes a new one), so states share them.
     """
 
     name: str
     docs: array
-    runs: str | None = None  # encode_runs(docs), made when a file needs it
+    runs: str | None = None  # encode_docs(docs), made when a file needs it
 
 
 @dataclass
@@ -450,19 +450,21 @@ def _facet_index(docs: Sequence[SearchDoc], lang: str | None) -> dict[str, dict[
 
 
 def _facet_file(facet: str, values: dict[str, FacetValue], lang: str | None) -> tuple[bytes | None, int]:
-    """One facet's file, [key, name, document runs] by name, and its number of values.
+    """One facet's file, [key, documents (encode_docs), name] by name, and its number of values.
 
+    The name is left out when it is the key's ``default_name`` and the key is
+    ASCII ("saudi-arabia", "Saudi Arabia": 143 of Reuters' 147 places).
     None when it has no value, or for the languages' facet one (a filter that keeps everything).
-    ``values`` must belong to the state being made: the runs a value lacks are filled in.
+    ``values`` must belong to the state being made: the documents a value lacks the code of are coded.
     """
     if not values or (facet == lang and len(values) < 2):
         return None, 0
     rows = []
     for key, v in values.items():
         if v.runs is None:
-            v = values[key] = v._replace(runs=encode_runs(v.docs))
-        rows.append([key, v.name, v.runs])
-    rows.sort(key=lambda v: (v[1].casefold(), v[0]))
+            v = values[key] = v._replace(runs=encode_docs(v.docs))
+        rows.append([key, v.runs] if key.isascii() and v.name == default_name(key) else [key, v.runs, v.name])
+    rows.sort(key=lambda r: (values[r[0]].name.casefold(), r[0]))
     return render_facet(facet_key(facet), rows), len(rows)
 
 

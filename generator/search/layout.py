@@ -15,7 +15,7 @@ from generator.search import SearchDoc
 from generator.search.encoding import b36, file_name, script
 from generator.util.folders import fnv1a, spread
 
-FORMAT = 4
+FORMAT = 5
 ROOT = "search/"  # every index path is below this, relative to the site root
 # URL parameters of the search page (search-ui.js) that a facet's own may not take: a taxonomy's kind names
 # its parameter ("tag=taliban", "desk=world") unless it is one of these, then it gets a "_" ("_year"), which no

@@ -131,6 +131,39 @@
     return Int32Array.from(out);
   }
 
+  /* A facet value's documents, see encoding.encode_docs: the first character says the code
+   * ("0" runs, "1" a bitmap, 2 + k: gaps Rice-coded with parameter k), 6 bits a character. */
+  function decodeDocs(s) {
+    var mode = CODE[s.charCodeAt(0)];
+    if (mode === 0) return decodeRuns(s.slice(1));
+    var out = [], n = s.length, i, b, c;
+    if (mode === 1) {
+      for (i = 1; i < n; i++) {
+        c = CODE[s.charCodeAt(i)];
+        for (b = 5; b >= 0; b--) if ((c >> b) & 1) out.push((i - 1) * 6 + 5 - b);
+      }
+      return Int32Array.from(out);
+    }
+    var k = mode - 2, total = (n - 1) * 6, pos = 0, prev = -1;
+    function bit(p) { return (CODE[s.charCodeAt(1 + ((p / 6) | 0))] >> (5 - p % 6)) & 1; }
+    for (;;) {
+      var q = 0;
+      while (pos < total && !bit(pos)) { q++; pos++; }
+      if (pos >= total) break;
+      pos++;
+      var r = 0;
+      for (i = 0; i < k; i++) r = r * 2 + bit(pos++);
+      prev += q * (1 << k) + r + 1;
+      out.push(prev);
+    }
+    return Int32Array.from(out);
+  }
+
+  /* A facet value's display name when its file leaves it out (encoding.default_name). */
+  function defaultName(key) {
+    return key.split('-').map(function (w) { return w.charAt(0).toUpperCase() + w.slice(1); }).join(' ');
+  }
+
   /* encoding.file_name: [a-z0-9] kept, other UTF-16 units as _hhhh. */
   function fileName(text) {
     var out = '';
@@ -484,14 +517,14 @@
     var self = this;
     if (this.facetLists.has(key)) return Promise.resolve(this.facetLists.get(key));
     return this.load(key).then(function (rows) {
-      var list = rows.map(function (r) { return {key: r[0], name: r[1], runs: r[2], docs: null}; });
+      var list = rows.map(function (r) { return {key: r[0], name: r.length > 2 ? r[2] : defaultName(r[0]), runs: r[1], docs: null}; });
       self.facetLists.set(key, list);
       return list;
     });
   };
 
   function facetDocs(v) {
-    if (!v.docs) v.docs = decodeRuns(v.runs);
+    if (!v.docs) v.docs = decodeDocs(v.runs);
     return v.docs;
   }
 
@@ -1338,7 +1371,7 @@
     return parts;
   }
 
-  A.parseQuery = parseQuery; A.decodePostings = decodePostings; A.decodeRuns = decodeRuns;
+  A.parseQuery = parseQuery; A.decodePostings = decodePostings; A.decodeRuns = decodeRuns; A.decodeDocs = decodeDocs; A.defaultName = defaultName;
   A.fileName = fileName; A.fnv1a = fnv1a; A.bucket = bucket; A.filePath = filePath; A.articleUrl = articleUrl; A.frontDecode = frontDecode; A.editDistance = editDistance; A.Engine = Engine;
   A.scriptLoader = scriptLoader; A.registry = registry; A.highlight = highlight; A.snippet = snippet;
   A.anySelected = anySelected; A.monthOf = monthOf;

@@ -264,6 +264,7 @@
     var seq = 0;
     var cb = combobox(input, listbox, status);
     var opened = {};   // facet groups the reader opened (their lists are loaded and counted)
+    var expanded = {}; // facet groups showing every value among the results ("Show all N")
     var last = null;   // the result the facets show, for counting a group opened later
 
     function url(s) {
@@ -316,20 +317,36 @@
     function selectedIn(g) {
       return (state.facets[g.param] || []).filter(function (v) { return !g.type || v.split(':')[0] === g.type; });
     }
+    /* A group's values among the results, most first: the first FACET_ROWS, or every one after "Show all N"
+     * (the group's whole list is loaded to count it, so showing more loads nothing). */
     function fillGroup(box, g, counts) {
+      var key = groupKey(g);
       var rows = counts.values.map(function (v) { return {value: v[0], name: v[1], count: v[2]}; });
       // Selected values stay visible even when outside the top rows.
       selectedIn(g).forEach(function (v) {
-        if (!rows.slice(0, FACET_ROWS).some(function (r) { return r.value === v; })) {
-          var m = rows.filter(function (r) { return r.value === v; })[0];
-          rows.unshift(m || {value: v, name: g.type ? v.split(':').slice(1).join(':') : v, count: 0});
-        }
+        var i = -1;
+        rows.forEach(function (r, j) { if (r.value === v) i = j; });
+        if (i >= 0 && i < FACET_ROWS) return;
+        rows.unshift(i >= 0 ? rows.splice(i, 1)[0] : {value: v, name: g.type ? v.split(':').slice(1).join(':') : v, count: 0});
       });
       if (g.type && (counts.any || (state.facets.type || []).indexOf(g.type) >= 0)) {
         box.appendChild(checkbox('type', {value: g.type, name: 'any of these', count: counts.any}, 'as-facet-any'));
       }
-      rows.slice(0, FACET_ROWS).forEach(function (r) { box.appendChild(checkbox(g.param, r)); });
+      (expanded[key] ? rows : rows.slice(0, FACET_ROWS)).forEach(function (r) { box.appendChild(checkbox(g.param, r)); });
       if (!rows.length && !g.type) box.appendChild(el('p', 'as-facet-note', 'None among these results'));
+      if (rows.length > FACET_ROWS) {
+        var more = el('button', 'as-facet-more', expanded[key] ? 'Show fewer' : 'Show all ' + rows.length);
+        more.type = 'button';
+        more.setAttribute('data-facet-more', key);
+        more.setAttribute('aria-expanded', expanded[key] ? 'true' : 'false');
+        more.addEventListener('click', function () {
+          expanded[key] = !expanded[key];
+          box.textContent = '';
+          fillGroup(box, g, counts);
+          box.querySelector('[data-facet-more]').focus();
+        });
+        box.appendChild(more);
+      }
     }
     function group(g, res) {
       var details = el('details', 'as-facet'), key = groupKey(g);

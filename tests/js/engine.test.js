@@ -12,6 +12,43 @@ test('decoding matches the Python encoders', () => {
   assert.deepEqual(Array.from(S.decodeRuns('33e51')), [0, 1, 2, 3, 10, 12, 13]);
 });
 
+test('facet documents: each of the three codes of encoding.encode_docs decodes as Python wrote it', () => {
+  // tests/search/test_search_indexer.py: the same literals from encode_docs
+  assert.deepEqual(Array.from(S.decodeDocs('1Y2M')), [0, 1, 2, 3, 10, 12, 13]);  // a bitmap
+  const all = S.decodeDocs('03Ry9');  // runs
+  assert.equal(all.length, 21578);
+  assert.equal(all[21577], 21577);
+  assert.deepEqual(Array.from(S.decodeDocs('9wbZ3M04Y')), [0, 64, 200, 201, 1000]);  // Rice, k = 7
+  assert.deepEqual(Array.from(S.decodeDocs('0')), []);
+  // padding bits after the last code are never a document: bitmaps and Rice codes of every length
+  for (let n = 1; n < 40; n++) {
+    const docs = [...Array(n).keys()].map((i) => i * 3 + (i % 2));
+    let bits = '';
+    for (let d = 0; d <= docs[n - 1]; d++) bits += docs.includes(d) ? '1' : '0';
+    bits += '0'.repeat((6 - (bits.length % 6)) % 6);
+    const A = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
+    let text = '1';
+    for (let i = 0; i < bits.length; i += 6) text += A[parseInt(bits.slice(i, i + 6), 2)];
+    assert.deepEqual(Array.from(S.decodeDocs(text)), docs);
+    let rice = '';  // k = 1: gap >> 1 zeros, a one, the gap's low bit
+    let prev = -1;
+    for (const d of docs) { const g = d - prev - 1; rice += '0'.repeat(g >> 1) + '1' + (g & 1); prev = d; }
+    rice += '0'.repeat((6 - (rice.length % 6)) % 6);
+    text = A[3];
+    for (let i = 0; i < rice.length; i += 6) text += A[parseInt(rice.slice(i, i + 6), 2)];
+    assert.deepEqual(Array.from(S.decodeDocs(text)), docs);
+  }
+});
+
+test('a facet value without a name in its file is named by its key (encoding.default_name)', async () => {
+  assert.equal(S.defaultName('saudi-arabia'), 'Saudi Arabia');
+  assert.equal(S.defaultName('a--b'), 'A  B');
+  const list = await makeEngine().loadFacet('f/place');
+  assert.deepEqual(list.map((v) => [v.key, v.name]), [['kabul', 'Kabul'], ['panjshir', 'Panjshir'], ['zurich', 'Zürich']]);
+  const orgs = await makeEngine().loadFacet('f/org');
+  assert.equal(orgs.find((v) => v.key === 'opec').name, 'OPEC');
+});
+
 test('ranking: the title match comes first', async () => {
   const r = await ids(makeEngine(), 'panjshir');
   assert.equal(r[0], 'panjshir-battle');

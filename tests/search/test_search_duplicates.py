@@ -39,8 +39,8 @@ def test_the_index_holds_one_document_per_story() -> None:
     state, files = build_browser_index(docs, facets=[FacetDef("source", "Sources")])
     meta = files["search/meta.js"].decode()
     assert '"n":2' in meta
-    # both sources list document 0, the story (runs: "2" is document 0 alone)
-    assert files[path("f/_source")] == b'__as("f/_source",[["desk","Desk","2"],["wire","Wire","2"]]);\n'
+    # both sources list document 0, the story (encode_docs: "0" runs, "2" is document 0 alone; names are the keys' default)
+    assert files[path("f/_source")] == b'__as("f/_source",[["desk","02"],["wire","02"]]);\n'
     # an edit that makes the copies differ makes them two stories again
     edited = [docs[0], replace(docs[1], body="Talks on cocoa, corrected."), docs[2]]
     _state, update = build_browser_index(edited, state)

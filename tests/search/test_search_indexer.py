@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import random
 import re
 import shutil
 from pathlib import Path
@@ -15,7 +16,19 @@ from generator.search import SearchDoc, layout, whoosh_docs
 from generator.search.analysis import analyze, keep, spell_keys, spellable, words
 from generator.search.browser_index import doc_digest
 from generator.search.cli import run_query
-from generator.search.encoding import ALPHABET, b36, encode_postings, encode_runs, file_name, front_code, utf16_key
+from generator.search.encoding import (
+    ALPHABET,
+    b36,
+    decode_docs,
+    decode_runs,
+    default_name,
+    encode_docs,
+    encode_postings,
+    encode_runs,
+    file_name,
+    front_code,
+    utf16_key,
+)
 from generator.search.fixture import FACETS, FIXTURES, PARAMS, fixture_docs
 from generator.search.impacts import split_tiers
 from generator.search.indexer import write_browser_index
@@ -198,9 +211,12 @@ def test_years_are_runs_and_facets_list_documents(site: Path) -> None:
     assert meta["facets"] == [["People", "f/person", 4, "entity", "person"], ["Organisations", "f/org", 3, "entity", "org"],
                               ["Places", "f/place", 3, "entity", "place"], ["Tags", "f/_tag", 2, "tag"],
                               ["Sources", "f/_source", 3, "source"], ["Desks", "f/_desk", 1, "desk"]]
-    # runs: Massoud in doc 3 ((3 + 1) * 2 = "8"), Saleh in docs 2-3 ((2 + 1) * 2 + 1 = "7", then 1 more)
-    assert idx["f/person"][:2] == [["ahmad-massoud", "Ahmad Massoud", "8"], ["amrullah-saleh", "Amrullah Saleh", "71"]]
-    assert idx["f/_tag"] == [["afghanistan", "Afghanistan", "451"], ["conflict", "Conflict", "a"]]  # docs 1, 3-4; doc 4
+    # [key, documents (encode_docs), name unless it is the key's default_name], by name.  Runs ("0"): Massoud
+    # in doc 3 ((3 + 1) * 2 = "8"), Conflict in doc 4 ("a" = 10); bitmaps ("1"): Saleh in docs 2-3 (001100 =
+    # "c"), Afghanistan in docs 1, 3-4 (010110 = "m")
+    assert idx["f/person"][:2] == [["ahmad-massoud", "08"], ["amrullah-saleh", "1c"]]
+    assert idx["f/_tag"] == [["afghanistan", "1m"], ["conflict", "0a"]]
+    assert idx["f/org"][1] == ["opec", "0e", "OPEC"] and idx["f/place"][2] == ["zurich", "0g", "Zürich"]
 
 
 def test_lexicon_holds_every_spellable_word_under_its_three_keys(site: Path) -> None:
@@ -282,6 +298,35 @@ def test_encoders() -> None:
     # one run: (gap 1) * 2 + 1, then length - 1 = 21577 = 21*32^2 + 2*32 + 9
     assert encode_runs(range(21578)) == "3Ry9"
     assert b36(0) == "0" and b36(36 * 36 + 1) == "101"
+
+
+def test_facet_documents_take_the_shortest_code_and_decode_back() -> None:
+    """encode_docs: runs for long runs, a bitmap for a value in most documents, Rice-coded gaps otherwise; the
+    literals are the ones tests/js/engine.test.js decodes (decodeDocs)."""
+    assert encode_docs([0, 1, 2, 3, 10, 12, 13]) == "1Y2M"  # bitmap 111100 000010 110000
+    assert encode_docs(range(21578)) == "03Ry9"  # one run, as encode_runs writes it
+    assert encode_docs([0, 64, 200, 201, 1000]) == "9wbZ3M04Y"  # Rice, k = 7 ("9" = ALPHABET[2 + 7])
+    assert encode_docs([]) == "0"
+    rng = random.Random(18)
+    for _ in range(400):
+        n = rng.choice([1, 7, 60, 700, 21578])
+        p = rng.random() ** 3
+        docs = [d for d in range(n) if rng.random() < p]
+        text = encode_docs(docs)
+        assert decode_docs(text) == docs
+        assert len(text) <= 1 + len(encode_runs(docs))  # never longer than the runs it replaces
+        assert decode_runs(encode_runs(docs)) == docs
+    # Reuters' "usa" (most documents) as a bitmap: ~N/6 characters, where runs took 5.8 KB
+    dense = [d for d in range(21270) if rng.random() < 0.58]
+    assert encode_docs(dense)[0] == "1" and len(encode_docs(dense)) <= 21270 // 6 + 2
+    # a value in 1 document of 100: Rice, under half of what runs cost
+    sparse = sorted(rng.sample(range(21270), 212))
+    assert encode_docs(sparse)[0] not in "01" and len(encode_docs(sparse)) < len(encode_runs(sparse)) * 0.9
+
+
+def test_default_names_are_left_out() -> None:
+    assert default_name("saudi-arabia") == "Saudi Arabia" and default_name("usa") == "Usa"
+    assert default_name("a--b") == "A  B"
 
 
 def test_front_coding() -> None:

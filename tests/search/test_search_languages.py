@@ -116,8 +116,8 @@ def test_languages_are_a_facet_like_any_other() -> None:
     meta = files["search/meta.js"].decode()
     assert '"facets":[["Languages","f/__lang",3,"lang"]]' in meta
     values = json.loads(files[layout.path("f/__lang")].decode().split(",", 1)[1].rsplit(")", 1)[0])
-    assert [(key, name) for key, name, _runs in values] == [("en", "English"), ("fr", "Français"), ("zh", "中文")]
-    assert values[1][2] == encoding.encode_runs([0, 2])
+    assert [(key, name) for key, _docs, name in values] == [("en", "English"), ("fr", "Français"), ("zh", "中文")]
+    assert values[1][1] == encoding.encode_docs([0, 2])
     # an update that leaves one language takes the facet away; one that brings a second back gives it again
     one, gone = build_browser_index([_doc(0, "fr", "les économies"), _doc(1, "fr", "prix")], state, facets=defs)
     assert gone[layout.path("f/__lang")] is None and '"facets":[]' in gone["search/meta.js"].decode()
