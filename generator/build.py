@@ -11,7 +11,10 @@ trusted) writes the whole site into a temporary folder beside the output and
 swaps it in only when every step succeeded.
 
 Either way every user error is found while loading, before anything is
-written, and the previous site stays as it was.
+written, and the previous site stays as it was; the change to the site and
+the cache that describes it are then committed together
+(``generator.incremental.cache.commit``), so a build killed at any moment
+is finished or undone by the next one, never a reason for a clean build.
 """
 
 from __future__ import annotations
@@ -200,8 +203,8 @@ def build(
     ``state`` is the previous build's state when the caller kept it in memory
     (the dev server); otherwise it is read from the build cache.  With
     ``persist`` False the cache on disk is not rewritten (the dev server saves
-    it once, when it stops): the journal stays open meanwhile, so a build run
-    beside it, or after it was killed, does not trust the stale cache.
+    it in a pause, or when it stops): its ``writing`` file says the cache is
+    stale meanwhile, so a build after the server was killed does not trust it.
     ``changed`` (with ``state`` only) lists every file changed since ``state``
     was built, as the dev server's file events tell it; None: unknown.
     """

@@ -55,7 +55,7 @@ def open_previous(folder: Path, code: bytes, inputs: bytes, state: BuildState | 
         return None, "", False
     summary: Summary | None
     if state is not None and state.summary is not None:
-        summary = state.summary  # the dev server's state, in memory: it owns the site (and the journal)
+        summary = state.summary  # the dev server's state, in memory: it owns the site (and the cache's `writing` file)
     else:
         state = None
         summary, why = cachemod.read_summary(folder, code)
