@@ -399,34 +399,36 @@ def _look(opts: BuildOptions, code: bytes, folder: Path, stats: dict, folders: d
     if not (aside and opts.cache and not opts.full):
         return (*cachemod.inputs_digest(roots, key, stats, folders), None)
 
-    def look() -> tuple[bytes, int, dict, dict]:
+    def look() -> Iterator[Any]:
         found: dict = {}
         seen: dict = {}
-        digest, newest = cachemod.inputs_digest(roots, key, found, seen)
-        return digest, newest, found, seen
+        yield cachemod.inputs_digest(roots, key, found, seen)
+        yield found, seen  # only wanted when something changed: 43k entries to pickle on Reuters
 
     job = Background(look)
     read: BuildState | None = None
     try:
         summary, _why = cachemod.read_summary(folder, code)
+        looked: list = []
+
+        def nothing_changed() -> bool:
+            if not looked and job.done():
+                looked.append(job.next_part())
+            return bool(looked) and summary is not None and looked[0][0] == summary.inputs and not summary.racy
+
         if summary is not None and summary.marker == cachemod.marker_stamp(opts.out / MARKER):
-            looked: list = []
-
-            def nothing_changed() -> bool:
-                if not looked and job.done():
-                    looked.append(job.result())
-                return bool(looked) and looked[0][0] == summary.inputs and not summary.racy
-
             read = cachemod.read_state(folder, summary, stop=nothing_changed)[0]
-            if looked:
-                digest, newest, found, seen = looked[0]
-                stats.update(found)
-                folders.update(seen)
-                return digest, newest, read
+        if not looked:
+            looked.append(job.next_part())
+        digest, newest = looked[0]
+        if nothing_changed():
+            job.cancel()
+            return digest, newest, None
+        found, seen = job.next_part()
+        job.result()
     except BaseException:
         job.cancel()
         raise
-    digest, newest, found, seen = job.result()
     stats.update(found)
     folders.update(seen)
     return digest, newest, read
