@@ -388,7 +388,7 @@ class FileEvents(Watcher):
 
 
 TIDY_QUIET = 5.0  # seconds without a build before the server frees the builds' frozen garbage (see tidy_when_idle)
-SAVE_QUIET = 3.0  # seconds without a build before the server saves its state into the build cache (save_when_idle)
+SAVE_QUIET = 1.0  # seconds without a build before the server saves its state into the build cache (save_when_idle)
 
 
 class Rebuilder:
