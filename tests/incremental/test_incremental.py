@@ -270,21 +270,32 @@ def root_of(out: Path) -> Path:
     return out.parent
 
 
+def _recorded(site: Path) -> dict:
+    """The whoosh documents recorded beside ``site``, the log's frames applied: id -> (digest, document)."""
+    from generator.search.whoosh_docs import read_target
+
+    target = read_target(Path(str(site) + ".whoosh"))
+    assert target is not None
+    return {i: (dg, pickle.loads(data)) for i, (dg, data) in target.items()}
+
+
 @pytest.mark.parametrize("kind", ["incremental", "clean"])
 def test_a_build_killed_while_it_commits_costs_no_clean_build(tmp_path, kind):
     """SIGKILL a build at points spread over its commit (its pending change written, its files staged, the
     summary replaced, the change applied): the next build finishes or undoes it, is never a clean one, and the
-    site is byte-identical to a clean build.  ``incremental`` rewrites every page in place; ``clean`` (--full)
-    swaps a fresh site in."""
+    site and the whoosh records are those of a clean build.  ``incremental`` rewrites every page in place;
+    ``clean`` (--full) swaps a fresh site in.  Every other time the edit is taken back before the next build:
+    a change that never committed must then leave no trace (in the site, or in whoosh's log)."""
     seeds, content = _big_archive(tmp_path / "archive", 150)
     out, ref = tmp_path / "site", tmp_path / "ref" / "site"
     assert _cli(seeds, content, out).wait() == 0
     folder = cachemod.cache_dir(out)
-    site_yaml = content / "site.yaml"
-    original = site_yaml.read_text()
+    site_yaml, seed = content / "site.yaml", seeds / "kabul-airport.txt"
     seen = 0
-    for i, delay in enumerate((0.0, 0.001, 0.003, 0.01, 0.03, 0.08)):
-        site_yaml.write_text(original.replace("Test Archive", f"Test Archive {i}"))
+    for i, delay in enumerate((0.0, 0.0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.08)):
+        before = site_yaml.read_text(), seed.read_text()
+        site_yaml.write_text(before[0].replace("title: Test Archive", f"title: Test Archive {i}", 1))
+        seed.write_text(before[1] + f"\nA line about convoy number {i}.\n")
         proc = _cli(seeds, content, out, *(["--full"] if kind == "clean" else []))
         while not any(folder.glob("pending-*.pickle")) and proc.poll() is None:
             time.sleep(0.0002)
@@ -293,16 +304,22 @@ def test_a_build_killed_while_it_commits_costs_no_clean_build(tmp_path, kind):
             time.sleep(delay)  # somewhere in the commit (or just after it, for the longest delays)
             proc.send_signal(signal.SIGKILL)
         proc.wait()
+        if i % 2:
+            site_yaml.write_text(before[0])
+            seed.write_text(before[1])
         finish = _cli(seeds, content, out)
         stdout, stderr = finish.communicate()
         assert finish.returncode == 0, stderr
         assert b"(clean)" not in stdout and b"note:" not in stdout, stdout
+        shutil.rmtree(Path(str(ref) + ".whoosh"), ignore_errors=True)
         build(BuildOptions(seeds=seeds, content=content, out=ref, cache=False))
-        assert_same_site(out, ref, f"after a kill {delay} s into the commit")
+        step = f"after a kill {delay} s into the commit{' and the edit taken back' if i % 2 else ''}"
+        assert_same_site(out, ref, step)
+        assert _recorded(out) == _recorded(ref), f"{step}: the whoosh records differ"
         assert not list(folder.glob("pending-*")) and not (folder / "writing").exists()
         assert len(list(folder.glob("state-*.pickle"))) == 1 and len(list(folder.glob("search-*.pickle"))) == 1
         assert len(list((folder / "records").iterdir())) == cachemod.RECORD_SHARDS  # what no summary names is gone
-    assert seen >= 4, "the builds finished before they were seen committing"
+    assert seen >= 7, "the builds finished before they were seen committing"
 
 
 def test_an_error_before_the_commit_leaves_the_site_and_the_cache_as_they_were(tmp_path, monkeypatch):
