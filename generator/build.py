@@ -384,6 +384,9 @@ def _finish(opts: BuildOptions, state: BuildState, done: _Done, result: BuildRes
         state.search = pickle.loads(state.search)  # kept in memory: decode now, not on the first edit
 
 
+LOOK_ASIDE_MAX = 50_000  # articles: above, the CLI reads its state only once it knows something changed (_look)
+
+
 def _look(opts: BuildOptions, code: bytes, folder: Path, stats: dict, folders: dict, aside: bool
           ) -> tuple[bytes, int, BuildState | None]:
     """The status of every input file (``cache.inputs_digest``), and the last build's state read meanwhile.
@@ -393,10 +396,15 @@ def _look(opts: BuildOptions, code: bytes, folder: Path, stats: dict, folders: d
     cache vouches for (~0.3 s of unpickling): side by side on two cores.
     The reading stops as soon as the look says nothing changed (a build with
     nothing to do needs no state); None when it stopped, or there is no
-    usable state.
+    usable state.  Above ``LOOK_ASIDE_MAX`` articles the look comes first and
+    nothing is read before it: there the state takes longer to read than the
+    look, so a build with nothing to do would wait for a reading it throws
+    away (Reuters x5: 2.3 s and 865 MB instead of 1.8 s and 178 MB).
     """
     roots, key = [opts.seeds, opts.content, opts.templates], _options_key(opts)
-    if not (aside and opts.cache and not opts.full):
+    summary, _why = cachemod.read_summary(folder, code) if aside and opts.cache and not opts.full else (None, "")
+    if (summary is None or summary.articles > LOOK_ASIDE_MAX
+            or summary.marker != cachemod.marker_stamp(opts.out / MARKER)):  # (then the state is never read)
         return (*cachemod.inputs_digest(roots, key, stats, folders), None)
 
     def look() -> Iterator[Any]:
@@ -408,16 +416,14 @@ def _look(opts: BuildOptions, code: bytes, folder: Path, stats: dict, folders: d
     job = Background(look)
     read: BuildState | None = None
     try:
-        summary, _why = cachemod.read_summary(folder, code)
         looked: list = []
 
         def nothing_changed() -> bool:
             if not looked and job.done():
                 looked.append(job.next_part())
-            return bool(looked) and summary is not None and looked[0][0] == summary.inputs and not summary.racy
+            return bool(looked) and looked[0][0] == summary.inputs and not summary.racy
 
-        if summary is not None and summary.marker == cachemod.marker_stamp(opts.out / MARKER):
-            read = cachemod.read_state(folder, summary, stop=nothing_changed)[0]
+        read = cachemod.read_state(folder, summary, stop=nothing_changed)[0]
         if not looked:
             looked.append(job.next_part())
         digest, newest = looked[0]
