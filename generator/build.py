@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import os
 import pickle
 import time
 from collections.abc import Callable, Iterator
@@ -212,7 +213,6 @@ def build(
     diag = Diagnostics(base=Path.cwd())
     result.diagnostics = diag
     check_output(opts, diag)
-    collect_leftovers(opts.out)
     folder = cachemod.cache_dir(opts.out)
     with ExitStack() as held:  # releases the site's lock, once _build has taken it
         return _build(opts, state, progress, persist, result, diag, folder, held, changed if state is not None else None)
@@ -230,7 +230,10 @@ def _build(
         site_lock = cachemod.lock(folder)  # one build at a time per site
         if site_lock is not None:  # None where there is no flock (not POSIX)
             held.callback(site_lock.close)
-        cachemod.recover(folder)  # a build killed while it committed: finish or undo its change first
+        # A build killed while it committed: finish or undo its change first; then the folders of builds
+        # killed earlier (none of them is a change still to apply) can go.
+        cachemod.recover(folder, whoosh_dir(opts))
+        collect_leftovers(opts.out)
         read: BuildState | None = None
         if state is not None and not persist:
             # The dev server rebuilds because files changed: no need to prove nothing did (a stat of every
@@ -239,6 +242,8 @@ def _build(
             inputs, newest = b"", 0
         else:
             inputs, newest, read = _look(opts, code, folder, stats, folders, state is None and persist)
+        if state is not None and not owns_site(folder, state):
+            state = None  # another build committed since the dev server saved: the cache on disk is the truth
         previous, result.note, unchanged = open_previous(
             folder, code, inputs, state, use_cache=opts.cache and not opts.full, marker=opts.out / MARKER,
             whoosh_folder=whoosh_dir(opts) if opts.whoosh else None, keep=not persist, read=read)
@@ -301,6 +306,8 @@ def _build(
     new_state.summary = Summary(
         code=code, inputs=inputs, racy=newest > started - RACY_NS, marker=None,
         problems=list(diag.problems), articles=result.articles, entities=result.entities, files=done.writer.count,
+        # (the cache this state descends from: a commit gives it its own; see owns_site)
+        id=previous.summary.id if previous is not None and previous.summary is not None else b"",
     )
     _finish(opts, new_state, done, result, folder, persist, progress)
     result.files, result.written, result.bytes, result.deleted = (done.writer.count, done.writer.written,
@@ -325,42 +332,46 @@ def _finish(opts: BuildOptions, state: BuildState, done: _Done, result: BuildRes
     """Put the build's changes in place, with its cache when it is saved (see ``incremental.cache.commit``).
 
     The dev server (``persist`` False) changes the site at once and saves its
-    state later (in a pause, or when it stops); until then the journal says
+    state later (in a pause, or when it stops); until then its ``writing`` file says
     the cache on disk is stale.
     """
     marker = opts.out / MARKER
-    change = SiteChange()
-    if done.staged is not None:
-        change.swap, change.marker = (str(done.staged), str(opts.out)), MARKER
-        change.marker_stamp = cachemod.marker_stamp(done.staged / MARKER)
+    swap = (str(done.staged), str(opts.out)) if done.staged is not None else None
+    whoosh_renames, whoosh_deletions = [], []
     if opts.whoosh and done.whoosh is not None:
-        change.renames.append((str(done.whoosh), str(whoosh_dir(opts) / whoosh_docs.DOCS)))
-        change.deletions.append(str(whoosh_dir(opts) / whoosh_docs.LOG))
+        whoosh_renames.append((str(done.whoosh), str(whoosh_dir(opts) / whoosh_docs.DOCS)))
+        whoosh_deletions.append(str(whoosh_dir(opts) / whoosh_docs.LOG))
     elif not opts.whoosh:
-        change.deletions.extend(str(whoosh_dir(opts) / name) for name in (whoosh_docs.DOCS, whoosh_docs.LOG))
+        whoosh_deletions.extend(str(whoosh_dir(opts) / name) for name in (whoosh_docs.DOCS, whoosh_docs.LOG))
+
+    def with_site(site: SiteChange) -> SiteChange:
+        """The site's change (in place: the writer's), the whoosh documents' and a clean build's swap, as one."""
+        return SiteChange(site.renames + whoosh_renames, site.deletions + whoosh_deletions, site.folders,
+                          site.created, swap, MARKER,
+                          cachemod.marker_stamp(done.staged / MARKER) if done.staged is not None else None)
+
     if opts.cache and persist:
         with gc_paused(), _step(result, "commit", progress):
             build_id = cachemod.new_stamp()
             site = done.writer.prepare(build_id.hex())
-            change.renames[:0] = site.renames
-            change.deletions[:0] = site.deletions
-            change.folders = site.folders
+            change = with_site(site)
 
             def stage() -> None:
                 done.writer.stage(site)
                 assert state.summary is not None
                 # Committed before the change is applied: the marker's status as it will be (a rename keeps it).
-                ours = next((tmp for tmp, target in site.renames if target == str(marker)), None)
+                ours = next((tmp for tmp, target in site.renames if target == os.path.abspath(marker)), None)
                 state.summary.marker = (change.marker_stamp if done.staged is not None
                                         else cachemod.marker_stamp(Path(ours) if ours else marker))
 
             def ready() -> None:  # the search state saved by its own process, beside this one's staging
-                if done.search is not None:
-                    state.search_stamp = done.search.next_part()
-                    done.search.result()
+                assert done.search is not None
+                state.search_stamp = done.search.next_part()
+                done.search.result()
 
             try:
-                cachemod.commit(folder, state, result.record_files, change, stage, build_id, ready)
+                cachemod.commit(folder, state, result.record_files, change, stage, build_id,
+                                ready if done.search is not None else None)
             except BaseException:
                 if done.search is not None:
                     done.search.cancel()
@@ -371,7 +382,7 @@ def _finish(opts: BuildOptions, state: BuildState, done: _Done, result: BuildRes
             if opts.cache:
                 cachemod.begin_writing(folder)  # the dev server: from here on the cache on disk is stale
             done.writer.commit()
-            apply_change(change)
+            apply_change(with_site(SiteChange()))
         except BaseException:
             if done.staged is not None:
                 discard(done.staged)  # (gone already if it was swapped in)
@@ -471,16 +482,39 @@ def _on_cluster(opts: BuildOptions, held: ExitStack) -> BuildOptions:
     return dataclasses.replace(opts, seeds=seeds, content=content, templates=templates, jobs=max(2, threads))
 
 
-def persist_state(opts: BuildOptions, state: BuildState) -> None:
-    """Save a state kept in memory (the dev server in a pause, or stopping); the cache on disk is current again."""
+def persist_state(opts: BuildOptions, state: BuildState) -> bool:
+    """Save a state kept in memory (the dev server in a pause, or stopping); the cache on disk is current again.
+
+    False (nothing saved) when another build committed since this state was
+    made from the cache (see :func:`owns_site`): the state no longer
+    describes the site, and the cache on disk does.
+    """
     folder = cachemod.cache_dir(opts.out)
     site_lock = cachemod.lock(folder)
     try:
+        cachemod.recover(folder, whoosh_dir(opts))
+        if not owns_site(folder, state):
+            return False
         with gc_paused():
             cachemod.commit(folder, state)
+        return True
     finally:
         if site_lock is not None:
             site_lock.close()
+
+
+def owns_site(folder: Path, state: BuildState) -> bool:
+    """Whether a state kept in memory (the dev server's) still describes the site: no other build committed since.
+
+    While the server has changes it has not saved, its ``writing`` file
+    stands (a build beside it is a clean one, and removes it when it
+    commits); once saved, the summary on disk names the server's last
+    build (``Summary.id``, which a server's build carries forward from the
+    cache it started from).
+    """
+    if (folder / "writing").exists():
+        return True
+    return state.summary is not None and cachemod.committed_id(folder) == state.summary.id
 
 
 def _render(opts: BuildOptions, archive: Archive, p: Plan, writer: Writer, result: BuildResult, progress: Progress | None) -> None:
@@ -516,6 +550,7 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
     :func:`_finish`.  With ``aside``, the browser index's process saves its state into the cache itself."""
     staged = staging_dir(opts.out)
     backgrounds: list[Background] = []
+    done: _Done | None = None
     try:
         writer = Writer(staged)
         _ = archive.by_month  # computed once, before any process forks
@@ -564,6 +599,8 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
         for b in backgrounds:
             b.cancel()
         discard(staged)
+        if done is not None and done.whoosh is not None:
+            done.whoosh.unlink(missing_ok=True)
         raise
     state.pages, state.manifest = p.pages, writer.manifest
     return p, None, done
@@ -610,7 +647,7 @@ def _incremental(
         state.frame = frame_digest(archive, opts.templates)
         edited = quiet_edits(previous.load, state.load) if previous.base and state.frame == previous.frame else None
         if edited is not None:  # only the edited articles' own pages can have changed
-            if aside:  # (a quiet edit never turns into a clean build: the search can start at once)
+            if aside:  # the search can start at once (cancelled below if so many pages change that a clean build is cheaper)
                 _ = archive.taxonomies  # both processes need them: made once, before the fork
                 job = _search_aside(opts, archive, previous, folder, edited)
             fi = next(i for i, f in enumerate(FAMILIES) if f.per_article)

@@ -446,7 +446,7 @@ class Rebuilder:
         """Save the state into the build cache once nothing was built for ``quiet`` seconds (the loop calls
         this every second).  True if it saved.
 
-        Until then the cache on disk is stale (its journal says so) and a
+        Until then the cache on disk is stale (its ``writing`` file says so) and a
         server killed outright (SIGKILL, a closed laptop's battery) would
         cost the next build a clean one.  The save holds the loop for about
         0.3 s on Reuters; a save of a file arriving meanwhile waits for it.
@@ -493,7 +493,7 @@ class Rebuilder:
             self._failed([f"error: {exc}"], why)
             return False
         except Exception as exc:  # a bug, not bad input: keep serving, show where
-            self.state = None  # the site may be half-changed: the next build is a clean one (the journal says so)
+            self.state = None  # the site may be half-changed: the next build is a clean one (``writing`` says so)
             traceback.print_exc()
             self._failed([f"internal error: {type(exc).__name__}: {exc} (see the terminal)"], why)
             return False
@@ -520,8 +520,8 @@ class Rebuilder:
 
     def close(self) -> None:
         """Save the state for the next build (the CLI's or the next server's)."""
-        if self.state is not None and self.opts.cache and self.unsaved:
-            persist_state(self.opts, self.state)
+        if self.state is not None and self.opts.cache and self.unsaved and not persist_state(self.opts, self.state):
+            self.state = None  # another build committed meanwhile: its cache describes the site, not this state
         self.unsaved = False
 
     def _failed(self, problems: list[str], why: str) -> None:

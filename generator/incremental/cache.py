@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.incremental.load import ArticleRecord, LoadCache
+from generator.search.whoosh_docs import trim_to
 from generator.util.diagnostics import Problem
 from generator.util.files import SiteChange, apply_change, atomic_write, discard_change, lock_folder, status_key
 from generator.util.files import stage as stage_file
@@ -111,6 +112,9 @@ class Summary:
     # Its search state's file, ``search-<stamp>.pickle``: named here, not in the state, so that the state is
     # written while another process still writes the search state (see :func:`commit`).
     search: bytes = b""
+    # The whoosh documents' generation and change log's size as this build left them: a log found longer holds
+    # frames of a build that never committed, cut off by :func:`recover`.
+    whoosh: tuple[bytes, int] | None = None
 
 
 @dataclass
@@ -368,11 +372,14 @@ def commit(folder: Path, state: BuildState, files: RecordFiles | None = None, ch
         write_pickle(_state_path(folder, build_id), rest)
         if ready is not None:  # what another process writes (the search state), once it is written
             ready()
-        summary = dataclasses.replace(state.summary, id=build_id, search=state.search_stamp)
+        whoosh = getattr(state.whoosh, "token", None)
+        summary = dataclasses.replace(state.summary, id=build_id, search=state.search_stamp,
+                                      whoosh=(whoosh, state.whoosh.log) if whoosh is not None else None)
         atomic_write(folder / "inputs.pickle", pickle.dumps(summary, protocol=_TOP))  # the commit
     except BaseException:
-        discard_change(change)
-        pending.unlink(missing_ok=True)
+        if committed_id(folder) != build_id:  # (an interrupt may come just after the commit: then it stands)
+            discard_change(change)
+            pending.unlink(missing_ok=True)
         raise
     finally:
         if was:
@@ -387,38 +394,61 @@ def commit(folder: Path, state: BuildState, files: RecordFiles | None = None, ch
     _collect(folder, state)
 
 
-def recover(folder: Path) -> None:
+def _summary(folder: Path) -> Summary | None:
+    """The summary on disk, whatever code wrote it (None: none, or unreadable)."""
+    try:
+        summary = _read(folder / "inputs.pickle")
+    except Exception:
+        return None
+    return summary if isinstance(summary, Summary) else None
+
+
+def committed_id(folder: Path) -> bytes | None:
+    """The id of the build the summary on disk vouches for (None: none, or unreadable)."""
+    summary = _summary(folder)
+    return summary.id if summary is not None else None
+
+
+def recover(folder: Path, whoosh_folder: Path | None = None) -> None:
     """Finish or undo what a build killed while committing left behind (called under the site's lock).
 
     A pending change of the build the summary vouches for is applied again;
-    any other was never committed and is rolled back.  Then every cache file
-    the summary does not name is removed.
+    any other was never committed and is rolled back (a pending file is
+    written whole or not at all, with :func:`atomic_write`).  A committed
+    change that cannot be applied (a folder made read-only since, a file
+    where a folder was) drops the cache: the next build is a clean one,
+    which replaces the whole site.  Whoosh's change log is cut back to what
+    the committed build left (a killed build may have appended to it).
     """
     pending = sorted(folder.glob("pending-*.pickle")) if folder.is_dir() else []
-    if not pending:
-        return
-    try:
-        committed = _read(folder / "inputs.pickle").id
-    except Exception:
-        committed = None
+    summary = _summary(folder) if pending or whoosh_folder is not None else None
+    committed = summary.id if summary is not None else None
     for path in pending:
         try:
             p = _read(path)
-        except Exception:  # torn while being written: its build never committed, and its temporary files are
-            path.unlink(missing_ok=True)  # hidden names the next build of each folder ignores and replaces
+        except Exception:
+            path.unlink(missing_ok=True)
             continue
         if isinstance(p, Pending) and p.id == committed:
-            apply_change(p.change)
+            try:
+                apply_change(p.change)
+            except OSError:
+                forget(folder)
+                return
         elif isinstance(p, Pending):
             discard_change(p.change)
         path.unlink(missing_ok=True)
-    try:
-        summary = _read(folder / "inputs.pickle")
-        state = _read(_state_path(folder, summary.id))
-    except Exception:
+    if summary is None:
         return
-    state.search_stamp = summary.search
-    _collect(folder, state)
+    if whoosh_folder is not None and summary.whoosh is not None:
+        trim_to(whoosh_folder, *summary.whoosh)
+    if pending:
+        try:
+            state = _read(_state_path(folder, summary.id))
+        except Exception:
+            return
+        state.search_stamp = summary.search
+        _collect(folder, state)
 
 
 def _collect(folder: Path, state: BuildState) -> None:
@@ -428,8 +458,9 @@ def _collect(folder: Path, state: BuildState) -> None:
     (folder / "state.pickle").unlink(missing_ok=True)  # a cache of the format before (one state file)
     if state.search_stamp:
         keep.add(_search_path(folder, state.search_stamp).name)
-    for entry in os.scandir(folder):
-        if entry.name.startswith(("state-", "search-")) and entry.name.endswith(".pickle") and entry.name not in keep:
+    for entry in os.scandir(folder):  # (".<name>.tmp" files: written by a process killed before it renamed them)
+        if ((entry.name.startswith(("state-", "search-")) and entry.name.endswith(".pickle") and entry.name not in keep)
+                or (entry.name.startswith(".") and entry.name.endswith(".tmp"))):
             os.unlink(entry.path)
     if state.record_stamps is not None:
         named = {_records_path(folder, k, s).name for k, s in enumerate(state.record_stamps)}

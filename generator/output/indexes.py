@@ -111,8 +111,12 @@ class LazyDoc:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.made(), name)
 
-    def __reduce__(self) -> tuple:
-        return self.made().__reduce__()
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # pickled as the document, byte for byte (pickle checks the class it names)
+        return SearchDoc
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return self.made().__reduce_ex__(protocol)
 
 
 def search_input_edits(archive: Archive, inputs: list[bytes], edited: list[int]) -> SearchInput | None:

@@ -171,22 +171,30 @@ class Writer:
         (``incremental.cache.commit``) makes the change and the cache that
         describes it one step a kill cannot split.
         """
-        change = SiteChange()
         if not self.in_place:
-            return change
-        change.renames = [(temporary_name(str(target), tag), str(target)) for target, _data in self._pending]
+            return SiteChange()
+        renames = [(temporary_name(str(target), tag), str(target)) for target, _data in self._pending]
         gone = sorted(set(self._previous) - set(self.manifest))
         folders: set[Path] = set()
+        deletions = []
         for rel in gone:
             target = self._target(rel)
-            change.deletions.append(str(target))
+            deletions.append(str(target))
             folders.update(target.parents)
         self.deleted += len(gone)
         # Folders left empty go too: a clean build would not have them.
         root = self.root.resolve()
-        change.folders = [str(f) for f in sorted(folders, key=lambda p: len(p.parts), reverse=True)
-                          if f.resolve() != root and root in f.resolve().parents]
-        return change
+        emptied = [str(f) for f in sorted(folders, key=lambda p: len(p.parts), reverse=True)
+                   if f.resolve() != root and root in f.resolve().parents]
+        # Folders staging will make, deepest first: a change undone takes them away again.
+        created: set[Path] = set()
+        for target, _data in self._pending:
+            for folder in target.parents:
+                if folder in created or folder.is_dir():
+                    break
+                created.add(folder)
+        made = [str(f) for f in sorted(created, key=lambda p: len(p.parts), reverse=True)]
+        return SiteChange(renames, deletions, emptied, made)
 
     def stage(self, change: SiteChange) -> None:
         """Write the changed files under the temporary names ``change`` gives them (see :meth:`prepare`).

@@ -152,6 +152,13 @@ def record(folder: Path, previous: Recorded | None, docs: Sequence[SearchDoc], d
     return Recorded(previous.token, now, logged)
 
 
+def trim_to(folder: Path, token: bytes, size: int) -> None:
+    """Cut the change log back to ``size`` when the documents are of generation ``token`` (see
+    ``incremental.cache.recover``: frames past it are a killed build's, which never committed)."""
+    if _token(folder) == token:
+        _trim(folder / LOG, size)
+
+
 def _trim(log: Path, size: int) -> bool:
     """Cut ``log`` back to ``size`` bytes; False when it is shorter (it is not the log that size was taken of)."""
     try:

@@ -83,7 +83,7 @@ def lock_folder(path: Path) -> _Held | None:
     """An exclusive ``flock`` on an existing folder (no file is made); None where there is none (not POSIX)."""
     try:
         import fcntl
-    except ImportError:  # not POSIX: no lock, and no background saving either
+    except ImportError:  # not POSIX: no lock
         return None
     fd = os.open(path, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)
@@ -268,12 +268,29 @@ class SiteChange:
     renames: list[tuple[str, str]] = field(default_factory=list)  # (temporary file, the file it replaces)
     deletions: list[str] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)  # folders to remove if the deletions left them empty, deepest first
+    created: list[str] = field(default_factory=list)  # folders staging makes (new ones): undone with the change
     swap: tuple[str, str] | None = None  # (a fresh site staged beside the site, the site): swapped in last
     marker: str = ""  # the marker file's name in a site (a swap looks at the staged one's status)
     marker_stamp: tuple[int, int, int] | None = None  # the staged marker's (device, inode, mtime)
 
     def __bool__(self) -> bool:
         return bool(self.renames or self.deletions or self.swap)
+
+    def __post_init__(self) -> None:
+        """Every path absolute: the change is applied again by whichever build comes next, from any folder."""
+        ab = os.path.abspath
+        self.renames = [(ab(t), ab(g)) for t, g in self.renames]
+        self.deletions = [ab(p) for p in self.deletions]
+        self.folders = [ab(p) for p in self.folders]
+        self.created = [ab(p) for p in self.created]
+        if self.swap is not None:
+            self.swap = (ab(self.swap[0]), ab(self.swap[1]))
+
+    def add_renames(self, pairs: list[tuple[str, str]]) -> None:
+        self.renames.extend((os.path.abspath(t), os.path.abspath(g)) for t, g in pairs)
+
+    def add_deletions(self, paths: list[str]) -> None:
+        self.deletions.extend(os.path.abspath(p) for p in paths)
 
 
 def temporary_name(target: str, tag: str) -> str:
@@ -303,12 +320,17 @@ def _stamp(path: str) -> tuple[int, int, int] | None:
 
 
 def apply_change(change: SiteChange) -> None:
-    """Apply a committed change (again, after a kill: each step is skipped when it was done)."""
+    """Apply a committed change (again, after a kill: each step is skipped when it was done).
+
+    Raises when a rename's temporary file and its target are both missing:
+    that change cannot be the one this site went through.
+    """
     for tmp, target in change.renames:
         try:
             os.replace(tmp, target)
         except FileNotFoundError:  # renamed before the kill
-            pass
+            if not os.path.lexists(target):
+                raise
     for path in change.deletions:
         try:
             os.unlink(path)
@@ -331,11 +353,16 @@ def apply_change(change: SiteChange) -> None:
 
 
 def discard_change(change: SiteChange) -> None:
-    """Undo a change that never committed: its temporary files and its staged site go."""
+    """Undo a change that never committed: its temporary files, the folders staging made, its staged site."""
     for tmp, _target in change.renames:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
+            pass
+    for folder in change.created:
+        try:
+            os.rmdir(folder)
+        except OSError:  # never made, or holds files of its own
             pass
     if change.swap is not None:
         shutil.rmtree(change.swap[0], ignore_errors=True)
