@@ -22,7 +22,7 @@ from typing import TextIO, TypeAlias
 from generator import __version__
 from generator.output.writer import WriteError
 from generator.util.diagnostics import BuildError
-from generator.util.forking import ClusterError
+from generator.util.forking import BackgroundError, ClusterError
 from generator.util.text import plural
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None, exit_at_end: bool = False) -> int:
         return 2
     try:
         code = args.run(args)
-    except (WriteError, OSError, ClusterError) as exc:
+    except (WriteError, OSError, ClusterError, BackgroundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         code = 1
     except KeyboardInterrupt:

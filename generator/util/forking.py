@@ -100,6 +100,10 @@ def map_parts(fn: Callable[[Any, list[Any]], Any], shared: Any, items: list[Any]
     yield from zip(parts, fork_map(fn, shared, parts, jobs), strict=True)
 
 
+class BackgroundError(RuntimeError):
+    """A forked step failed or its process died; the message says why (the child's traceback, or its signal)."""
+
+
 class Background:
     """Run ``fn()`` in a forked process while the parent goes on; ``result()`` joins it.
 
@@ -146,8 +150,20 @@ class Background:
     def _receive(self) -> tuple[str, Any]:
         try:
             return self._recv.recv()
-        except EOFError:
-            return "error", f"the background process died (exit code {self._proc.exitcode if self._proc else None})"
+        except (EOFError, OSError):  # (OSError: it died in the middle of sending)
+            return "error", self._died()
+
+    def _died(self) -> str:
+        """Why the child is gone, as a reader can act on it (a SIGKILL is most often the out-of-memory killer)."""
+        if self._proc is None:
+            return "the background process died"
+        self._proc.join(5)
+        code = self._proc.exitcode
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+            hint = " (most often the system ran out of memory: see `dmesg`)" if -code == signal.SIGKILL else ""
+            return f"the background process was killed by {name}{hint}"
+        return f"the background process died (exit code {code})"
 
     def done(self) -> bool:
         """Whether the child has a value ready (without waiting); always False when it runs at ``result()``."""
@@ -162,7 +178,7 @@ class Background:
         status, value = self._receive()
         if status != "part":
             self._proc.join()
-            raise RuntimeError(f"background step failed:\n{value}" if status == "error" else "background step ended early")
+            raise BackgroundError(f"background step failed:\n{value}" if status == "error" else "background step ended early")
         return value
 
     def result(self) -> Any:
@@ -176,7 +192,7 @@ class Background:
         status, value = self._receive()
         self._proc.join()
         if status != "ok":
-            raise RuntimeError(f"background step failed:\n{value}")
+            raise BackgroundError(f"background step failed:\n{value}")
         return value
 
     def cancel(self) -> None:
