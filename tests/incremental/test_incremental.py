@@ -112,6 +112,28 @@ def test_incremental_build_touches_only_what_changed(tmp_path):
     assert result.written == len(touched)
 
 
+def test_a_tag_gaining_an_article_updates_the_tag_index_count(tmp_path):
+    """A tag gains an article: the tags index (each tag with its number of articles) says so, as a clean build
+    does.  First a dated one, then an undated one, which changes the count and nothing else of the tag's list
+    (how many are dated, the undated tail's letters): the page's fingerprint must hold each collection's size."""
+    arch = Archive(tmp_path / "archive", random.Random(0))
+    out, ref = tmp_path / "site", tmp_path / "ref" / "site"
+    opts = BuildOptions(seeds=arch.seeds, content=arch.content, out=out)
+    build(opts)
+    arch.metas["kabul-airport"]["tags"] = [*arch.metas["kabul-airport"]["tags"], "Panjshir"]
+    arch.put_meta("kabul-airport")
+    steps = [("a dated article", lambda: None),
+             ("an undated article", lambda: (
+                 arch.put(arch.seeds / "zz-undated-note.txt", "date undated A note from the valley, with no date on it.\n"),
+                 arch.metas.__setitem__("zz-undated-note", {"title": "Undated note", "tags": ["Panjshir"]}),
+                 arch.put_meta("zz-undated-note")))]
+    for what, change in steps:
+        change()
+        assert build(opts).mode == "incremental"
+        clean_build(arch, ref)
+        assert_same_site(out, ref, f"after a tag gained {what}")
+
+
 def test_unusable_cache_means_a_clean_build_with_a_note(tmp_path):
     arch = Archive(tmp_path / "archive", random.Random(0))
     out = tmp_path / "site"
