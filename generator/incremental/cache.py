@@ -60,7 +60,15 @@ from typing import Any
 from generator.incremental.load import ArticleRecord, LoadCache
 from generator.search.whoosh_docs import trim_to
 from generator.util.diagnostics import Problem
-from generator.util.files import SiteChange, apply_change, atomic_write, discard_change, lock_folder, status_key
+from generator.util.files import (
+    SiteChange,
+    apply_change,
+    atomic_write,
+    discard_change,
+    file_stamp,
+    lock_folder,
+    status_key,
+)
 from generator.util.files import stage as stage_file
 from generator.util.textio import folder_key
 
@@ -501,11 +509,7 @@ def forget(folder: Path) -> None:
 
 
 def marker_stamp(marker: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(marker)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino, st.st_mtime_ns)
+    return file_stamp(marker)
 def inputs_digest(roots: list[Path], options: object,
                   stats: dict[str, tuple[int, int, int, int]] | None = None,
                   folders: dict[str, bytes | None] | None = None) -> tuple[bytes, int]:

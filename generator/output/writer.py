@@ -29,8 +29,6 @@ from pathlib import Path, PurePosixPath
 
 from generator.util.files import SiteChange, apply_change, make_spread_folder, temporary_name, write_new
 
-_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-
 
 class WriteError(Exception):
     """A page could not be written where it was meant to go."""
@@ -103,13 +101,7 @@ class Writer:
                     self._made.add(top)
             folder.mkdir(parents=True, exist_ok=True)
             self._made.add(folder)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _O_CLOEXEC, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
+        write_new(str(target), data)
 
     def keep(self, rel: str, origin: str = "") -> None:
         """Claim a file the previous build wrote and this one would write identically (not rendered again).

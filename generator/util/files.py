@@ -301,7 +301,8 @@ def temporary_name(target: str, tag: str) -> str:
 
 
 def write_new(path: str, data: bytes, mode: int = 0o644) -> None:
-    """Write ``data`` to ``path`` (a temporary name of a change), replacing what a killed attempt left there."""
+    """Write ``data`` to ``path`` with plain system calls (a fresh site's file, or a change's temporary name,
+    replacing what a killed attempt left there)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _O_CLOEXEC, mode)
     try:
         view = memoryview(data)
@@ -311,7 +312,8 @@ def write_new(path: str, data: bytes, mode: int = 0o644) -> None:
         os.close(fd)
 
 
-def _stamp(path: str) -> tuple[int, int, int] | None:
+def file_stamp(path: str | Path) -> tuple[int, int, int] | None:
+    """A file's (device, inode, modification time): what a rename keeps, so it tells one file from another."""
     try:
         st = os.stat(path)
     except OSError:
@@ -344,7 +346,7 @@ def apply_change(change: SiteChange) -> None:
     if change.swap is not None:
         staged, final = (Path(p) for p in change.swap)
         if staged.is_dir():
-            if _stamp(str(staged / change.marker)) == change.marker_stamp:
+            if file_stamp(staged / change.marker) == change.marker_stamp:
                 swap_into_place(staged, final)
             else:  # exchanged before the kill: the old site is what is left under the staged name
                 old = staged.with_name(staged.name.replace("-build-", "-old-", 1))
