@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import threading
+from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -123,9 +125,18 @@ def serve_dir(directory: Path):
     return server
 
 
+@contextlib.contextmanager
+def served(directory: Path) -> Iterator[str]:
+    """``directory`` served over HTTP on 127.0.0.1 while the block runs: its base URL (ending in '/')."""
+    server = serve_dir(directory)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def site_server(built_site):
     """Base URL (ending in '/') of ``built_site`` served over HTTP on 127.0.0.1."""
-    server = serve_dir(built_site)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(built_site) as url:
+        yield url

@@ -63,13 +63,13 @@ from generator.util.diagnostics import Problem
 from generator.util.files import (
     SiteChange,
     apply_change,
+    atomic_fill,
     atomic_write,
     discard_change,
     file_stamp,
     lock_folder,
     status_key,
 )
-from generator.util.files import stage as stage_file
 from generator.util.textio import folder_key
 
 FORMAT = 3
@@ -272,12 +272,7 @@ def write_pickle(path: Path, obj: Any) -> None:
             fh.truncate()
             pickle.dump(obj, fh, protocol=_TOP)
 
-    tmp = stage_file(path, fill)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    atomic_fill(path, fill)
 
 
 def encode_load(load: LoadCache, stamps: list[bytes] | None = None, counts: list[int] | None = None) -> RecordFiles:

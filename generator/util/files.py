@@ -10,6 +10,7 @@ swapped in with one ``renameat2(RENAME_EXCHANGE)`` where Linux has it.
 from __future__ import annotations
 
 import array
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -71,7 +72,12 @@ def stage(path: Path, fill: Callable[[BinaryIO], None], mode: int | None = None)
 
 def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``: readers see old or new."""
-    tmp = stage(path, lambda fh: fh.write(data), mode)
+    atomic_fill(path, lambda fh: fh.write(data), mode)
+
+
+def atomic_fill(path: Path, fill: Callable[[BinaryIO], object], mode: int | None = None) -> None:
+    """:func:`atomic_write` of what ``fill(fh)`` writes (a pickler streaming into the file, say)."""
+    tmp = stage(path, fill, mode)
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -333,16 +339,8 @@ def apply_change(change: SiteChange) -> None:
         except FileNotFoundError:  # renamed before the kill
             if not os.path.lexists(target):
                 raise
-    for path in change.deletions:
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
-    for folder in change.folders:
-        try:
-            os.rmdir(folder)
-        except OSError:  # not empty, or gone
-            pass
+    _unlink_all(change.deletions)
+    _rmdir_empty(change.folders)
     if change.swap is not None:
         staged, final = (Path(p) for p in change.swap)
         if staged.is_dir():
@@ -356,15 +354,21 @@ def apply_change(change: SiteChange) -> None:
 
 def discard_change(change: SiteChange) -> None:
     """Undo a change that never committed: its temporary files, the folders staging made, its staged site."""
-    for tmp, _target in change.renames:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-    for folder in change.created:
-        try:
-            os.rmdir(folder)
-        except OSError:  # never made, or holds files of its own
-            pass
+    _unlink_all(tmp for tmp, _target in change.renames)
+    _rmdir_empty(change.created)
     if change.swap is not None:
         shutil.rmtree(change.swap[0], ignore_errors=True)
+
+
+def _unlink_all(paths: Iterable[str]) -> None:
+    """Remove files; one already gone is no error (a change applied or undone again after a kill)."""
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+def _rmdir_empty(folders: Iterable[str]) -> None:
+    """Remove folders that are empty; one that holds files, or is gone, stays as it is."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import serve_dir
+from conftest import served
 from playwright.sync_api import Page
 from test_reader import undated_archive
 
@@ -63,9 +63,8 @@ def undated_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def undated_server(undated_site: Path):
-    server = serve_dir(undated_site)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(undated_site) as url:
+        yield url
 
 
 def test_vnu_no_errors_in_built_site(built_site: Path, undated_site: Path):

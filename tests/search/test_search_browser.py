@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PANJSHIR, href, open_facet_group, type_in_box
+from conftest import PANJSHIR, href, open_facet_group, served, type_in_box
 from playwright.sync_api import Browser, Page, expect
 
 from generator.build import BuildOptions, build
@@ -237,8 +237,6 @@ def test_narrow_screen_folds_filters_and_touch_hides_key_hints(browser: Browser,
 @pytest.fixture(scope="module")
 def many_server(tmp_path_factory: pytest.TempPathFactory):
     """A 30-article archive (more than a page of results for "harvest")."""
-    from tests.conftest import serve_dir
-
     root = tmp_path_factory.mktemp("many")
     seeds, content = root / "seeds", root / "content"
     seeds.mkdir()
@@ -250,9 +248,8 @@ def many_server(tmp_path_factory: pytest.TempPathFactory):
     # a typo in the archive itself: a rare word beside a common one
     (seeds / "typo.txt").write_text("date 2021-01-01\n\nThe harvets were late this year in the valley.\n")
     build(BuildOptions(seeds=seeds, content=content, out=root / "site"))
-    server = serve_dir(root / "site")
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(root / "site") as url:
+        yield url
 
 
 def test_more_results_and_filters_survive_back(page: Page, many_server: str) -> None:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import serve_dir
+from conftest import served
 from playwright.sync_api import Page, Route, expect
 
 from generator.search.cli import run_client
@@ -43,9 +43,8 @@ def tiered_site(built_site: Path, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def tiered_server(tiered_site: Path):
-    server = serve_dir(tiered_site)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(tiered_site) as url:
+        yield url
 
 
 def _queries() -> list[str]:

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import open_facet_group
+from conftest import open_facet_group, served
 from playwright.sync_api import Page, expect
 
 from generator.build import BuildOptions, build
@@ -46,11 +46,8 @@ def tagged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def tagged_server(tagged_site: Path):
-    from tests.conftest import serve_dir
-
-    server = serve_dir(tagged_site)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(tagged_site) as url:
+        yield url
 
 
 def test_the_archive_uses_every_code(tagged_site: Path) -> None:

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PANJSHIR, copy_fixture, open_facet_group, serve_dir
+from conftest import PANJSHIR, copy_fixture, open_facet_group, served
 from playwright.sync_api import Page, expect
 
 from generator.build import BuildOptions, build
@@ -42,9 +42,8 @@ def order_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def order_server(order_site: Path):
-    server = serve_dir(order_site)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(order_site) as url:
+        yield url
 
 
 def _ids(page: Page) -> list[str]:
