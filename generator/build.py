@@ -106,7 +106,7 @@ class BuildResult:
     steps: list[tuple[str, float]] = field(default_factory=list)
     diagnostics: Diagnostics | None = None
     state: BuildState | None = None
-    record_files: cachemod.RecordFiles | None = field(default=None, repr=False)  # the article records, pickled early
+    record_files: cachemod.RecordFiles | None = field(default=None, repr=False)  # the article records, written early
 
     @property
     def seconds(self) -> float:
@@ -279,7 +279,8 @@ def _build(
         with gc_paused(), _step(result, "load+model", progress):
             archive, loaded = load_archive(opts.seeds, opts.content, opts.base_url, diag, previous.load if previous else None,
                                            changed if previous is state else None, opts.jobs, stats,
-                                           listing_key(opts.seeds, opts.content, folders))
+                                           listing_key(opts.seeds, opts.content, folders),
+                                           folder if persist and opts.cache and opts.cluster is None else None)
         if opts.strict and diag.warnings:
             raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
         result.articles = len(archive.articles)
@@ -287,6 +288,12 @@ def _build(
         new_state = BuildState(load=loaded)
         if previous is not None:  # the records files on disk, which records reused unchanged still match
             new_state.record_stamps, new_state.record_counts = previous.record_stamps, previous.record_counts
+        if persist and opts.cache:
+            # The CLI: the records files are written now, before pages render, so that the model lets go of the
+            # articles' texts (read from those files from here on, by every process: generator.util.shelf).
+            with gc_paused(), _step(result, "store records", progress):
+                result.record_files = cachemod.encode_load(folder, loaded, new_state.record_stamps,
+                                                           new_state.record_counts)
         # The CLI: the search index is made in another process while this one renders, and saves its own state.
         aside = persist and opts.cache
         if previous is None:
@@ -559,36 +566,47 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
             state.frame, state.base = frame_digest(archive, opts.templates), p.base
         folder = cachemod.cache_dir(opts.out)
 
-        def browser() -> tuple[Any, dict[str, bytes], int, int]:
-            # In a forked process while pages render: its own Writer on the same
-            # staging root, confined to search/, reports what it wrote.
+        def browser(search: SearchInput) -> tuple[Any, dict[str, bytes], int, int]:
+            # Its own Writer on the same staging root, confined to search/, reports what it wrote.
             w = Writer(staged)
-            search_state = write_browser_index(w, search_input(archive), None, [], opts.jobs)
+            search_state = write_browser_index(w, search, None, [], opts.jobs)
             # Saved or pickled here: the parent only stores it, and unpickling its many objects there would double
             # its memory.
             kept: Any = (cachemod.write_search(folder, search_state) if aside
                          else pickle.dumps(search_state, protocol=pickle.HIGHEST_PROTOCOL))
             return kept, w.manifest, w.written, w.bytes
 
-        def whoosh() -> tuple[Path, whoosh_docs.Recorded] | None:
+        def whoosh(search: SearchInput | None = None) -> tuple[Path, whoosh_docs.Recorded] | None:
             if not opts.whoosh:
                 return None
-            search = search_input(archive)
+            search = search or search_input(archive)
             return whoosh_docs.stage(whoosh_dir(opts), search.docs, search.digests)
 
+        def indexes() -> Iterator[Any]:
+            # One forked process while pages render makes the documents once and both indexes in turn: each
+            # process that reads the whole model ends up with its own copy of its pages (CPython writes reference
+            # counts into every object it reads), and two cores gain nothing from a third busy process.
+            search = search_input(archive)
+            yield whoosh(search)
+            yield browser(search)
+
         with _step(result, "render (search indexes alongside)", progress):
-            # On a cluster the browser index is made here, after the pages, so that its analysis runs on the
-            # cluster too (a forked child cannot use this process's connection); its reduce stays here.
-            backgrounds = [Background(whoosh), Background(browser, fork=opts.cluster is None)]
+            if opts.cluster is None:
+                backgrounds = [Background(indexes)]
+            else:  # the browser index is made here, after the pages, so that its analysis runs on the cluster too
+                # (a forked child cannot use this process's connection); its reduce stays here.
+                backgrounds = [Background(whoosh), Background(lambda: browser(search_input(archive)), fork=False)]
             _render(opts, archive, p, writer, result, progress)
         done = _Done(writer, staged)
         with _step(result, "search indexes (rest)", progress):
-            if opts.cache:  # idle time while the indexes finish: pickle the article records meanwhile
-                result.record_files = cachemod.encode_load(state.load, state.record_stamps, state.record_counts)
-            staged_docs = backgrounds[0].result()  # first: if the other fails, the staged file is removed below
+            first = backgrounds[0]
+            # the whoosh documents first: if the browser index fails, the staged file is removed below
+            staged_docs = first.next_part() if opts.cluster is None else first.result()
             if staged_docs is not None:
                 done.whoosh, state.whoosh = staged_docs
-            kept, manifest, written, size = backgrounds[1].result()
+            kept, manifest, written, size = first.next_part() if opts.cluster is None else backgrounds[1].result()
+            if opts.cluster is None:
+                first.result()
             if aside:
                 state.search_stamp = kept
             else:

@@ -70,9 +70,10 @@ from generator.util.files import (
     lock_folder,
     status_key,
 )
+from generator.util.shelf import Shelf, Spans, SpanUnpickler, Stored, span_pickler
 from generator.util.textio import folder_key
 
-FORMAT = 3
+FORMAT = 4
 RECORD_SHARDS = 64
 PACKAGE = Path(__file__).resolve().parent.parent
 _TOP = pickle.HIGHEST_PROTOCOL
@@ -149,12 +150,10 @@ class BuildState:
 
 @dataclass
 class RecordFiles:
-    """The article records as ``records/NN-<stamp>.pickle`` files: what to write, and every file's stamp and size.
+    """The article records as ``records/NN-<stamp>.pickle`` files (:func:`encode_load`): every file's stamp and
+    size, and the files this build wrote (removed if it fails before it commits)."""
 
-    ``blobs[k]`` is None when file k on disk already holds exactly these records.
-    """
-
-    blobs: list[bytes | None]
+    written: list[Path]
     stamps: list[bytes]
     counts: list[int]
 
@@ -275,14 +274,16 @@ def write_pickle(path: Path, obj: Any) -> None:
     atomic_fill(path, fill)
 
 
-def encode_load(load: LoadCache, stamps: list[bytes] | None = None, counts: list[int] | None = None) -> RecordFiles:
-    """The per-article records as records files; a clean build does it while it waits for the search index.
+def encode_load(folder: Path, load: LoadCache, stamps: list[bytes] | None = None,
+                counts: list[int] | None = None) -> RecordFiles:
+    """Write the per-article records as records files (new names: committed later, with the build).
 
     A file whose records were all reused unchanged, as many as it held
     (``stamps`` and ``counts`` describe the files on disk), is not written
-    again; the others are pickled whole, each under a new stamp.  The
-    related-articles state and the folder listing go with the rest of the
-    state (see :func:`commit`).
+    again; the others are written whole, each under a new stamp.  Once a
+    file is written, its records' texts are read from it (``util.shelf``):
+    the model lets go of them.  The related-articles state and the folder
+    listing go with the rest of the state (see :func:`commit`).
     """
     same = [stamps is not None and counts is not None] * RECORD_SHARDS
     members: list[dict[str, ArticleRecord]] = [{} for _ in range(RECORD_SHARDS)]
@@ -292,22 +293,81 @@ def encode_load(load: LoadCache, stamps: list[bytes] | None = None, counts: list
         if not rec.cached:
             same[k] = False
     out = RecordFiles([], [], [])
+    (folder / "records").mkdir(parents=True, exist_ok=True)
     was = gc.isenabled()
     gc.disable()  # pickling makes a tuple per object; collections would walk them all again and again
     try:
         for k, shard in enumerate(members):
             if same[k] and counts is not None and stamps is not None and counts[k] == len(shard):
-                out.blobs.append(None)
                 out.stamps.append(stamps[k])
             else:
                 stamp = new_stamp()
-                out.blobs.append(pickle.dumps((stamp, shard), protocol=_TOP))  # the stamp inside too: a file
-                out.stamps.append(stamp)  # put in another's place is found out
+                path = _records_path(folder, k, stamp)
+                write_records(path, stamp, shard)
+                out.written.append(path)
+                out.stamps.append(stamp)
             out.counts.append(len(shard))
+    except BaseException:
+        for path in out.written:
+            path.unlink(missing_ok=True)
+        raise
     finally:
         if was:
             gc.enable()
     return out
+
+
+_RECORDS_MAGIC = b"ARCREC2\n"
+
+
+def write_records(path: Path, stamp: bytes, shard: dict[str, ArticleRecord]) -> None:
+    """One records file: the texts as raw bytes, then the records pickled with spans of them.
+
+    The stamp is inside too: a file put in another's place is found out.
+    The records are changed to read their texts from the new file only once
+    it is in place (a failure leaves them as they were).
+    """
+    swaps: list[tuple[ArticleRecord, Any]] = []
+    made: list[Stored] = []
+
+    def fill(fh: Any) -> None:
+        fh.write(_RECORDS_MAGIC + bytes(8))
+        spans = Spans(fh, fh.tell())
+
+        def put(data: bytes, kind: type[Stored]) -> Stored:
+            made.append(spans.stored(data, kind))
+            return made[-1]
+
+        for rec in shard.values():
+            swaps.append((rec, rec.shelve(put)))
+        at = fh.tell()
+        pickler = span_pickler(fh, _TOP)
+        pickler.fast = True  # (no record refers to itself; see write_pickle)
+        pickler.dump((stamp, shard))
+        fh.seek(len(_RECORDS_MAGIC))
+        fh.write(at.to_bytes(8, "little"))
+
+    try:
+        atomic_fill(path, fill)
+        shelf = Shelf(str(path))
+    except BaseException:
+        for rec, was in swaps:
+            rec.unshelve(was)
+        raise
+    for s in made:
+        s.shelf = shelf
+    for rec in shard.values():
+        rec.cached = True  # exactly what the file holds now
+
+
+def read_records(path: Path) -> tuple[bytes, dict[str, ArticleRecord]]:
+    """What :func:`write_records` wrote: its stamp and records, whose texts stay in the file."""
+    with open(path, "rb") as fh:
+        head = fh.read(len(_RECORDS_MAGIC) + 8)
+        if head[:len(_RECORDS_MAGIC)] != _RECORDS_MAGIC:
+            raise ValueError(f"{path} is not a records file of this format")
+        fh.seek(int.from_bytes(head[len(_RECORDS_MAGIC):], "little"))
+        return SpanUnpickler(fh, Shelf(str(path))).load()
 
 
 def decode_load(folder: Path, state: BuildState, stop: Callable[[], bool] | None = None) -> LoadCache | None:
@@ -320,7 +380,7 @@ def decode_load(folder: Path, state: BuildState, stop: Callable[[], bool] | None
     for k, stamp in enumerate(state.record_stamps):
         if stop is not None and stop():
             return None
-        found, shard = _read(_records_path(folder, k, stamp))
+        found, shard = read_records(_records_path(folder, k, stamp))
         if found != stamp:
             raise ValueError(f"records file {k} is not the one the state names")
         for rec in shard.values():
@@ -361,10 +421,7 @@ def commit(folder: Path, state: BuildState, files: RecordFiles | None = None, ch
         if stage is not None:
             stage()
         if files is None:
-            files = encode_load(state.load, state.record_stamps, state.record_counts)
-        for k, blob in enumerate(files.blobs):
-            if blob is not None:
-                atomic_write(_records_path(folder, k, files.stamps[k]), blob)
+            files = encode_load(folder, state.load, state.record_stamps, state.record_counts)
         if state.search is not None and not state.search_stamp and ready is None:
             state.search_stamp = write_search(folder, state.search)
         listing = state.load.listing if state.load.listing is not None and state.load.listing.key is not None else None

@@ -14,11 +14,13 @@ so a warning never disappears just because its file was not re-read.
 
 from __future__ import annotations
 
+import glob
 import hashlib
+import io
 import os
 import pickle
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,7 @@ from generator.model.mentions import Matcher
 from generator.util.diagnostics import Diagnostics, Problem
 from generator.util.files import StatKey, stat_key
 from generator.util.forking import fork_map
+from generator.util.shelf import Shelf, Spans, SpanUnpickler, Stored, StoredText, as_bytes, encode_text, span_pickler
 from generator.util.yamlio import URL_RE
 
 # A file modified this close to the build may be modified again within the same
@@ -73,7 +76,7 @@ class ArticleRecord:
     meta_path: str | None
     meta_stat: StatKey | None
     names: bytes  # digest of the entity names the mentions were found with
-    parsed: Any  # (seed without blocks, meta) — or those pickled while cached
+    parsed: Any  # (seed without blocks, meta) — or those pickled (in memory, or Stored in the records file)
     read_problems: tuple[Problem, ...]  # reading and parsing both files
     build_problems: tuple[Problem, ...]  # combining them (derived titles, ...)
     article: Article
@@ -83,14 +86,30 @@ class ArticleRecord:
     # are not kept: they held every article's text a second time (61 MB of Reuters' 364).
     cached: bool = field(default=False, repr=False, compare=False)
 
+    def shelve(self, put: Callable[[bytes, type[Stored]], Stored]) -> tuple[Any, Any, Any]:
+        """Keep the texts (the article's text and blocks, the parsed files) as spans ``put`` writes (util.shelf).
+
+        Returns what they were, for :meth:`unshelve` when the file is not kept.
+        """
+        art = self.article
+        was = (art.plain_text, art.body, self.parsed)
+        parsed = self.parsed if isinstance(self.parsed, (bytes, Stored)) else pickle.dumps(self.parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        art.plain_text = put(encode_text(art.plain_text), StoredText)
+        art.body = put(as_bytes(art._encoded()), Stored)
+        self.parsed = put(as_bytes(parsed), Stored)
+        return was
+
+    def unshelve(self, was: tuple[Any, Any, Any]) -> None:
+        self.article.plain_text, self.article.body, self.parsed = was
+
     @property
     def seed_and_meta(self) -> tuple[Seed, ArticleMeta | None]:
-        if isinstance(self.parsed, bytes):
-            self.parsed = pickle.loads(self.parsed)
+        if isinstance(self.parsed, (bytes, Stored)):
+            self.parsed = pickle.loads(as_bytes(self.parsed))
         return self.parsed
 
     def __reduce__(self) -> tuple:
-        parsed = self.parsed if isinstance(self.parsed, bytes) else pickle.dumps(self.parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        parsed = self.parsed if isinstance(self.parsed, (bytes, Stored)) else pickle.dumps(self.parsed, protocol=pickle.HIGHEST_PROTOCOL)
         return (ArticleRecord, (
             self.seed_path, self.seed_stat, self.meta_path, self.meta_stat, self.names, parsed,
             tuple((p.path, p.line, p.level, p.message) for p in self.read_problems),
@@ -228,7 +247,7 @@ def load_config(content: Path, base_url: str | None, diag: Diagnostics) -> SiteC
 def load(
     seeds_dir: Path, content: Path, base_url: str | None, diag: Diagnostics, previous: LoadCache | None = None,
     changed: Iterable[str] | None = None, jobs: int = 1, stats: dict[str, StatKey] | None = None,
-    listing_key: bytes | None = None,
+    listing_key: bytes | None = None, spill: Path | None = None,
 ) -> tuple[Archive, LoadCache]:
     """Read every input file and build the model; raises BuildError on user errors.
 
@@ -242,6 +261,8 @@ def load(
     ``listing_key`` says what the listed folders hold (names and kinds, see
     :func:`listing_key`); when it equals the last listing's, that listing is
     reused (~0.3 s of a 21,578-article rebuild).
+    ``spill`` (a folder: the build cache's) keeps the texts of articles read
+    by forked workers out of this process's memory (see ``_load_chunk``).
     """
     site = load_config(content, base_url, diag)
     registry = _load_registry(content, site, diag, previous)
@@ -270,7 +291,11 @@ def load(
     known = {d.id for d in defs}
     forked = None
     if not old and jobs > 1 and len(seed_files) >= PARALLEL_MIN:
-        forked = _load_forked(seed_files, meta_files, (names, matcher, known, diag.base), jobs)
+        prefix = None
+        if spill is not None:
+            spill.mkdir(parents=True, exist_ok=True)
+            prefix = str(spill / f".spill-{os.urandom(6).hex()}")  # (a ".*.tmp" left by a killed build is collected)
+        forked = _load_forked(seed_files, meta_files, (names, matcher, known, diag.base, prefix), jobs)
         cache.read = sum(1 for _read_problems, part, _build_problems in forked if part is not None)
     # Phase 1: read what changed (every file's own errors, all reported together).
     if forked is not None:
@@ -354,14 +379,18 @@ PARALLEL_MIN = 2000  # articles to read before a cold load is worth forking work
 _CHUNK = 500  # articles per worker task
 
 
-def _load_chunk(shared: tuple[bytes, Matcher, set[str], Path | None], chunk: list[tuple[str, str, str | None]]) -> list[tuple]:
+def _load_chunk(shared: tuple[bytes, Matcher, set[str], Path | None, str | None],
+                chunk: list[tuple[str, str, str | None]]) -> Any:
     """In a worker: read and make each article of ``chunk``; its messages are returned, not printed.
 
     Returns ``(read problems, record or None, build problems)`` per article.
     The record is made even when another article's file has an error (the
-    parent then stops after phase 1, as a serial load would).
+    parent then stops after phase 1, as a serial load would).  With a
+    ``spill`` name, the records' texts are appended to this worker's spill
+    file and the list comes back as (that file, the list pickled with spans
+    of it): the parent then never holds the texts (see util.shelf).
     """
-    names, matcher, known, base = shared
+    names, matcher, known, base, spill = shared
     out = []
     for sid, path, meta_path in chunk:
         read = Diagnostics(base=base)  # messages name files as the parent's do (relative to its base)
@@ -369,21 +398,47 @@ def _load_chunk(shared: tuple[bytes, Matcher, set[str], Path | None], chunk: lis
         made = Diagnostics(base=base)
         rec = _build(part, matcher, known, names, made) if isinstance(part, _Parsed) else None
         out.append((tuple(read.problems), rec, tuple(made.problems)))
-    return out
+    if spill is None:
+        return out
+    file = f"{spill}-{os.getpid()}.tmp"
+    with open(file, "ab") as fh:
+        fh.seek(0, os.SEEK_END)
+        spans = Spans(fh, fh.tell())
+        for _read_problems, rec, _build_problems in out:
+            if rec is not None:
+                rec.shelve(spans.stored)
+    buf = io.BytesIO()
+    span_pickler(buf, pickle.HIGHEST_PROTOCOL).dump(out)
+    return file, buf.getvalue()
 
 
 def _load_forked(seed_files: list[tuple[str, str]], meta_files: dict[str, str],
-                 shared: tuple[bytes, Matcher, set[str], Path | None], jobs: int) -> list[tuple]:
+                 shared: tuple[bytes, Matcher, set[str], Path | None, str | None], jobs: int) -> list[tuple]:
     """A cold load's articles, read and made by ``jobs`` forked workers, in seed order.
 
     Reading, parsing and finding mentions is most of a cold load (4-5 s of
     the 21k Reuters archive's ~7 s) and nothing else runs meanwhile, so two
     cores nearly halve it; records come back pickled (a flat tuple each).
+    With a spill name (``shared[-1]``) their texts stay in the workers' spill
+    files, which are removed here once read: each is kept open by its
+    :class:`~generator.util.shelf.Shelf` until the records move to the cache.
     """
-
     todo = [(sid, path, meta_files.get(sid)) for sid, path in seed_files]
     chunks = [todo[i:i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
-    return [item for done in fork_map(_load_chunk, shared, chunks, jobs) for item in done]
+    spill = shared[-1]
+    if spill is None:
+        return [item for done in fork_map(_load_chunk, shared, chunks, jobs) for item in done]
+    shelves: dict[str, Shelf] = {}
+    items: list[tuple] = []
+    try:
+        for file, blob in fork_map(_load_chunk, shared, chunks, jobs):
+            if file not in shelves:
+                shelves[file] = Shelf(file)
+            items.extend(SpanUnpickler(io.BytesIO(blob), shelves[file]).load())
+    finally:
+        for file in glob.glob(glob.escape(spill) + "-*.tmp"):
+            os.unlink(file)
+    return items
 
 
 def _extra_fields(part: ArticleRecord | _Parsed) -> tuple[str, tuple]:

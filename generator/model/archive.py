@@ -30,6 +30,7 @@ from generator.model import taxonomies, urls
 from generator.model.mentions import Matcher, Mention, fold
 from generator.util.diagnostics import Diagnostics
 from generator.util.forking import map_parts
+from generator.util.shelf import Stored, StoredText, as_bytes, as_text
 from generator.util.text import derive_title, first_sentence, key_of, sentence_around
 
 RELATED_WINDOW = 40  # articles looked at on each side of an article in each entity's list
@@ -64,14 +65,16 @@ class Article:
     authors: tuple[str, ...]
     tags: tuple[str, ...]
     summary: str
-    text: str  # the body as plain text, paragraphs separated by blank lines
+    # The body as plain text, paragraphs separated by blank lines (``text``): in memory, or in the build cache's
+    # records file once it is written there (generator.util.shelf).
+    plain_text: str | StoredText
     word_count: int
     declared: tuple[str, ...]  # entity ids from the metadata
     mention_counts: dict[str, int]  # entity id -> mentions in the text (0 if only declared)
     snippets: dict[str, Snippet]  # entity id -> the sentence around its first mention
     card: bytes  # digest of what a list of articles shows of it (see generator.pages.fingerprints)
     digest: bytes  # digest of everything its own page shows
-    body: Any  # (blocks, mentions per block), or those pickled while cached
+    body: Any  # (blocks, mentions per block), or those pickled (in memory, or Stored in the records file)
     index: int = 0  # position in date order (derived on every build, never cached)
     related: list[int] = field(default_factory=list)
     duplicate_of: str | None = None  # metadata: this article copies that one (search shows the original only)
@@ -99,10 +102,15 @@ class Article:
     def source_id(self) -> str | None:
         return key_of(self.source) if self.source else None
 
+    @property
+    def text(self) -> str:
+        """The body as plain text (read from the records file when it is kept there: not kept in memory)."""
+        return as_text(self.plain_text)
+
     def parts(self) -> tuple[tuple[Block, ...], tuple[tuple[Mention, ...], ...]]:
         """The blocks and their mentions, decoded for the one page that needs them (not kept: memory)."""
-        if isinstance(self.body, bytes):
-            blocks, mentions = pickle.loads(self.body)
+        if isinstance(self.body, (bytes, Stored)):
+            blocks, mentions = pickle.loads(as_bytes(self.body))
             return tuple(Block(*b) for b in blocks), tuple(tuple(Mention(*m) for m in ms) for ms in mentions)
         return self.body
 
@@ -118,9 +126,9 @@ class Article:
         """Keep the body pickled: a 100,000-article model then holds a few large strings, not millions of objects."""
         self.body = self._encoded()
 
-    def _encoded(self) -> bytes:
+    def _encoded(self) -> bytes | Stored:
         """The body as plain tuples: pickling them is C-speed, unlike frozen dataclasses."""
-        if isinstance(self.body, bytes):
+        if isinstance(self.body, (bytes, Stored)):
             return self.body
         blocks, mentions = self.body
         plain = (tuple((b.kind, b.text) for b in blocks), tuple(tuple((m.entity_id, m.start, m.end) for m in ms) for ms in mentions))
@@ -147,7 +155,7 @@ class Article:
         body = self._encoded()
         return (_restore_article, (
             self.id, self.path, self.title, self.date, self.source, self.source_url, self.authors, self.tags,
-            self.summary, self.text, self.word_count, self.declared, self.mention_counts,
+            self.summary, self.plain_text, self.word_count, self.declared, self.mention_counts,
             {k: tuple(v) for k, v in self.snippets.items()}, self.card, self.digest, body,
             self.duplicate_of, self.duplicate_where, self.extra, self.meta_path, self.language,
         ))
@@ -335,7 +343,7 @@ def build_article(seed: Seed, meta: ArticleMeta | None, matcher: Matcher, known:
     return Article(
         id=seed.id,
         path=str(seed.path),
-        text=text,
+        plain_text=text,
         word_count=sum(len(b.text.split()) for b in seed.blocks),
         declared=tuple(declared),
         mention_counts=counts,

@@ -20,7 +20,7 @@ def article(i: int, rng: random.Random) -> Article:
     date = None if rng.random() < 0.05 else dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(700))
     return Article(
         id=f"a{i:04d}", path="", title="t", date=date, source=None, source_url=None, authors=(), tags=(), summary="",
-        text="", word_count=0, declared=(), mention_counts=ents, snippets={k: ("", "", "") for k in ents},
+        plain_text="", word_count=0, declared=(), mention_counts=ents, snippets={k: ("", "", "") for k in ents},
         card=b"", digest=repr((date, sorted(ents))).encode(), body=((), ()),
     )
 
