@@ -281,6 +281,8 @@ def _build(
                                            changed if previous is state else None, opts.jobs, stats,
                                            listing_key(opts.seeds, opts.content, folders),
                                            folder if persist and opts.cache and opts.cluster is None else None)
+        stats.clear()  # every input file's status (2 million at a million articles): not needed from here on
+        folders.clear()
         if opts.strict and diag.warnings:
             raise BuildError([dataclasses.replace(w, level="error") for w in diag.warnings])
         result.articles = len(archive.articles)

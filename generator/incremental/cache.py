@@ -19,8 +19,11 @@ a build that changed one article rewrites a sliver of the rest:
   written by the process that computed it, beside the build's other work;
 * ``records/NN-<stamp>.pickle`` — the per-article records (parsed seed,
   metadata, mentions, messages), in ``RECORD_SHARDS`` files by a hash of the
-  article id; only files holding a changed record are written again
-  (Reuters: 64 MB of records; a one-seed edit writes 1 MB of them).
+  article id; only files holding a changed record are written again.  Each
+  file starts with the records' texts as raw bytes (the article's text and
+  blocks, the parsed files), which the model then reads from it instead of
+  holding them (``generator.util.shelf``); the CLI writes them right after
+  its load, before pages render.
 
 Every file but ``inputs.pickle`` is written under a new name, so until a
 build commits, the files the last summary names are untouched.

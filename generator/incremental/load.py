@@ -49,7 +49,7 @@ from generator.model.archive import (
 )
 from generator.model.mentions import Matcher
 from generator.util.diagnostics import Diagnostics, Problem
-from generator.util.files import StatKey, stat_key
+from generator.util.files import StatKey, modified_ns, stat_key
 from generator.util.forking import fork_map
 from generator.util.shelf import Shelf, Spans, SpanUnpickler, Stored, StoredText, as_bytes, encode_text, span_pickler
 from generator.util.yamlio import URL_RE
@@ -329,7 +329,7 @@ def load(
             if isinstance(part, ArticleRecord):
                 _replay(diag, rec.build_problems)
         if rec is not None:
-            rec.racy = max(rec.seed_stat[0], rec.meta_stat[0] if rec.meta_stat else 0) > now - RACY_NS
+            rec.racy = max(modified_ns(rec.seed_stat), modified_ns(rec.meta_stat) if rec.meta_stat else 0) > now - RACY_NS
             cache.records[rec.article.id] = rec
             articles.append(rec.article)
     check_duplicate_of(articles, diag)

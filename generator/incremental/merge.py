@@ -46,7 +46,7 @@ from generator.model.archive import Archive, Article, RelateState, check_fields,
 from generator.model.mentions import Matcher
 from generator.output.indexes import SearchInput
 from generator.util.diagnostics import Diagnostics, Problem
-from generator.util.files import stat_key
+from generator.util.files import modified_ns, stat_key
 
 
 @dataclass
@@ -174,7 +174,7 @@ def absorb(memory: Memory, load: LoadCache, changed: set[str], seeds_dir: Path, 
             return None  # the build's messages would change
         if not same_shape(old.article, rec.article):
             return None
-        rec.racy = max(rec.seed_stat[0], rec.meta_stat[0] if rec.meta_stat else 0) > now - RACY_NS
+        rec.racy = max(modified_ns(rec.seed_stat), modified_ns(rec.meta_stat) if rec.meta_stat else 0) > now - RACY_NS
         (racy.add if rec.racy else racy.discard)(sid)
         fresh[sid] = rec
     articles = list(archive.articles)

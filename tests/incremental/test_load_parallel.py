@@ -12,6 +12,7 @@ from generator.build import BuildOptions, build
 from generator.incremental import load as loadmod
 from generator.model import archive as modelmod
 from generator.util.diagnostics import BuildError, Diagnostics
+from generator.util.shelf import Stored, StoredText
 
 
 def _load(seeds, content, jobs, base=None):
@@ -82,3 +83,35 @@ def test_forked_messages_name_files_as_the_serial_load_does(tmp_path, forking):
     said = [_load(seeds.resolve(), content.resolve(), jobs, base=tmp_path)[2] for jobs in (1, 2)]
     assert said[1] == said[0]
     assert any(s.startswith("archive/seeds/no-meta.txt:") for s in said[0]), said[0]
+
+
+def test_spilled_texts_stay_on_disk_and_read_back_as_the_serial_loads(tmp_path, forking):
+    """With a spill folder the workers keep the articles' texts in files: the parent's records hold spans of
+    them (util.shelf), which read back as the serial load's texts; the spill files are gone once loaded."""
+    seeds, content = copy_fixture(tmp_path / "archive")
+    one, cache_one, _ = _load(seeds, content, 1)
+    spill = tmp_path / "cache"
+    diag = Diagnostics()
+    two, cache_two = loadmod.load(seeds, content, None, diag, None, None, 2, spill=spill)
+    assert not any(spill.iterdir())  # removed once read: the open descriptors keep them readable
+    for a, b in zip(one.articles, two.articles, strict=True):
+        assert isinstance(b.plain_text, StoredText) and isinstance(b.body, Stored)
+        assert b.text == a.text and b.parts() == a.parts() and b.lead == a.lead
+        # pickled (to a cluster's worker, say) it carries its text, not the span
+        assert pickle.loads(pickle.dumps(b)).plain_text == a.text
+    for key, rec in cache_two.records.items():
+        assert isinstance(rec.parsed, Stored)
+        assert rec.seed_and_meta == cache_one.records[key].seed_and_meta
+
+
+def test_a_site_built_with_spilled_texts_is_byte_identical(tmp_path, forking):
+    """The CLI's cold build (cache on: texts spilled, then kept in the records files) equals one without a cache."""
+    seeds, content = copy_fixture(tmp_path / "archive")
+    sites = []
+    for cache in (False, True):
+        out = tmp_path / f"site{cache}"
+        build(BuildOptions(seeds=seeds, content=content, out=out, jobs=2, whoosh=False, cache=cache))
+        sites.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert sites[1] == sites[0]
+    records = sorted((tmp_path / ".siteTrue-cache" / "records").iterdir())
+    assert records and not list((tmp_path / ".siteTrue-cache").glob(".spill-*"))
