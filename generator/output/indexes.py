@@ -63,7 +63,7 @@ def _make_doc(archive: Archive, i: int, values: list[tuple[str, str, str]]) -> S
         date=art.date.isoformat() if art.date else None,
         source=art.source_name,
         summary=art.summary,
-        body=art.text,
+        body=art.plain_text,  # read from the records file when it is kept there (util.shelf)
         entities=tuple((eid, entities[eid].name, entities[eid].type) for eid, _ in ents),
         facets=tuple(values),
         language=art.language or archive.site.language,

@@ -1,6 +1,7 @@
 """Full-text search: shared text analysis, the sharded browser index, whoosh."""
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,9 @@ class SearchDoc:
     date: str | None  # "YYYY-MM-DD" or None for undated articles
     source: str | None  # publication name, as a result shows it
     summary: str  # plain text, may be ""
-    body: str  # plain text, paragraphs separated by "\n\n"
+    # Plain text, paragraphs separated by "\n\n"; or a StoredText of the build cache's records file, read where it
+    # is used (util.shelf.as_text): a million documents then do not hold a million bodies.
+    body: Any
     entities: tuple[tuple[str, str, str], ...]  # (entity id, display name, type)
     # Values of the facets the search page offers besides entities (FacetDef.kind, value key, display name):
     # ("tag", "taliban", "Taliban"), ("source", "bbc-news", "BBC News"), ("desk", "world", "World").

@@ -75,6 +75,7 @@ from generator.search.layout import (
 from generator.search.multilingual import make_analyzer
 from generator.search.postings import TermPostings, block_files, render
 from generator.util.forking import map_parts
+from generator.util.shelf import as_text
 
 # An update touching more documents than this fraction re-renders everything (it is faster).
 FULL_FRACTION = 0.25
@@ -187,7 +188,7 @@ class IndexState:
 
 def doc_digest(doc: SearchDoc) -> bytes:
     """A digest of everything the index reads from a document."""
-    parts = [doc.id, doc.url, doc.title, doc.date or "\0", doc.source or "\0", doc.summary, doc.body]
+    parts = [doc.id, doc.url, doc.title, doc.date or "\0", doc.source or "\0", doc.summary, as_text(doc.body)]
     parts.extend("\x1e".join(e) for e in doc.entities)
     parts.append("\x1d" + "\x1e".join("\x1c".join(f) for f in doc.facets))
     parts.append(str(doc.copies))
@@ -216,7 +217,7 @@ def analyse(doc: SearchDoc) -> DocAnalysis:
     other = None
     if code != ENGLISH:
         other = _analyzers.get(code) or _analyzers.setdefault(code, make_analyzer(code))
-    for f, text in enumerate((doc.title, doc.summary, names, doc.body)):
+    for f, text in enumerate((doc.title, doc.summary, names, as_text(doc.body))):
         if not text:
             terms = []
         elif other is None:
@@ -421,7 +422,7 @@ def _shard_bytes(state: IndexState, p: str, a: int, b: int) -> bytes:
 
 def _bundle_bytes(docs: Sequence[SearchDoc], k: int, params: Params, rests: bytearray) -> bytes:
     lo, hi = k * params.bundle, min(len(docs), (k + 1) * params.bundle)
-    cards = [card(docs[d], split_lead(docs[d].body or "", params.lead)[0], bool(rests[d])) for d in range(lo, hi)]
+    cards = [card(docs[d], split_lead(as_text(docs[d].body), params.lead)[0], bool(rests[d])) for d in range(lo, hi)]
     return render_bundle(bundle_key(lo, params.bundle), cards)
 
 
@@ -429,7 +430,7 @@ def _rest_bytes(docs: Sequence[SearchDoc], k: int, params: Params, rests: bytear
     lo, hi = k * params.rest_bundle, min(len(docs), (k + 1) * params.rest_bundle)
     if not any(rests[lo:hi]):
         return None
-    parts = [split_lead(docs[d].body or "", params.lead)[1] for d in range(lo, hi)]
+    parts = [split_lead(as_text(docs[d].body), params.lead)[1] for d in range(lo, hi)]
     return render_rests(rest_key(lo, params.rest_bundle), parts)
 
 
@@ -637,7 +638,7 @@ def _full(docs: Sequence[SearchDoc], digests: list[bytes], params: Params, cache
         for f in range(len(FIELDS)):
             state.lengths[f].append(a.lengths[f])
         state.facet_types.append(_facet_types(doc, lang))
-        state.rests.append(1 if split_lead(doc.body or "", params.lead)[1] else 0)
+        state.rests.append(1 if split_lead(as_text(doc.body), params.lead)[1] else 0)
     state.sums = [sum(col) for col in state.lengths]
     state.averages = tuple(quantised_average(s, len(docs)) for s in state.sums)
     postings = state.postings
@@ -858,7 +859,7 @@ def _update(docs: list[SearchDoc], digests: list[bytes], prev: IndexState,
         if d < n:
             doc = docs[d]
             types = _facet_types(doc, lang)
-            rest = 1 if split_lead(doc.body or "", params.lead)[1] else 0
+            rest = 1 if split_lead(as_text(doc.body), params.lead)[1] else 0
             code = sys.intern(analyser(doc.language))
             if d < len(state.facet_types):
                 state.facet_types[d] = types

@@ -26,11 +26,12 @@ from operator import ne
 from typing import Any
 
 from generator.search import SearchDoc
+from generator.util.shelf import as_text
 
 
 def content_digest(doc: SearchDoc) -> bytes:
     """What makes two documents the same story: identical title and body."""
-    text = f"{doc.title}\x1f{doc.body}".encode("utf-8", "surrogatepass")
+    text = f"{doc.title}\x1f{as_text(doc.body)}".encode("utf-8", "surrogatepass")
     return hashlib.blake2b(text, digest_size=16).digest()
 
 
@@ -106,7 +107,7 @@ def collapse(docs: Sequence[SearchDoc], digests: Sequence[bytes], known: Mapping
     groups: dict[bytes, list[int]] = {}
     for i in compress(range(len(cds)), map(shared.__contains__, cds)):
         doc = docs[i]
-        if doc.title or doc.body:  # an empty article is no story to repeat
+        if doc.title or as_text(doc.body):  # an empty article is no story to repeat
             groups.setdefault(cds[i], []).append(i)
     out_docs, out_digests = list(docs), list(digests)
     reps = []

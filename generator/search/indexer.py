@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from generator.search import FacetDef, SearchDoc
 from generator.search.browser_index import build_browser_index
 from generator.search.layout import Params
+from generator.util.shelf import as_text
 
 if TYPE_CHECKING:
     from whoosh.fields import Schema
@@ -96,7 +97,7 @@ def whoosh_fields(doc: SearchDoc) -> dict[str, str]:
         "title": doc.title or "",
         "summary": doc.summary or "",
         "entities": " ".join(name for _eid, name, _typ in doc.entities),
-        "body": doc.body or "",
+        "body": as_text(doc.body),
     }
 
 

@@ -13,7 +13,8 @@ changed, from scratch otherwise.
 ``site.whoosh/`` holds:
 
 * ``docs.pickle``: a token naming this generation of documents, then
-  ``{article id: (digest, pickled SearchDoc)}`` in document order.  A clean
+  lists of ``(article id, digest, pickled SearchDoc)`` in document order,
+  up to ``_BATCH`` a list, then None.  A clean
   build writes it (atomically, when the site is swapped in).
 * ``docs.log``: what incremental builds changed since, appended as frames
   ``(token, {id: (digest, pickled doc) | None})``, so recording an edit costs
@@ -30,6 +31,7 @@ query never reads documents half appended.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -43,6 +45,7 @@ from typing import Any
 from generator.search import SearchDoc
 from generator.util.files import atomic_write, collect_leftovers, discard, lock_folder, staging_dir, swap_into_place
 from generator.util.files import stage as stage_file
+from generator.util.shelf import as_text
 
 DOCS = "docs.pickle"
 LOG = "docs.log"
@@ -51,6 +54,7 @@ INDEX = "index"
 COMPACT_BYTES = 1 << 20  # a log smaller than this is never folded into docs.pickle
 REBUILD_FRACTION = 0.25  # more changed documents than this: index from scratch (whoosh's in-place update is per document)
 _FRAME = struct.Struct("<Q")
+_BATCH = 1000  # documents per pickle in docs.pickle
 _TOP = pickle.HIGHEST_PROTOCOL
 
 
@@ -97,13 +101,27 @@ def stage(folder: Path, docs: Sequence[SearchDoc], digests: Sequence[bytes]) -> 
             old.unlink(missing_ok=True)
     token = os.urandom(16)
     recorded = Recorded(token, {d.id: dg for d, dg in zip(docs, digests, strict=True)})
-    table = {d.id: (dg, pickle.dumps(d, protocol=_TOP)) for d, dg in zip(docs, digests, strict=True)}
 
-    def fill(fh: Any) -> None:
+    def fill(fh: Any) -> None:  # streamed, _BATCH documents at a time: a million of them are never all in memory
         pickle.dump(token, fh, protocol=_TOP)
-        pickle.dump(table, fh, protocol=_TOP)
+        batch: list[tuple[str, bytes, bytes]] = []
+        for d, dg in zip(docs, digests, strict=True):
+            batch.append((d.id, dg, _pickled(d)))
+            if len(batch) == _BATCH:
+                pickle.dump(batch, fh, protocol=_TOP)
+                batch = []
+        pickle.dump(batch, fh, protocol=_TOP)
+        pickle.dump(None, fh, protocol=_TOP)
 
     return stage_file(folder / DOCS, fill), recorded
+
+
+def _pickled(doc: SearchDoc) -> bytes:
+    """A document as the index will read it: its body as text, whether the build held it or its file (util.shelf)."""
+    if not isinstance(doc.body, str):  # (fields one by one: a document made when first read is no dataclass)
+        values = {f.name: getattr(doc, f.name) for f in dataclasses.fields(SearchDoc)}
+        doc = SearchDoc(**{**values, "body": as_text(doc.body)})
+    return pickle.dumps(doc, protocol=_TOP)
 
 
 def commit(staged: Path, folder: Path) -> None:
@@ -135,7 +153,7 @@ def record(folder: Path, previous: Recorded | None, docs: Sequence[SearchDoc], d
     now = {d.id: dg for d, dg in zip(docs, digests, strict=True)}
     old = previous.digests
     changes: dict[str, tuple[bytes, bytes] | None] = {
-        d.id: (dg, pickle.dumps(d, protocol=_TOP)) for d, dg in zip(docs, digests, strict=True) if old.get(d.id) != dg
+        d.id: (dg, _pickled(d)) for d, dg in zip(docs, digests, strict=True) if old.get(d.id) != dg
     }
     changes.update((i, None) for i in old if i not in now)
     if not changes:
@@ -192,9 +210,12 @@ def read_target(folder: Path) -> dict[str, tuple[bytes, bytes]] | None:
         fh = open(folder / DOCS, "rb")
     except FileNotFoundError:
         return None
+    table: dict[str, tuple[bytes, bytes]] = {}
     with fh:
         token = pickle.load(fh)
-        table: dict[str, tuple[bytes, bytes]] = pickle.load(fh)
+        while (batch := pickle.load(fh)) is not None:
+            for doc_id, digest, data in batch:
+                table[doc_id] = (digest, data)
     try:
         log = (folder / LOG).read_bytes()
     except FileNotFoundError:

@@ -88,8 +88,9 @@ def as_bytes(value: bytes | Stored) -> bytes:
     return value.get() if isinstance(value, Stored) else value
 
 
-def as_text(value: str | StoredText) -> str:
-    return value.text() if isinstance(value, StoredText) else value
+def as_text(value: str | StoredText | None) -> str:
+    """The text itself, read from its file when it is kept there (None, which some callers allow: "")."""
+    return value.text() if isinstance(value, StoredText) else (value or "")
 
 
 def encode_text(value: str | StoredText) -> bytes:
