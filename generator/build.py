@@ -562,6 +562,7 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
     done: _Done | None = None
     try:
         writer = Writer(staged)
+        writer.track(PRODUCER)
         _ = archive.by_month  # computed once, before any process forks
         with gc_paused(), _step(result, "plan", progress):
             p = plan(archive, opts.templates, None)
@@ -685,6 +686,7 @@ def _incremental(
     if aside and job is None:
         job = _search_aside(opts, archive, previous, folder, None)
     writer = Writer(opts.out, previous.manifest)
+    writer.track(PRODUCER)
     docs: SearchInput | None = None
     try:
         with _step(result, f"render {todo} pages", progress):
@@ -721,6 +723,7 @@ def _merge(opts: BuildOptions, merged: Merged, previous: BuildState, result: Bui
     with _step(result, "plan", progress):
         pages, todo = fingerprint_edits(archive, previous.pages, merged.edited, memory.base, fi)
     writer = Writer(opts.out, previous.manifest)
+    writer.track(PRODUCER)
     with _step(result, f"render {len(todo)} pages", progress):
         if todo:
             env = make_env(opts.templates, cachemod.cache_dir(opts.out) / "jinja" if opts.cache else None)

@@ -39,6 +39,12 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+def _folded(rel: str) -> str:
+    """The path as a case-insensitive file system sees it: ``rel`` itself when already lower case (no second copy)."""
+    key = rel.lower()
+    return rel if key == rel else key
+
+
 class Writer:
     """Writes files below ``root``; one path, one producer per build.
 
@@ -51,7 +57,9 @@ class Writer:
         self.in_place = previous is not None
         self._previous = previous or {}
         self._owner: dict[str, str] = {}  # lower-cased path -> producer, for clash messages
-        self._owned: dict[str, set[str]] = {}  # producer -> the paths it claimed (owned_by, without a scan of all)
+        # producer -> the paths it claimed (owned_by, without a scan of all), for the producers asked for with
+        # track(): not a set per page (a million-article site has two million pages)
+        self._owned: dict[str, set[str]] = {}
         self.manifest: dict[str, bytes] = {}  # path -> digest of what the site holds after this build
         self._pending: list[tuple[Path, bytes]] = []  # in place: written by commit(), once nothing can fail
         self._made: set[Path] = set()  # fresh: folders already made
@@ -65,13 +73,22 @@ class Writer:
             raise WriteError(f"refusing to write outside the site: {rel!r}")
         return self.root.joinpath(*pure.parts)
 
-    def _claim(self, rel: str, origin: str) -> Path:
-        target = self._target(rel)
-        key = rel.lower()  # case-insensitive file systems would merge these
+    def track(self, producer: str) -> None:
+        """Remember which paths ``producer`` claims from now on (see :meth:`owned_by`)."""
+        self._owned.setdefault(producer, set())
+
+    def _own(self, rel: str, origin: str) -> None:
+        key = _folded(rel)  # case-insensitive file systems would merge these
         if key in self._owner:
             raise WriteError(f"two pages want the same path {rel!r}: {self._owner[key]} and {origin or rel}")
         self._owner[key] = origin or rel
-        self._owned.setdefault(origin or rel, set()).add(rel)
+        owned = self._owned.get(origin)
+        if owned is not None:
+            owned.add(rel)
+
+    def _claim(self, rel: str, origin: str) -> Path:
+        target = self._target(rel)
+        self._own(rel, origin)
         return target
 
     def write(self, rel: str, content: str | bytes, origin: str = "") -> bool:
@@ -110,30 +127,30 @@ class Writer:
         """
         if rel not in self._previous:
             raise WriteError(f"internal: {rel!r} kept but not in the previous build's manifest")
-        key = rel.lower()
-        if key in self._owner:
-            raise WriteError(f"two pages want the same path {rel!r}: {self._owner[key]} and {origin or rel}")
-        self._owner[key] = origin or rel
-        self._owned.setdefault(origin or rel, set()).add(rel)
+        self._own(rel, origin)
         self.manifest[rel] = self._previous[rel]
 
     def keep_rest(self, but: set[str], origin: str) -> None:
         """:meth:`keep` every file of the previous build but those in ``but`` (the dev server's merge keeps all
         but the pages it renders and the search index's files); one pass, no call per file."""
-        owner, owned, manifest = self._owner, self._owned.setdefault(origin, set()), self.manifest
+        owner, owned, manifest = self._owner, self._owned.get(origin), self.manifest
         for rel, d in self._previous.items():
             if rel in but:
                 continue
-            key = rel.lower()
+            key = _folded(rel)
             if key in owner:
                 raise WriteError(f"two pages want the same path {rel!r}: {owner[key]} and {origin}")
             owner[key] = origin
-            owned.add(rel)
+            if owned is not None:
+                owned.add(rel)
             manifest[rel] = d
 
     def owned_by(self, producer: str) -> list[str]:
-        """The paths ``producer`` wrote or kept in this build (the next build keeps them the same way)."""
-        return sorted(rel for rel in self._owned.get(producer, ()) if rel in self.manifest and self._owner.get(rel.lower()) == producer)
+        """The paths ``producer`` (one :meth:`track` was asked for) wrote or kept in this build (the next build keeps
+        them the same way)."""
+        if producer not in self._owned:
+            raise ValueError(f"internal: {producer!r} was not tracked")
+        return sorted(rel for rel in self._owned[producer] if rel in self.manifest and self._owner.get(_folded(rel)) == producer)
 
     def adopt(self, manifest: dict[str, bytes], producer: str, written: int = 0, size: int = 0) -> None:
         """Claim files another process wrote through its own Writer on this root (the search index)."""
@@ -145,7 +162,7 @@ class Writer:
 
     def delete(self, rel: str) -> None:
         """Drop a file claimed earlier in this build (the search index replacing or removing one of its files)."""
-        self._owner.pop(rel.lower(), None)
+        self._owner.pop(_folded(rel), None)
         self.manifest.pop(rel, None)
 
     def copy_tree(self, src: Path, rel_dir: str) -> None:
