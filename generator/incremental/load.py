@@ -62,7 +62,7 @@ RACY_NS = 2_000_000_000
 
 
 
-@dataclass
+@dataclass(slots=True)
 class ArticleRecord:
     """What the build learnt from one seed and its metadata file.
 
@@ -98,6 +98,20 @@ class ArticleRecord:
         art.body = put(as_bytes(art._encoded()), Stored)
         self.parsed = put(as_bytes(parsed), Stored)
         return was
+
+    def share_paths(self, path: str, meta_path: str | None) -> None:
+        """Refer to the listing's path strings wherever the record and its article hold the same paths: one copy
+        of each, not three (the records file, the article and the listing each made their own)."""
+        art = self.article
+        if self.seed_path == path:
+            self.seed_path = path
+        if art.path == path:
+            art.path = path
+        if meta_path is not None:
+            if self.meta_path == meta_path:
+                self.meta_path = meta_path
+            if art.meta_path == meta_path:
+                art.meta_path = meta_path
 
     def unshelve(self, was: tuple[Any, Any, Any]) -> None:
         self.article.plain_text, self.article.body, self.parsed = was
@@ -148,10 +162,24 @@ class Listing:
     dirs: tuple[str, str, str]  # real paths: seeds, content, content/articles
     seed_files: list[tuple[str, str]]
     meta_files: dict[str, str]
-    names: dict[str, str]  # real path of each listed file -> its path as listed
     problems: tuple[Problem, ...]
     links: bool | None = None  # whether a listed file is a symbolic link (looked at once, when first needed)
     key: bytes | None = None  # what the listed folders held (names and kinds), when the build knew it
+    # real path of each listed file -> its path as listed: made when the dev server first needs it (never saved;
+    # two more strings per article that the CLI never reads)
+    _names: dict[str, str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def names(self) -> dict[str, str]:
+        if self._names is None:
+            dirs = self.dirs
+            names = {os.path.join(dirs[0], os.path.basename(p)): p for _sid, p in self.seed_files}
+            names.update((os.path.join(dirs[2], os.path.basename(p)), p) for p in self.meta_files.values())
+            self._names = names
+        return self._names
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_names": None}
 
 
 def _real_dirs(seeds_dir: Path, content: Path) -> tuple[str, str, str]:
@@ -177,10 +205,8 @@ def _list(seeds_dir: Path, content: Path, diag: Diagnostics) -> Listing:
     seed_files = list_seeds(seeds_dir, sub, keys)
     meta_files = list_metas(content, sub, keys)
     dirs = _real_dirs(seeds_dir, content)
-    names = {os.path.join(dirs[0], os.path.basename(p)): p for _sid, p in seed_files}
-    names.update((os.path.join(dirs[2], os.path.basename(p)), p) for p in meta_files.values())
     _replay(diag, tuple(sub.problems))
-    return Listing(dirs, seed_files, meta_files, names, tuple(sub.problems), key=listing_key(seeds_dir, content, keys))
+    return Listing(dirs, seed_files, meta_files, tuple(sub.problems), key=listing_key(seeds_dir, content, keys))
 
 
 def _reusable(listing: Listing | None, seeds_dir: Path, content: Path, changed: Iterable[str] | None) -> set[str] | None:
@@ -330,6 +356,8 @@ def load(
                 _replay(diag, rec.build_problems)
         if rec is not None:
             rec.racy = max(modified_ns(rec.seed_stat), modified_ns(rec.meta_stat) if rec.meta_stat else 0) > now - RACY_NS
+            sid, path = seed_files[n]
+            rec.share_paths(path, meta_files.get(sid))
             cache.records[rec.article.id] = rec
             articles.append(rec.article)
     check_duplicate_of(articles, diag)
