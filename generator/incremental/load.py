@@ -52,6 +52,7 @@ from generator.util.diagnostics import Diagnostics, Problem
 from generator.util.files import StatKey, modified_ns, stat_key
 from generator.util.forking import fork_map
 from generator.util.shelf import Shelf, Spans, SpanUnpickler, Stored, StoredText, as_bytes, encode_text, span_pickler
+from generator.util.textio import prefetch
 from generator.util.yamlio import URL_RE
 
 # A file modified this close to the build may be modified again within the same
@@ -419,6 +420,7 @@ def _load_chunk(shared: tuple[bytes, Matcher, set[str], Path | None, str | None]
     of it): the parent then never holds the texts (see util.shelf).
     """
     names, matcher, known, base, spill = shared
+    prefetch([p for _sid, path, meta_path in chunk for p in (path, meta_path) if p is not None])
     out = []
     for sid, path, meta_path in chunk:
         read = Diagnostics(base=base)  # messages name files as the parent's do (relative to its base)

@@ -103,3 +103,30 @@ def folder_key(found: list[os.DirEntry]) -> bytes | None:
         kind = "d" if e.is_dir(follow_symlinks=False) else "f" if e.is_file(follow_symlinks=False) else "o"
         h.update(f"\0{kind}{e.name}".encode("utf-8", "surrogateescape"))
     return h.digest()
+
+
+def prefetch(paths: list[str]) -> None:
+    """Ask the kernel to start reading these files now, all at once, before they are read one by one.
+
+    A cold load of a million articles reads two million small files the page
+    cache does not hold; one at a time, each waits for the disk (~0.2-0.4 ms
+    here), most of the load's time.  Told ahead (``POSIX_FADV_WILLNEED``), the
+    kernel queues their reads together: 10,000 uncached seeds read in 0.63 s
+    instead of 1.68.  Only a hint: a file that cannot be opened is left for
+    the reading to report.
+    """
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return
+    for path in paths:
+        try:
+            # (non-blocking: a FIFO named like a seed must not hang the build here; the reading reports it)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            continue
+        try:
+            advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
