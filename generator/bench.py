@@ -835,9 +835,11 @@ def targets(results: list[Measurement], limit: int) -> list[str]:
         return "met" if ok else "MISSED"
 
     lines = []
+    scaled = [line for copies in sorted({int(m.corpus.rsplit(" x", 1)[1]) for m in results if re.search(r" x\d+$", m.corpus)})
+              for line in _scaled_targets(results, copies)]
     ours, hugo = find("ours", "cold build"), find(TUNED_HUGO, "cold build")
-    if ours is None:
-        return ["  not measured: they need the Reuters corpus (../shared/corpus/reuters21578/)"]
+    if ours is None:  # (--only-scale, or no corpus)
+        return ["  Reuters scenarios not measured (--only-scale, or no corpus at ../shared/corpus/reuters21578/)", *scaled]
     if hugo is None:
         lines.append(f"  cold build <= 1.0x tuned Hugo: ours {ours.seconds:.1f}s; Hugo not measured (--peers hugo)")
     else:
@@ -849,8 +851,7 @@ def targets(results: list[Measurement], limit: int) -> list[str]:
         m = find("ours", scenario)
         if m is not None:
             lines.append(f"  {scenario} <= {goal:g}s: {m.seconds:.2f}s  {verdict(m.seconds <= goal)}")
-    for copies in sorted({int(m.corpus.rsplit(" x", 1)[1]) for m in results if re.search(r" x\d+$", m.corpus)}):
-        lines += _scaled_targets(results, copies)
+    lines += scaled
     big = find("ours", "cold build", x5=True)
     if big is None:
         lines.append("  Reuters x5 cold < 100s and < 2 GB: not measured (--scale 5)")
