@@ -174,8 +174,7 @@ class Entity:
     """A registry entry plus everything the archive says about it."""
 
     defn: EntityDef
-    articles: list[int] = field(default_factory=list)  # article indexes, oldest first
-    snippets: dict[int, Snippet] = field(default_factory=dict)
+    articles: list[int] = field(default_factory=list)  # article indexes, oldest first (each quotes it: Article.snippets)
     mentions: int = 0
     months: Counter = field(default_factory=Counter)
     together: Counter = field(default_factory=Counter)
@@ -398,7 +397,6 @@ def index_archive(
             ent.mentions += art.mention_counts[eid]
             if art.month_key:
                 ent.months[art.month_key] += 1
-            ent.snippets[i] = art.snippets[eid]
         if len(ids) <= 60:  # co-occurrence is k² per article: bounded for pathological articles
             for a in ids:
                 together = entities[a].together

@@ -159,7 +159,8 @@ def _entity_listing(archive: Archive, ent: Entity, number: int) -> dict[str, Any
         order = "title" if ent.dated == 0 else "mixed"
         listing = page_of(ent.reading, number, per, ent.url, order,
                           lambda i: arts[ent.reading[i]].title, _starts(arts, ent.reading) if order == "title" else ())
-    pairs = {i: (arts[i], ent.snippets[i]) for i in listing["items"]}
+    eid = ent.id
+    pairs = {i: (arts[i], arts[i].snippets[eid]) for i in listing["items"]}
     listing["items"] = [pairs[i] for i in listing["items"]]
     if listing["groups"]:
         listing["groups"] = [(g, anchor, [pairs[i] for i in items]) for g, anchor, items in listing["groups"]]
