@@ -33,7 +33,7 @@ class Shelf:
     __slots__ = ("fd", "path")
 
     def __init__(self, path: str) -> None:
-        self.path = path
+        self.path, self.fd = path, -1  # (set first: __del__ runs even when the open fails)
         self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
 
     def read(self, start: int, end: int) -> bytes:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import pickle
+import sys
 
 import pytest
 
@@ -57,3 +59,13 @@ def test_a_file_shorter_than_its_spans_is_an_error_not_a_short_text(tmp_path):
     os.truncate(tmp_path / "r", 3)
     with pytest.raises(OSError, match="shorter"):
         text.text()
+
+
+def test_a_missing_records_file_is_an_oserror_and_nothing_else(tmp_path, monkeypatch):
+    """No second error from the half-made Shelf's clean-up (``__del__`` ran with no descriptor set)."""
+    ignored = []
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    with pytest.raises(FileNotFoundError):
+        Shelf(str(tmp_path / "gone"))
+    gc.collect()
+    assert ignored == []
