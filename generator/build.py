@@ -579,37 +579,30 @@ def _clean(opts: BuildOptions, archive: Archive, state: BuildState, result: Buil
                          else pickle.dumps(search_state, protocol=pickle.HIGHEST_PROTOCOL))
             return kept, w.manifest, w.written, w.bytes
 
-        def whoosh(search: SearchInput | None = None) -> tuple[Path, whoosh_docs.Recorded] | None:
-            if not opts.whoosh:
-                return None
-            search = search or search_input(archive)
-            return whoosh_docs.stage(whoosh_dir(opts), search.docs, search.digests)
+        def whoosh(search: SearchInput) -> tuple[Path, whoosh_docs.Recorded] | None:
+            return whoosh_docs.stage(whoosh_dir(opts), search.docs, search.digests) if opts.whoosh else None
 
         def indexes() -> Iterator[Any]:
             # One forked process while pages render makes the documents once and both indexes in turn: each
             # process that reads the whole model ends up with its own copy of its pages (CPython writes reference
-            # counts into every object it reads), and two cores gain nothing from a third busy process.
+            # counts into every object it reads), and two cores gain nothing from a third busy process.  On a
+            # cluster they are made here, after the pages, so that the browser index's analysis runs on the
+            # cluster too (a forked child cannot use this process's connection); its reduce stays here.
             search = search_input(archive)
             yield whoosh(search)
             yield browser(search)
 
         with _step(result, "render (search indexes alongside)", progress):
-            if opts.cluster is None:
-                backgrounds = [Background(indexes)]
-            else:  # the browser index is made here, after the pages, so that its analysis runs on the cluster too
-                # (a forked child cannot use this process's connection); its reduce stays here.
-                backgrounds = [Background(whoosh), Background(lambda: browser(search_input(archive)), fork=False)]
+            backgrounds = [Background(indexes, fork=opts.cluster is None)]
             _render(opts, archive, p, writer, result, progress)
         done = _Done(writer, staged)
         with _step(result, "search indexes (rest)", progress):
-            first = backgrounds[0]
-            # the whoosh documents first: if the browser index fails, the staged file is removed below
-            staged_docs = first.next_part() if opts.cluster is None else first.result()
+            job = backgrounds[0]
+            staged_docs = job.next_part()  # first: if the browser index fails, the staged file is removed below
             if staged_docs is not None:
                 done.whoosh, state.whoosh = staged_docs
-            kept, manifest, written, size = first.next_part() if opts.cluster is None else backgrounds[1].result()
-            if opts.cluster is None:
-                first.result()
+            kept, manifest, written, size = job.next_part()
+            job.result()
             if aside:
                 state.search_stamp = kept
             else:

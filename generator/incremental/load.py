@@ -94,10 +94,9 @@ class ArticleRecord:
         """
         art = self.article
         was = (art.plain_text, art.body, self.parsed)
-        parsed = self.parsed if isinstance(self.parsed, (bytes, Stored)) else pickle.dumps(self.parsed, protocol=pickle.HIGHEST_PROTOCOL)
         art.plain_text = put(encode_text(art.plain_text), StoredText)
         art.body = put(as_bytes(art._encoded()), Stored)
-        self.parsed = put(as_bytes(parsed), Stored)
+        self.parsed = put(as_bytes(self._encoded()), Stored)
         return was
 
     def share_paths(self, path: str, meta_path: str | None) -> None:
@@ -123,10 +122,15 @@ class ArticleRecord:
             self.parsed = pickle.loads(as_bytes(self.parsed))
         return self.parsed
 
+    def _encoded(self) -> bytes | Stored:
+        """The parsed files pickled (as they are when they already are, in memory or in a records file)."""
+        if isinstance(self.parsed, (bytes, Stored)):
+            return self.parsed
+        return pickle.dumps(self.parsed, protocol=pickle.HIGHEST_PROTOCOL)
+
     def __reduce__(self) -> tuple:
-        parsed = self.parsed if isinstance(self.parsed, (bytes, Stored)) else pickle.dumps(self.parsed, protocol=pickle.HIGHEST_PROTOCOL)
         return (ArticleRecord, (
-            self.seed_path, self.seed_stat, self.meta_path, self.meta_stat, self.names, parsed,
+            self.seed_path, self.seed_stat, self.meta_path, self.meta_stat, self.names, self._encoded(),
             tuple((p.path, p.line, p.level, p.message) for p in self.read_problems),
             tuple((p.path, p.line, p.level, p.message) for p in self.build_problems),
             self.article, self.racy,
